@@ -1,0 +1,116 @@
+//! Initialisation: the communities at tick 0, drawn from the scenario's population parameters.
+
+use rand::RngExt;
+use rand_distr::{Distribution, LogNormal};
+
+use super::rng::ModelRng;
+use super::world::{Community, NO_NETWORK, World};
+use crate::model::identity;
+use crate::scenario::Params;
+
+/// Draws the traits of a new community (used at tick 0 and for replicated chapters).
+pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Community {
+    let pop = &params.population;
+    let members = lognormal(pop.members_median, pop.members_spread, rng)
+        .round()
+        .max(1.0);
+    let base_production = lognormal(pop.production_mean, pop.production_spread, rng);
+    let technical = rng.random_bool(pop.technical_share);
+    let tech_draw: f64 = rng.random();
+    Community {
+        members,
+        base_production,
+        fit: 1.0,
+        treasury: pop.initial_treasury_ticks * base_production,
+        need: 0.0,
+        // Technical communities sit in the top 40% of the scale, the others in the bottom 40%.
+        tech: if technical {
+            0.6 + 0.4 * tech_draw
+        } else {
+            0.4 * tech_draw
+        },
+        region,
+        network: NO_NETWORK,
+        specialist: rng.random_bool(pop.specialist_share),
+        free_rider: rng.random_bool(pop.free_rider_share),
+        stage: 0,
+        tie_budget: tie_budget(members, params),
+        aid_exchanged: 0.0,
+        contributed: 0.0,
+        last_contribution_rate: 0.0,
+        projects_succeeded: 0,
+        stake: 0.0,
+        inflow_tick: 0.0,
+        own_tick: 0.0,
+        inflow_avg: 0.0,
+        own_avg: base_production,
+        last_gathering: u32::MAX,
+        last_track_matched: true,
+        reached_full_stage: u32::MAX,
+    }
+}
+
+/// Dunbar budget: `budget_base` ties at `budget_base` members, plus `budget_per_layer` for each
+/// threefold growth in members (the layers 5/15/50/150 grow by about 3x).
+pub fn tie_budget(members: f64, params: &Params) -> u32 {
+    let t = &params.trust;
+    let layers = (members / t.budget_base).max(1.0).ln() / 3f64.ln();
+    (t.budget_base + t.budget_per_layer * layers)
+        .round()
+        .max(1.0) as u32
+}
+
+fn lognormal(median: f64, sigma: f64, rng: &mut ModelRng) -> f64 {
+    if sigma == 0.0 || median == 0.0 {
+        return median;
+    }
+    // Valid by construction: median > 0 and sigma > 0 are checked by the scenario ranges.
+    LogNormal::new(median.ln(), sigma)
+        .map(|d| d.sample(rng))
+        .unwrap_or(median)
+}
+
+/// Values near a centre, each coordinate jittered uniformly by up to `spread` and clamped.
+pub fn jitter_into(out: &mut Vec<f64>, centre: &[f64], spread: f64, rng: &mut ModelRng) {
+    out.clear();
+    out.extend(
+        centre
+            .iter()
+            .map(|c| (c + spread * (2.0 * rng.random::<f64>() - 1.0)).clamp(0.0, 1.0)),
+    );
+}
+
+/// Builds the world at tick 0.
+pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
+    let mut world = World::empty(params);
+    let pop = &params.population;
+    let (k, p) = (world.value_dims, world.practice_dims);
+    let n_regions = pop.regions as usize;
+    let value_centres: Vec<f64> = (0..n_regions * k).map(|_| rng.random()).collect();
+    let practice_centres: Vec<f64> = (0..n_regions * p).map(|_| rng.random()).collect();
+    let (mut values, mut practice) = (Vec::with_capacity(k), Vec::with_capacity(p));
+    world.communities.reserve(pop.communities as usize);
+    for i in 0..pop.communities {
+        let region = i % pop.regions;
+        let r = region as usize;
+        let community = draw_community(params, region, rng);
+        jitter_into(
+            &mut values,
+            &value_centres[r * k..(r + 1) * k],
+            pop.value_spread,
+            rng,
+        );
+        jitter_into(
+            &mut practice,
+            &practice_centres[r * p..(r + 1) * p],
+            pop.value_spread,
+            rng,
+        );
+        world.push_community(community, &values, &practice);
+    }
+    if params.mechanisms.identity && params.identity.assigned_networks > 0 {
+        identity::assign_networks(&mut world, params);
+    }
+    world.refresh_networks();
+    world
+}

@@ -1,0 +1,48 @@
+//! Small hand-built worlds for unit tests.
+
+use super::world::{Community, NO_NETWORK, World};
+use crate::scenario::Params;
+
+/// `n` identical communities in one region, values and practice at 0.5, no ties.
+pub fn tiny_world(n: u32) -> World {
+    let params = Params::default();
+    let mut w = World::empty(&Params {
+        population: crate::scenario::params::PopulationParams {
+            regions: 1,
+            ..params.population.clone()
+        },
+        ..params.clone()
+    });
+    let values = vec![0.5; w.value_dims];
+    let practice = vec![0.5; w.practice_dims];
+    for _ in 0..n {
+        let c = Community {
+            members: 10.0,
+            base_production: 1.0,
+            fit: 1.0,
+            treasury: 0.0,
+            need: 0.0,
+            tech: 0.5,
+            region: 0,
+            network: NO_NETWORK,
+            specialist: false,
+            free_rider: false,
+            stage: 0,
+            tie_budget: 100,
+            aid_exchanged: 0.0,
+            contributed: 0.0,
+            last_contribution_rate: 0.0,
+            projects_succeeded: 0,
+            stake: 0.0,
+            inflow_tick: 0.0,
+            own_tick: 0.0,
+            inflow_avg: 0.0,
+            own_avg: 0.0,
+            last_gathering: u32::MAX,
+            last_track_matched: true,
+            reached_full_stage: u32::MAX,
+        };
+        w.push_community(c, &values, &practice);
+    }
+    w
+}

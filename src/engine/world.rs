@@ -1,0 +1,504 @@
+//! The world's state: communities, ties, networks and coordination units, laid out for the cache.
+//!
+//! Communities live in one `Vec` of plain structs indexed by `u32`; their value and practice
+//! vectors live in flat arrays (`K` floats per community). Ties are stored once each in a slab
+//! (`Vec<Tie>` plus a free list) with a per-community adjacency list of tie ids, so the cost of
+//! a tick is linear in communities plus ties. Nothing here does I/O.
+
+use crate::scenario::Params;
+
+/// Marks "no network" in [`Community::network`].
+pub const NO_NETWORK: u32 = u32::MAX;
+
+/// One community: an agent.
+#[derive(Debug, Clone)]
+pub struct Community {
+    /// People in the community (drives the Dunbar budget and network scale).
+    pub members: f64,
+    /// Production at perfect local fit, resources per tick.
+    pub base_production: f64,
+    /// Fit of its practice to its local context in [0, 1]; production = base * fit.
+    pub fit: f64,
+    pub treasury: f64,
+    /// Unmet need from shocks.
+    pub need: f64,
+    /// Technical level in [0, 1].
+    pub tech: f64,
+    pub region: u32,
+    /// Index into `World::networks`, or [`NO_NETWORK`].
+    pub network: u32,
+    pub specialist: bool,
+    pub free_rider: bool,
+    /// Formation stage 0..=7.
+    pub stage: u8,
+    /// Most ties it can maintain (Dunbar layers).
+    pub tie_budget: u32,
+    /// Aid given plus received, all time.
+    pub aid_exchanged: f64,
+    /// Contributed to a pool, all time.
+    pub contributed: f64,
+    /// Contribution last tick as a share of production (for conditional cooperation).
+    pub last_contribution_rate: f64,
+    pub projects_succeeded: u32,
+    /// Sum of shared-infrastructure stake over its ties.
+    pub stake: f64,
+    /// Inflows this tick: aid, pool allocations, project returns.
+    pub inflow_tick: f64,
+    /// Production this tick.
+    pub own_tick: f64,
+    pub inflow_avg: f64,
+    pub own_avg: f64,
+    /// Index of the last gathering it attended, and the track fit it had there.
+    pub last_gathering: u32,
+    pub last_track_matched: bool,
+    /// First tick at which it reached stage 7, or `u32::MAX`.
+    pub reached_full_stage: u32,
+}
+
+/// A relationship between two communities that met. Stored once, in `World::ties`.
+#[derive(Debug, Clone)]
+pub struct Tie {
+    pub a: u32,
+    pub b: u32,
+    pub trust: f64,
+    /// Perceived practice alignment in [0, 1], learned from joint work.
+    pub alignment: f64,
+    pub joint_work: u32,
+    /// Aid given from `a` to `b` and from `b` to `a`: the reciprocity ledger.
+    pub aid_ab: f64,
+    pub aid_ba: f64,
+    /// Shared-infrastructure stake.
+    pub stake: f64,
+    /// Interacted this tick (no decay this tick).
+    pub touched: bool,
+    pub alive: bool,
+}
+
+impl Tie {
+    pub fn other(&self, c: u32) -> u32 {
+        if self.a == c { self.b } else { self.a }
+    }
+    /// Aid `from` has given to the other end.
+    pub fn given_by(&self, from: u32) -> f64 {
+        if self.a == from {
+            self.aid_ab
+        } else {
+            self.aid_ba
+        }
+    }
+}
+
+/// Coordination work of a network or of the open convener: budget, capacity and volunteers.
+#[derive(Debug, Clone, Default)]
+pub struct Coordination {
+    /// Resources earmarked for paid coordination, not yet spent.
+    pub budget: f64,
+    /// Effective facilitation capacity, hours.
+    pub capacity: f64,
+    /// Volunteer energy in [0, 1]; burns out when coordination is unpaid.
+    pub energy: f64,
+    /// Ticks of continuous paid coordination (paid hours ramp up over `value_lag_ticks`).
+    pub tenure: u32,
+    /// Capacity available / capacity needed, in [0, 1].
+    pub coverage: f64,
+    /// Paid and volunteer hours added this tick.
+    pub paid_hours: f64,
+    pub volunteer_hours: f64,
+    /// Capacity already used this tick (gatherings, bridging).
+    pub used: f64,
+}
+
+/// A funder's coordination grant to one grantee.
+#[derive(Debug, Clone, Default)]
+pub struct Grant {
+    pub active: bool,
+    /// Tick the current grant started.
+    pub since: u32,
+    /// Resources received in the current cycle.
+    pub received_cycle: f64,
+    /// Coordination value attributable to paid hours in the current cycle.
+    pub attributed_value_cycle: f64,
+}
+
+/// A named coordi-nation.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub alive: bool,
+    /// Sequential number, the network's name ("network 7").
+    pub label: u32,
+    pub founded: u32,
+    pub members: Vec<u32>,
+    pub pool: f64,
+    pub coord: Coordination,
+    pub grant: Grant,
+    /// Pattern library entries.
+    pub library: f64,
+    /// People across member communities.
+    pub people: f64,
+    /// Mean of members' values (K floats), refreshed each tick.
+    pub mean_values: Vec<f64>,
+    /// Mean value distance of members to `mean_values`, refreshed each tick.
+    pub value_spread: f64,
+    /// Coordination value created in the network this tick and this cycle.
+    pub value_tick: f64,
+    pub value_cycle: f64,
+    /// Members' contributions this tick (quadratic matching).
+    pub contributions_tick: f64,
+    pub sqrt_contributions_tick: f64,
+}
+
+/// Flows of one tick, reset at its start; the metrics read them.
+#[derive(Debug, Clone, Default)]
+pub struct Flows {
+    pub coordination_value: f64,
+    pub coordination_funding: f64,
+    pub direct_funding: f64,
+    pub direct_value: f64,
+    pub aid: f64,
+    pub production: f64,
+    pub projects_started: u32,
+    pub projects_succeeded: u32,
+}
+
+/// Every resource unit that enters, moves within or leaves the world, per tick.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    /// Holdings (treasuries + pools + coordination budgets) at the start of the tick.
+    pub held_at_start: f64,
+    pub funding_in: f64,
+    pub production_in: f64,
+    pub project_returns_in: f64,
+    pub own_spending_out: f64,
+    pub coordination_spending_out: f64,
+    pub project_spending_out: f64,
+    pub chapter_seeding_out: f64,
+    /// Moves between holders; they must net to zero and are kept for the record.
+    pub moved: f64,
+}
+
+impl Ledger {
+    pub fn inflow(&self) -> f64 {
+        self.funding_in + self.production_in + self.project_returns_in
+    }
+    pub fn outflow(&self) -> f64 {
+        self.own_spending_out
+            + self.coordination_spending_out
+            + self.project_spending_out
+            + self.chapter_seeding_out
+    }
+}
+
+/// Gathering attendance bookkeeping for the inclusion metric.
+#[derive(Debug, Clone, Default)]
+pub struct GatheringRecord {
+    /// Gatherings held so far (also the id of the next one).
+    pub held: u32,
+    /// Retention at the latest gathering by engagement type: returned / eligible.
+    pub specialist_retention: f64,
+    pub generalist_retention: f64,
+    /// Distinct people who ever attended.
+    pub participants: f64,
+}
+
+/// The whole state of one run.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub tick: u32,
+    pub value_dims: usize,
+    pub practice_dims: usize,
+    pub communities: Vec<Community>,
+    /// `value_dims` floats per community.
+    pub values: Vec<f64>,
+    /// `practice_dims` floats per community (hidden from other agents).
+    pub practice: Vec<f64>,
+    pub ties: Vec<Tie>,
+    pub free_ties: Vec<u32>,
+    pub adjacency: Vec<Vec<u32>>,
+    /// Communities of each region.
+    pub region_members: Vec<Vec<u32>>,
+    pub networks: Vec<Network>,
+    pub networks_named: u32,
+    /// The open convener: coordination for communities outside any network.
+    pub open: Coordination,
+    pub flows: Flows,
+    pub ledger: Ledger,
+    pub gatherings: GatheringRecord,
+    /// Retroactive funding pot carried to the next cycle boundary.
+    pub retro_pot: f64,
+    pub cumulative_gap: f64,
+    pub first_full_stage_tick: u32,
+}
+
+impl World {
+    /// An empty world with room for the given parameters' dimensions.
+    pub fn empty(params: &Params) -> Self {
+        World {
+            tick: 0,
+            value_dims: params.population.value_dims as usize,
+            practice_dims: params.population.practice_dims as usize,
+            communities: Vec::new(),
+            values: Vec::new(),
+            practice: Vec::new(),
+            ties: Vec::new(),
+            free_ties: Vec::new(),
+            adjacency: Vec::new(),
+            region_members: vec![Vec::new(); params.population.regions as usize],
+            networks: Vec::new(),
+            networks_named: 0,
+            open: Coordination {
+                energy: 1.0,
+                ..Default::default()
+            },
+            flows: Flows::default(),
+            ledger: Ledger::default(),
+            gatherings: GatheringRecord {
+                specialist_retention: 1.0,
+                generalist_retention: 1.0,
+                ..Default::default()
+            },
+            retro_pot: 0.0,
+            cumulative_gap: 0.0,
+            first_full_stage_tick: u32::MAX,
+        }
+    }
+
+    pub fn n_communities(&self) -> usize {
+        self.communities.len()
+    }
+
+    pub fn values_of(&self, c: u32) -> &[f64] {
+        let k = self.value_dims;
+        &self.values[c as usize * k..(c as usize + 1) * k]
+    }
+
+    pub fn practice_of(&self, c: u32) -> &[f64] {
+        let k = self.practice_dims;
+        &self.practice[c as usize * k..(c as usize + 1) * k]
+    }
+
+    /// Normalised Euclidean distance between two communities' values, in [0, 1].
+    pub fn value_distance(&self, a: u32, b: u32) -> f64 {
+        distance(self.values_of(a), self.values_of(b))
+    }
+
+    /// Adds a community and returns its index.
+    pub fn push_community(
+        &mut self,
+        community: Community,
+        values: &[f64],
+        practice: &[f64],
+    ) -> u32 {
+        debug_assert_eq!(values.len(), self.value_dims);
+        debug_assert_eq!(practice.len(), self.practice_dims);
+        let idx = self.communities.len() as u32;
+        self.region_members[community.region as usize].push(idx);
+        self.communities.push(community);
+        self.values.extend_from_slice(values);
+        self.practice.extend_from_slice(practice);
+        self.adjacency.push(Vec::new());
+        idx
+    }
+
+    /// The tie between `a` and `b`, if they have one. O(degree).
+    pub fn find_tie(&self, a: u32, b: u32) -> Option<u32> {
+        self.adjacency[a as usize]
+            .iter()
+            .copied()
+            .find(|&t| self.ties[t as usize].other(a) == b)
+    }
+
+    /// Creates a tie (the caller checked there is none) and returns its id.
+    pub fn add_tie(&mut self, a: u32, b: u32, trust: f64) -> u32 {
+        debug_assert!(a != b && self.find_tie(a, b).is_none());
+        let tie = Tie {
+            a,
+            b,
+            trust,
+            alignment: 0.5,
+            joint_work: 0,
+            aid_ab: 0.0,
+            aid_ba: 0.0,
+            stake: 0.0,
+            touched: true,
+            alive: true,
+        };
+        let id = match self.free_ties.pop() {
+            Some(id) => {
+                self.ties[id as usize] = tie;
+                id
+            }
+            None => {
+                self.ties.push(tie);
+                (self.ties.len() - 1) as u32
+            }
+        };
+        self.adjacency[a as usize].push(id);
+        self.adjacency[b as usize].push(id);
+        id
+    }
+
+    /// Forgets a tie.
+    pub fn remove_tie(&mut self, id: u32) {
+        let (a, b) = (self.ties[id as usize].a, self.ties[id as usize].b);
+        self.adjacency[a as usize].retain(|&t| t != id);
+        self.adjacency[b as usize].retain(|&t| t != id);
+        self.ties[id as usize].alive = false;
+        self.free_ties.push(id);
+    }
+
+    /// Ties in use.
+    pub fn live_ties(&self) -> impl Iterator<Item = &Tie> {
+        self.ties.iter().filter(|t| t.alive)
+    }
+
+    /// Resources held: treasuries, pools and coordination budgets.
+    pub fn holdings(&self) -> f64 {
+        let treasuries: f64 = self.communities.iter().map(|c| c.treasury).sum();
+        let networks: f64 = self
+            .networks
+            .iter()
+            .filter(|n| n.alive)
+            .map(|n| n.pool + n.coord.budget)
+            .sum();
+        treasuries + networks + self.open.budget + self.retro_pot
+    }
+
+    /// Live networks' indices.
+    pub fn live_networks(&self) -> impl Iterator<Item = usize> + '_ {
+        self.networks
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.alive)
+            .map(|(i, _)| i)
+    }
+
+    /// Recomputes each live network's people, mean values and value spread.
+    pub fn refresh_networks(&mut self) {
+        let k = self.value_dims;
+        for n in self.networks.iter_mut().filter(|n| n.alive) {
+            n.people = n
+                .members
+                .iter()
+                .map(|&m| self.communities[m as usize].members)
+                .sum();
+            n.mean_values.clear();
+            n.mean_values.resize(k, 0.0);
+            if n.members.is_empty() {
+                n.value_spread = 0.0;
+                continue;
+            }
+            for &m in &n.members {
+                let v = &self.values[m as usize * k..(m as usize + 1) * k];
+                n.mean_values
+                    .iter_mut()
+                    .zip(v)
+                    .for_each(|(acc, x)| *acc += x);
+            }
+            let count = n.members.len() as f64;
+            n.mean_values.iter_mut().for_each(|x| *x /= count);
+            n.value_spread = n
+                .members
+                .iter()
+                .map(|&m| {
+                    distance(
+                        &self.values[m as usize * k..(m as usize + 1) * k],
+                        &n.mean_values,
+                    )
+                })
+                .sum::<f64>()
+                / count;
+        }
+    }
+
+    /// Creates a network with the given members and returns its index.
+    pub fn found_network(&mut self, members: &[u32], grant_active: bool) -> u32 {
+        let label = self.networks_named;
+        self.networks_named += 1;
+        let network = Network {
+            alive: true,
+            label,
+            founded: self.tick,
+            members: Vec::with_capacity(members.len()),
+            pool: 0.0,
+            coord: Coordination {
+                energy: 1.0,
+                ..Default::default()
+            },
+            grant: Grant {
+                active: grant_active,
+                since: self.tick,
+                ..Default::default()
+            },
+            library: 0.0,
+            people: 0.0,
+            mean_values: vec![0.0; self.value_dims],
+            value_spread: 0.0,
+            value_tick: 0.0,
+            value_cycle: 0.0,
+            contributions_tick: 0.0,
+            sqrt_contributions_tick: 0.0,
+        };
+        // Reuse a dissolved network's slot so the vector does not grow without bound.
+        let idx = match self.networks.iter().position(|n| !n.alive) {
+            Some(i) => {
+                self.networks[i] = network;
+                i as u32
+            }
+            None => {
+                self.networks.push(network);
+                (self.networks.len() - 1) as u32
+            }
+        };
+        for &m in members {
+            self.set_network(m, idx);
+        }
+        idx
+    }
+
+    /// Moves a community into a network (or out, with [`NO_NETWORK`]).
+    pub fn set_network(&mut self, c: u32, network: u32) {
+        let old = self.communities[c as usize].network;
+        if old == network {
+            return;
+        }
+        if old != NO_NETWORK {
+            let n = &mut self.networks[old as usize];
+            n.members.retain(|&m| m != c);
+        }
+        if network != NO_NETWORK {
+            self.networks[network as usize].members.push(c);
+        }
+        self.communities[c as usize].network = network;
+    }
+}
+
+/// Normalised Euclidean distance between two vectors in [0,1]^K: 0 equal, 1 opposite corners.
+pub fn distance(a: &[f64], b: &[f64]) -> f64 {
+    let sq: f64 = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum();
+    (sq / a.len() as f64).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::tiny_world;
+
+    #[test]
+    fn ties_are_found_from_both_ends_and_slots_are_reused() {
+        let mut w = tiny_world(4);
+        let t = w.add_tie(0, 1, 0.5);
+        assert_eq!(w.find_tie(1, 0), Some(t));
+        assert_eq!(w.find_tie(0, 2), None);
+        w.remove_tie(t);
+        assert_eq!(w.find_tie(0, 1), None);
+        let t2 = w.add_tie(2, 3, 0.5);
+        assert_eq!(t2, t, "a freed slot is reused");
+        assert_eq!(w.live_ties().count(), 1);
+    }
+
+    #[test]
+    fn distance_is_normalised() {
+        assert_eq!(distance(&[0.0, 0.0], &[1.0, 1.0]), 1.0);
+        assert_eq!(distance(&[0.3, 0.3], &[0.3, 0.3]), 0.0);
+    }
+}

@@ -1,0 +1,18 @@
+//! coordsim: an agent-based simulator of coordi-nations, voluntary networks of communities that
+//! build kinship, support each other, pool resources and act together without a hierarchy.
+//!
+//! Modules in reading order: `scenario` (the TOML file becomes validated parameters),
+//! `engine` (the world and the tick schedule), `model` (one module per mechanism), `metrics`
+//! (what users read), `stats` (means and t-intervals), `experiment` (replicates in parallel),
+//! `output` (CSV, JSON and the manifest, written atomically).
+
+pub mod engine;
+pub mod experiment;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod scenario;
+pub mod stats;
+
+/// The version written into every manifest.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

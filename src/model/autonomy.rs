@@ -1,0 +1,60 @@
+//! Autonomy versus coherence: central control aligns values but suppresses local adaptation.
+//!
+//! Each community's context drifts: it loses on average `context_drift` of local fit per tick
+//! (uniform on [0, 2 x context_drift]). It regains adaptation_rate x a x (1 - fit), where
+//! a = 1 outside a network and a = (1 - c) + c x central_adaptation inside a network of
+//! centralization c: a central plan adapts to the average context, not to each member's.
+//! Production is base production times fit. Inside a network, values are pulled toward the
+//! network's mean by central_pull x c per tick (coherence). Coordination cost savings and exit
+//! pressure from centralization live in `scale` and `identity`.
+
+use rand::RngExt;
+
+use crate::engine::rng::ModelRng;
+use crate::engine::world::{NO_NETWORK, World};
+use crate::scenario::Params;
+
+/// Adaptation a community achieves, relative to a fully autonomous one.
+pub fn adaptation(in_network: bool, centralization: f64, central_adaptation: f64) -> f64 {
+    if in_network {
+        (1.0 - centralization) + centralization * central_adaptation
+    } else {
+        1.0
+    }
+}
+
+pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
+    let g = &params.governance;
+    let dims = world.value_dims;
+    for i in 0..world.communities.len() {
+        let network = world.communities[i].network;
+        let a = adaptation(
+            network != NO_NETWORK,
+            g.centralization,
+            g.central_adaptation,
+        );
+        let drift = 2.0 * g.context_drift * rng.random::<f64>();
+        let c = &mut world.communities[i];
+        c.fit = (c.fit - drift).max(0.0);
+        c.fit += g.adaptation_rate * a * (1.0 - c.fit);
+        if network != NO_NETWORK && g.central_pull > 0.0 {
+            let pull = g.central_pull * g.centralization;
+            let mean = &world.networks[network as usize].mean_values;
+            for (v, m) in world.values[i * dims..(i + 1) * dims].iter_mut().zip(mean) {
+                *v += pull * (m - *v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn central_control_suppresses_local_adaptation() {
+        assert_eq!(adaptation(false, 1.0, 0.3), 1.0);
+        assert_eq!(adaptation(true, 0.0, 0.3), 1.0);
+        assert!((adaptation(true, 1.0, 0.3) - 0.3).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,185 @@
+//! Step 6, collective action: projects bigger than any member, with superadditive value.
+//!
+//! Each tick a network starts a project with probability project_rate x coverage. A team of up
+//! to `team_size` members (drawn at random) needs `project_size` times its largest member's
+//! production, paid from the pool (a partly funded project scales down its chance). The chance
+//! of success is
+//!   base_success x funded share x coverage x mean trust in the team x knowledge factor x coherence factor,
+//! where the knowledge factor is the gap penalty on the team's technical spread (less with
+//! bridging) and the coherence factor is 1 - coherence_weight x the network's value spread.
+//! Success returns resources x return_multiple x (team / 2)^(superadditivity - 1) to the team in
+//! equal shares; the surplus over the resources is coordination value. Success builds trust and
+//! shared infrastructure on the team's ties (creating ties between members who had none) and
+//! adds to the pattern library; failure costs the team `failure_penalty` of their trust.
+
+use rand::RngExt;
+
+use super::knowledge::success_probability;
+use super::trust::{cooperate, defect};
+use crate::engine::Scratch;
+use crate::engine::rng::ModelRng;
+use crate::engine::world::World;
+use crate::scenario::Params;
+
+pub fn run_projects(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
+    for n in 0..world.networks.len() {
+        let net = &world.networks[n];
+        if !net.alive || net.members.len() < 2 || net.pool <= 0.0 {
+            continue;
+        }
+        if rng.random_bool((params.collective_action.project_rate * net.coord.coverage).min(1.0)) {
+            project(world, params, n, rng, scratch);
+        }
+    }
+}
+
+fn project(
+    world: &mut World,
+    params: &Params,
+    n: usize,
+    rng: &mut ModelRng,
+    scratch: &mut Scratch,
+) {
+    let ca = &params.collective_action;
+    // Draw the team: a partial Fisher-Yates shuffle of the members.
+    scratch.ids.clear();
+    scratch.ids.extend_from_slice(&world.networks[n].members);
+    let team_size = (ca.team_size as usize).min(scratch.ids.len());
+    for i in 0..team_size {
+        let j = rng.random_range(i..scratch.ids.len());
+        scratch.ids.swap(i, j);
+    }
+    scratch.ids.truncate(team_size);
+    let team = &scratch.ids;
+    let largest = team
+        .iter()
+        .map(|&m| world.communities[m as usize].own_tick)
+        .fold(0.0, f64::max);
+    let needed = ca.project_size * largest;
+    if needed <= 0.0 {
+        return;
+    }
+    let spent = needed.min(world.networks[n].pool);
+    let funded = spent / needed;
+    world.networks[n].pool -= spent;
+    world.ledger.project_spending_out += spent;
+    world.flows.projects_started += 1;
+
+    let (mut trust_sum, mut pairs) = (0.0, 0u32);
+    let (mut tech_lo, mut tech_hi) = (f64::MAX, f64::MIN);
+    for (i, &a) in team.iter().enumerate() {
+        let tech = world.communities[a as usize].tech;
+        tech_lo = tech_lo.min(tech);
+        tech_hi = tech_hi.max(tech);
+        for &b in &team[i + 1..] {
+            trust_sum += world
+                .find_tie(a, b)
+                .map(|t| world.ties[t as usize].trust)
+                .unwrap_or(0.0);
+            pairs += 1;
+        }
+    }
+    let mean_trust = trust_sum / pairs.max(1) as f64;
+    let bridging = scratch.bridge_coverage.get(n).copied().unwrap_or(0.0);
+    let knowledge = success_probability(tech_hi - tech_lo, bridging, params.knowledge.gap_penalty);
+    let net = &world.networks[n];
+    let coherence = (1.0 - params.governance.coherence_weight * net.value_spread).clamp(0.0, 1.0);
+    let p = (ca.base_success * funded * net.coord.coverage * mean_trust * knowledge * coherence)
+        .clamp(0.0, 1.0);
+    let succeeded = rng.random_bool(p);
+
+    let gain = params.trust.cooperation_gain;
+    if succeeded {
+        world.flows.projects_succeeded += 1;
+        let value =
+            spent * ca.return_multiple * (team.len() as f64 / 2.0).powf(ca.superadditivity - 1.0);
+        let share = value / team.len() as f64;
+        for &m in team.iter() {
+            let c = &mut world.communities[m as usize];
+            c.treasury += share;
+            c.inflow_tick += share;
+            c.projects_succeeded += 1;
+        }
+        world.ledger.project_returns_in += value;
+        let surplus = (value - spent).max(0.0);
+        world.flows.coordination_value += surplus;
+        world.networks[n].value_tick += surplus;
+        world.networks[n].library += params.pattern_library.documentation_gain;
+    }
+    let stake_gain = if params.mechanisms.interdependence {
+        params.interdependence.infrastructure_gain
+    } else {
+        0.0
+    };
+    let initial = params.kinship.initial_trust;
+    for i in 0..team.len() {
+        for j in i + 1..team.len() {
+            let (a, b) = (scratch.ids[i], scratch.ids[j]);
+            let t = match world.find_tie(a, b) {
+                Some(t) => t as usize,
+                None if succeeded => world.add_tie(a, b, initial) as usize,
+                None => continue,
+            };
+            let tie = &mut world.ties[t];
+            tie.touched = true;
+            if succeeded {
+                tie.trust = cooperate(tie.trust, gain);
+                tie.stake += stake_gain;
+            } else {
+                tie.trust = defect(tie.trust, ca.failure_penalty);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::tiny_world;
+
+    #[test]
+    fn a_coordinated_trusting_team_succeeds_and_builds_infrastructure() {
+        let mut params = Params::default();
+        params.collective_action.project_rate = 1.0;
+        params.collective_action.base_success = 1.0;
+        params.knowledge.gap_penalty = 0.0;
+        let mut w = tiny_world(3);
+        for c in &mut w.communities {
+            c.own_tick = 1.0;
+        }
+        w.add_tie(0, 1, 1.0);
+        w.add_tie(1, 2, 1.0);
+        w.add_tie(0, 2, 1.0);
+        let n = w.found_network(&[0, 1, 2], true) as usize;
+        w.networks[n].pool = 100.0;
+        w.networks[n].coord.coverage = 1.0;
+        let mut rng = crate::engine::rng::replicate_rng(1);
+        run_projects(&mut w, &params, &mut rng, &mut Scratch::default());
+        assert_eq!(w.flows.projects_succeeded, 1);
+        let spent = params.collective_action.project_size;
+        let value = spent
+            * params.collective_action.return_multiple
+            * 1.5f64.powf(params.collective_action.superadditivity - 1.0);
+        assert!((w.ledger.project_returns_in - value).abs() < 1e-9);
+        assert!(w.flows.coordination_value > 0.0, "superadditive surplus");
+        assert!(w.live_ties().all(|t| t.stake > 0.0));
+        assert_eq!(
+            w.networks[n].library,
+            params.pattern_library.documentation_gain
+        );
+    }
+
+    #[test]
+    fn without_coverage_no_project_starts() {
+        let params = Params::default();
+        let mut w = tiny_world(3);
+        let n = w.found_network(&[0, 1, 2], true) as usize;
+        w.networks[n].pool = 100.0;
+        w.networks[n].coord.coverage = 0.0;
+        let mut rng = crate::engine::rng::replicate_rng(1);
+        for _ in 0..100 {
+            run_projects(&mut w, &params, &mut rng, &mut Scratch::default());
+        }
+        assert_eq!(w.flows.projects_started, 0);
+    }
+}

@@ -1,0 +1,148 @@
+//! Coordination work: budgets buy paid hours, members give volunteer hours that burn out.
+//!
+//! Each network (and the open convener that serves communities outside any network) holds a
+//! coordination budget. Each tick it spends `spend_rate` of it on paid hours; new coordinators
+//! need `value_lag_ticks` of tenure to become fully effective, so paid hours ramp up. Volunteers
+//! give hours in proportion to their energy; energy burns out while coordination is unpaid and
+//! recovers while it is paid. Capacity is a stock that decays and is refilled by those hours;
+//! coverage is capacity over what the network's scale requires (see `scale`).
+
+use super::scale::coordination_cost;
+use crate::engine::world::{Coordination, NO_NETWORK, World};
+use crate::scenario::Params;
+use crate::scenario::params::CoordinationParams;
+
+/// Spends budget, updates energy and capacity. Returns nothing; the ledger records the spending.
+fn work(unit: &mut Coordination, volunteers: f64, p: &CoordinationParams) -> f64 {
+    let spend = unit.budget * p.spend_rate;
+    unit.budget -= spend;
+    let ramp = if p.value_lag_ticks == 0 {
+        1.0
+    } else {
+        ((unit.tenure + 1) as f64 / p.value_lag_ticks as f64).min(1.0)
+    };
+    if spend > 0.0 {
+        unit.tenure = unit.tenure.saturating_add(1);
+    }
+    unit.paid_hours = spend / p.hour_cost * ramp;
+    unit.volunteer_hours = unit.energy * p.volunteer_hours * volunteers;
+    let total = unit.paid_hours + unit.volunteer_hours;
+    let paid_fraction = if total > 0.0 {
+        unit.paid_hours / total
+    } else {
+        0.0
+    };
+    if volunteers > 0.0 {
+        unit.energy -= p.burnout_rate * unit.energy * (1.0 - paid_fraction);
+        unit.energy += p.recovery_rate * (1.0 - unit.energy) * paid_fraction;
+        unit.energy = unit.energy.clamp(0.0, 1.0);
+    }
+    unit.capacity = unit.capacity * (1.0 - p.capacity_decay) + total;
+    unit.used = 0.0;
+    spend
+}
+
+fn coverage(capacity: f64, cost: f64) -> f64 {
+    if cost <= 0.0 {
+        if capacity > 0.0 { 1.0 } else { 0.0 }
+    } else {
+        (capacity / cost).min(1.0)
+    }
+}
+
+/// One tick of coordination work for every network and the open convener.
+pub fn update(world: &mut World, params: &Params) {
+    let cp = &params.coordination;
+    let central = params.governance.centralization;
+    let mut spent = 0.0;
+    for n in world.networks.iter_mut().filter(|n| n.alive) {
+        spent += work(&mut n.coord, n.members.len() as f64, cp);
+        let cost = coordination_cost(n.people, central, &params.governance, cp);
+        n.coord.coverage = coverage(n.coord.capacity, cost);
+    }
+    // The open convener has no volunteers of its own: outside a network nobody is tasked with
+    // the connective work unless a funder pays for it.
+    spent += work(&mut world.open, 0.0, cp);
+    let unaffiliated_people: f64 = world
+        .communities
+        .iter()
+        .filter(|c| c.network == NO_NETWORK)
+        .map(|c| c.members)
+        .sum();
+    world.open.coverage = coverage(
+        world.open.capacity,
+        cp.hours_per_person * unaffiliated_people,
+    );
+    world.ledger.coordination_spending_out += spent;
+}
+
+/// Coverage that facilitates work between two communities: their network's if they share one,
+/// the open convener's if both are outside networks, none otherwise.
+pub fn shared_coverage(world: &World, a: u32, b: u32) -> f64 {
+    let (na, nb) = (
+        world.communities[a as usize].network,
+        world.communities[b as usize].network,
+    );
+    match (na, nb) {
+        (NO_NETWORK, NO_NETWORK) => world.open.coverage,
+        (x, y) if x == y => world.networks[x as usize].coord.coverage,
+        _ => 0.0,
+    }
+}
+
+/// Coverage serving one community: its network's, or the open convener's.
+pub fn coverage_of(world: &World, c: u32) -> f64 {
+    match world.communities[c as usize].network {
+        NO_NETWORK => world.open.coverage,
+        n => world.networks[n as usize].coord.coverage,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unpaid_volunteers_burn_out_and_capacity_decays() {
+        let p = Params::default().coordination;
+        let mut unit = Coordination {
+            energy: 1.0,
+            ..Default::default()
+        };
+        let mut first = 0.0;
+        for tick in 0..200 {
+            work(&mut unit, 10.0, &p);
+            if tick == 10 {
+                first = unit.capacity;
+            }
+        }
+        assert!(unit.energy < 0.01, "energy {}", unit.energy);
+        assert!(unit.capacity < first / 10.0);
+    }
+
+    #[test]
+    fn paid_coordination_sustains_energy_and_ramps_up_with_tenure() {
+        let p = Params::default().coordination;
+        let mut unit = Coordination {
+            energy: 0.5,
+            budget: 1000.0,
+            ..Default::default()
+        };
+        work(&mut unit, 10.0, &p);
+        let first_hours_per_spend = unit.paid_hours;
+        assert!(first_hours_per_spend > 0.0);
+        for _ in 0..50 {
+            unit.budget = 1000.0;
+            work(&mut unit, 10.0, &p);
+        }
+        assert!(
+            unit.energy > 0.5,
+            "paid work lets volunteers recover: {}",
+            unit.energy
+        );
+        assert!(
+            unit.paid_hours > 2.0 * first_hours_per_spend,
+            "tenure ramps paid hours up"
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! External funders: budgets, grant cycles and the four funding policies.
+//!
+//! Every tick `budget_per_tick` reaches the world. The policy decides how much of it reaches
+//! coordination work (network and open-convener coordination budgets); whatever does not is
+//! direct service, paid equally to all communities. The total is the same under every policy.
+//!
+//! - `direct_service`: all of it is direct service (the status quo).
+//! - `coordination_share`: an earmarked share is paid as coordination grants, split by member
+//!   count among grantee networks and the open convener (by unaffiliated communities). A grant
+//!   is reviewed at the end of each `grant_cycle_ticks`: it is renewed only if the coordination
+//!   value attributable to its paid hours reached `renewal_ratio` times the grant. Paid hours
+//!   ramp up over `value_lag_ticks`, so a cycle shorter than the lag shows little value, the
+//!   grant lapses, coordinators leave (tenure resets) and the network reapplies a cycle later.
+//! - `quadratic`: the share is a matching pool; each network's match is
+//!   (sum of sqrt(member contributions))^2 - sum of contributions, scaled down to the pool.
+//! - `retroactive`: the share accumulates and is paid at each cycle's end to networks in
+//!   proportion to the coordination value they created in it, of which funders see only
+//!   `retro_visibility`; what is not paid goes to direct service.
+
+use crate::engine::world::{NO_NETWORK, World};
+use crate::scenario::Params;
+use crate::scenario::params::FundingPolicy;
+
+/// Reviews grants at cycle boundaries and pays this tick's funding.
+pub fn review_and_disburse(world: &mut World, params: &Params) {
+    let f = &params.funding;
+    let budget = f.budget_per_tick;
+    let pot = budget * f.coordination_share;
+    let boundary = world.tick.is_multiple_of(f.grant_cycle_ticks);
+    let mut to_coordination = 0.0;
+    match f.policy {
+        FundingPolicy::DirectService => {}
+        FundingPolicy::CoordinationShare => {
+            if boundary {
+                review_grants(world, params);
+            }
+            to_coordination = pay_grants(world, pot);
+        }
+        FundingPolicy::Quadratic => to_coordination = pay_matches(world, pot),
+        FundingPolicy::Retroactive => {
+            world.retro_pot += pot;
+            world.ledger.funding_in += pot;
+            if boundary {
+                let paid = pay_retroactively(world, f.retro_visibility);
+                // What funders could not see goes to direct service now.
+                let leftover = world.retro_pot;
+                world.retro_pot = 0.0;
+                world.ledger.funding_in -= leftover;
+                pay_direct(world, params, leftover);
+                // Paid from the pot already counted as funding in: a move, not a new inflow.
+                world.flows.coordination_funding += paid;
+            }
+            pay_direct(world, params, budget - pot);
+            end_cycle(world, boundary);
+            return;
+        }
+    }
+    world.flows.coordination_funding += to_coordination;
+    world.ledger.funding_in += to_coordination;
+    pay_direct(world, params, budget - to_coordination);
+    end_cycle(world, boundary);
+}
+
+fn end_cycle(world: &mut World, boundary: bool) {
+    if boundary {
+        for n in world.networks.iter_mut().filter(|n| n.alive) {
+            n.value_cycle = 0.0;
+            n.grant.received_cycle = 0.0;
+            n.grant.attributed_value_cycle = 0.0;
+        }
+    }
+}
+
+fn review_grants(world: &mut World, params: &Params) {
+    let f = &params.funding;
+    let tick = world.tick;
+    for n in world.networks.iter_mut().filter(|n| n.alive) {
+        let g = &mut n.grant;
+        let full_cycle = tick.saturating_sub(g.since) >= f.grant_cycle_ticks;
+        if g.active && full_cycle {
+            if g.attributed_value_cycle < f.renewal_ratio * g.received_cycle {
+                g.active = false;
+                g.since = tick;
+                // The grant's coordinators leave; a new grant starts from scratch.
+                n.coord.tenure = 0;
+            }
+        } else if !g.active && full_cycle {
+            g.active = true;
+            g.since = tick;
+        }
+    }
+}
+
+/// Pays the coordination pot to active grantees by member count. Returns what was paid.
+fn pay_grants(world: &mut World, pot: f64) -> f64 {
+    let unaffiliated = world
+        .communities
+        .iter()
+        .filter(|c| c.network == NO_NETWORK)
+        .count() as f64;
+    let grantee_members: f64 = world
+        .networks
+        .iter()
+        .filter(|n| n.alive && n.grant.active)
+        .map(|n| n.members.len() as f64)
+        .sum();
+    let weight = unaffiliated + grantee_members;
+    if weight == 0.0 || pot == 0.0 {
+        return 0.0;
+    }
+    for n in world
+        .networks
+        .iter_mut()
+        .filter(|n| n.alive && n.grant.active)
+    {
+        let amount = pot * n.members.len() as f64 / weight;
+        n.coord.budget += amount;
+        n.grant.received_cycle += amount;
+    }
+    let open = pot * unaffiliated / weight;
+    world.open.budget += open;
+    // Paid in full: the shares add up to the pot.
+    pot
+}
+
+/// Quadratic matching of last tick's member contributions. Returns what was paid.
+fn pay_matches(world: &mut World, pot: f64) -> f64 {
+    let matches: f64 = world
+        .networks
+        .iter()
+        .filter(|n| n.alive)
+        .map(quadratic_match)
+        .sum();
+    if matches <= 0.0 {
+        return 0.0;
+    }
+    let scale = (pot / matches).min(1.0);
+    for n in world.networks.iter_mut().filter(|n| n.alive) {
+        n.coord.budget += quadratic_match(n) * scale;
+    }
+    matches * scale
+}
+
+/// Buterin, Hitzig & Weyl's match: (sum sqrt c)^2 - sum c.
+fn quadratic_match(n: &crate::engine::world::Network) -> f64 {
+    qf_match(n.sqrt_contributions_tick, n.contributions_tick)
+}
+
+/// The quadratic-funding match for contributions whose square roots sum to `sum_sqrt` and
+/// which sum to `sum`.
+pub fn qf_match(sum_sqrt: f64, sum: f64) -> f64 {
+    (sum_sqrt * sum_sqrt - sum).max(0.0)
+}
+
+/// Pays the retro pot for visible past value. Returns what was paid.
+fn pay_retroactively(world: &mut World, visibility: f64) -> f64 {
+    let visible: f64 = world
+        .networks
+        .iter()
+        .filter(|n| n.alive)
+        .map(|n| visibility * n.value_cycle.max(0.0))
+        .sum();
+    if visible <= 0.0 {
+        return 0.0;
+    }
+    let pot = world.retro_pot;
+    let scale = (pot / visible).min(1.0);
+    let mut paid = 0.0;
+    for n in world.networks.iter_mut().filter(|n| n.alive) {
+        let amount = visibility * n.value_cycle.max(0.0) * scale;
+        n.coord.budget += amount;
+        paid += amount;
+    }
+    world.retro_pot -= paid;
+    paid
+}
+
+fn pay_direct(world: &mut World, params: &Params, amount: f64) {
+    if amount <= 0.0 || world.communities.is_empty() {
+        return;
+    }
+    let each = amount / world.communities.len() as f64;
+    for c in &mut world.communities {
+        c.treasury += each;
+    }
+    world.ledger.funding_in += amount;
+    world.flows.direct_funding += amount;
+    world.flows.direct_value += amount * params.funding.direct_value_multiple;
+}
+
+/// At the end of a tick: credits each network's coordination value to its cycle and to the
+/// paid share of its coordination (what a grant's reviewer can attribute to the grant).
+pub fn attribute_value(world: &mut World) {
+    for n in world.networks.iter_mut().filter(|n| n.alive) {
+        n.value_cycle += n.value_tick;
+        let hours = n.coord.paid_hours + n.coord.volunteer_hours;
+        if hours > 0.0 {
+            n.grant.attributed_value_cycle += n.value_tick * n.coord.paid_hours / hours;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::tiny_world;
+
+    #[test]
+    fn quadratic_match_equals_a_hand_computed_example() {
+        // Contributions 1, 4 and 9: (1 + 2 + 3)^2 - 14 = 22.
+        assert_eq!(qf_match(1.0 + 2.0 + 3.0, 14.0), 22.0);
+        // One contributor gets no match.
+        assert_eq!(qf_match(3.0, 9.0), 0.0);
+    }
+
+    #[test]
+    fn every_policy_spends_the_same_total_budget() {
+        for policy in [
+            FundingPolicy::DirectService,
+            FundingPolicy::CoordinationShare,
+            FundingPolicy::Quadratic,
+            FundingPolicy::Retroactive,
+        ] {
+            let mut params = Params::default();
+            params.funding.policy = policy;
+            params.funding.grant_cycle_ticks = 1;
+            let mut w = tiny_world(6);
+            let n = w.found_network(&[0, 1, 2], true);
+            w.networks[n as usize].value_cycle = 3.0;
+            w.networks[n as usize].contributions_tick = 2.0;
+            w.networks[n as usize].sqrt_contributions_tick = 2.0f64.sqrt() * 2.0;
+            w.tick = 1;
+            let before = w.holdings();
+            review_and_disburse(&mut w, &params);
+            let received = w.holdings() - before;
+            assert!(
+                (received - params.funding.budget_per_tick).abs() < 1e-9,
+                "{policy:?}: {received}"
+            );
+            assert!(
+                (w.ledger.funding_in - received).abs() < 1e-9,
+                "{policy:?} ledger"
+            );
+        }
+    }
+
+    #[test]
+    fn direct_service_funds_no_coordination() {
+        let mut params = Params::default();
+        params.funding.policy = FundingPolicy::DirectService;
+        let mut w = tiny_world(4);
+        w.tick = 1;
+        review_and_disburse(&mut w, &params);
+        assert_eq!(w.flows.coordination_funding, 0.0);
+        assert_eq!(w.flows.direct_funding, params.funding.budget_per_tick);
+    }
+
+    #[test]
+    fn a_grant_without_attributable_value_lapses_and_resets_tenure() {
+        let mut params = Params::default();
+        params.funding.grant_cycle_ticks = 4;
+        let mut w = tiny_world(4);
+        let n = w.found_network(&[0, 1], true) as usize;
+        w.networks[n].coord.tenure = 3;
+        for tick in 1..=4 {
+            w.tick = tick;
+            review_and_disburse(&mut w, &params);
+        }
+        // At tick 4 the grant (since tick 0) had a full cycle and no value: it lapses.
+        assert!(!w.networks[n].grant.active);
+        assert_eq!(w.networks[n].coord.tenure, 0);
+    }
+}

@@ -1,0 +1,385 @@
+//! Step 4, collective identity: trusted clusters name themselves; networks absorb newcomers,
+//! merge, split, lose members who exit, and dissolve.
+//!
+//! Every `check_every` ticks, on the graph of ties with trust at or above
+//! `identity.trust_threshold`:
+//! 1. naming: a connected cluster of at least `min_size` unaffiliated communities becomes a
+//!    network (the act of naming; local identities stay);
+//! 2. absorbing: an unaffiliated community with `absorb_ties` trusted ties into one network
+//!    joins it if its values lie within `exit_distance` of the network's mean;
+//! 3. merging: two networks joined by `merge_ties` trusted ties and with close mean values merge;
+//! 4. splitting: a network whose trusted internal graph holds two or more clusters of at least
+//!    `min_size` splits into them;
+//! 5. exit: a member whose values lie beyond its tolerance (exit_distance, narrowed by
+//!    centralization) or whose mean trust to co-members is below `exit_trust` leaves with
+//!    `exit_probability` per reason, divided by the exit cost of its shared infrastructure;
+//! 6. dissolving: a network below half of `min_size` dissolves, sharing out what it holds.
+
+use rand::RngExt;
+
+use super::interdependence::exit_factor;
+use crate::engine::Scratch;
+use crate::engine::rng::ModelRng;
+use crate::engine::world::{NO_NETWORK, World, distance};
+use crate::scenario::Params;
+
+pub fn update(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
+    name_clusters(world, params, scratch);
+    world.refresh_networks();
+    absorb(world, params, scratch);
+    merge(world, params, scratch);
+    split(world, params, scratch);
+    world.refresh_networks();
+    exit(world, params, rng, scratch);
+    dissolve_small(world, params);
+}
+
+/// Hierarchy: assigns every community at tick 0 to one of `assigned_networks` by region.
+pub fn assign_networks(world: &mut World, params: &Params) {
+    let count = params
+        .identity
+        .assigned_networks
+        .min(world.n_communities() as u32);
+    let mut groups: Vec<Vec<u32>> = vec![Vec::new(); count as usize];
+    for (c, community) in world.communities.iter().enumerate() {
+        groups[(community.region % count) as usize].push(c as u32);
+    }
+    for g in groups.iter().filter(|g| !g.is_empty()) {
+        world.found_network(g, true);
+    }
+}
+
+fn strong(world: &World, params: &Params, tie: usize) -> bool {
+    let t = &world.ties[tie];
+    t.alive && t.trust >= params.identity.trust_threshold
+}
+
+fn name_clusters(world: &mut World, params: &Params, scratch: &mut Scratch) {
+    let n = world.n_communities();
+    let uf = &mut scratch.components;
+    uf.reset(n);
+    for id in 0..world.ties.len() {
+        let t = &world.ties[id];
+        if strong(world, params, id)
+            && world.communities[t.a as usize].network == NO_NETWORK
+            && world.communities[t.b as usize].network == NO_NETWORK
+        {
+            uf.union(t.a, t.b);
+        }
+    }
+    // Root -> new network, created in order of the cluster's lowest member (deterministic).
+    scratch.ids.clear();
+    scratch.ids.resize(n, NO_NETWORK);
+    for c in 0..n as u32 {
+        if world.communities[c as usize].network != NO_NETWORK
+            || uf.size_of(c) < params.identity.min_size
+        {
+            continue;
+        }
+        let root = uf.find(c) as usize;
+        if scratch.ids[root] == NO_NETWORK {
+            scratch.ids[root] = world.found_network(&[], true);
+        }
+        world.set_network(c, scratch.ids[root]);
+    }
+}
+
+fn absorb(world: &mut World, params: &Params, scratch: &mut Scratch) {
+    let id = &params.identity;
+    for c in 0..world.n_communities() as u32 {
+        if world.communities[c as usize].network != NO_NETWORK {
+            continue;
+        }
+        scratch.more_ids.clear();
+        for &t in &world.adjacency[c as usize] {
+            if strong(world, params, t as usize) {
+                let other = world.ties[t as usize].other(c);
+                let n = world.communities[other as usize].network;
+                if n != NO_NETWORK {
+                    scratch.more_ids.push(n);
+                }
+            }
+        }
+        scratch.more_ids.sort_unstable();
+        let Some((best, count)) = most_common(&scratch.more_ids) else {
+            continue;
+        };
+        if count >= id.absorb_ties
+            && distance(
+                world.values_of(c),
+                &world.networks[best as usize].mean_values,
+            ) <= id.exit_distance
+        {
+            world.set_network(c, best);
+        }
+    }
+}
+
+/// The most frequent value in a sorted slice and its count (lowest value on ties).
+fn most_common(sorted: &[u32]) -> Option<(u32, u32)> {
+    let mut best: Option<(u32, u32)> = None;
+    let mut i = 0;
+    while i < sorted.len() {
+        let j = i + sorted[i..].iter().take_while(|&&x| x == sorted[i]).count();
+        let count = (j - i) as u32;
+        if best.is_none_or(|(_, c)| count > c) {
+            best = Some((sorted[i], count));
+        }
+        i = j;
+    }
+    best
+}
+
+fn merge(world: &mut World, params: &Params, scratch: &mut Scratch) {
+    let id = &params.identity;
+    let mut pairs: Vec<u64> = Vec::new();
+    for t in 0..world.ties.len() {
+        if !strong(world, params, t) {
+            continue;
+        }
+        let (a, b) = (world.ties[t].a, world.ties[t].b);
+        let (na, nb) = (
+            world.communities[a as usize].network,
+            world.communities[b as usize].network,
+        );
+        if na != NO_NETWORK && nb != NO_NETWORK && na != nb {
+            pairs.push(((na.min(nb) as u64) << 32) | na.max(nb) as u64);
+        }
+    }
+    pairs.sort_unstable();
+    let mut i = 0;
+    while i < pairs.len() {
+        let j = i + pairs[i..].iter().take_while(|&&x| x == pairs[i]).count();
+        let (x, y) = ((pairs[i] >> 32) as usize, (pairs[i] & 0xFFFF_FFFF) as usize);
+        let ties_between = (j - i) as u32;
+        i = j;
+        if ties_between < id.merge_ties || !world.networks[x].alive || !world.networks[y].alive {
+            continue;
+        }
+        if distance(
+            &world.networks[x].mean_values,
+            &world.networks[y].mean_values,
+        ) > id.exit_distance
+        {
+            continue;
+        }
+        let (keep, gone) = if world.networks[y].members.len() > world.networks[x].members.len() {
+            (y, x)
+        } else {
+            (x, y)
+        };
+        merge_into(world, keep, gone, scratch);
+    }
+}
+
+fn merge_into(world: &mut World, keep: usize, gone: usize, scratch: &mut Scratch) {
+    scratch.more_ids.clear();
+    scratch
+        .more_ids
+        .extend_from_slice(&world.networks[gone].members);
+    let (k_members, g_members) = (
+        world.networks[keep].members.len() as f64,
+        scratch.more_ids.len() as f64,
+    );
+    for i in 0..scratch.more_ids.len() {
+        world.set_network(scratch.more_ids[i], keep as u32);
+    }
+    let g = std::mem::take(&mut world.networks[gone].coord);
+    let (pool, library) = (world.networks[gone].pool, world.networks[gone].library);
+    world.networks[gone].alive = false;
+    world.networks[gone].pool = 0.0;
+    let k = &mut world.networks[keep];
+    k.pool += pool;
+    k.library += library;
+    k.coord.budget += g.budget;
+    k.coord.capacity += g.capacity;
+    if k_members + g_members > 0.0 {
+        k.coord.energy =
+            (k.coord.energy * k_members + g.energy * g_members) / (k_members + g_members);
+    }
+}
+
+fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {
+    let min_size = params.identity.min_size;
+    let n = world.n_communities();
+    scratch.components.reset(n);
+    for t in 0..world.ties.len() {
+        if !strong(world, params, t) {
+            continue;
+        }
+        let (a, b) = (world.ties[t].a, world.ties[t].b);
+        let na = world.communities[a as usize].network;
+        if na != NO_NETWORK && na == world.communities[b as usize].network {
+            scratch.components.union(a, b);
+        }
+    }
+    let live: Vec<usize> = world.live_networks().collect();
+    for n_idx in live {
+        // Big clusters of this network: (size, root), largest first.
+        let mut clusters: Vec<(u32, u32)> = Vec::new();
+        for &m in &world.networks[n_idx].members {
+            let root = scratch.components.find(m);
+            let size = scratch.components.size_of(m);
+            if size >= min_size && !clusters.iter().any(|&(_, r)| r == root) {
+                clusters.push((size, root));
+            }
+        }
+        if clusters.len() < 2 {
+            continue;
+        }
+        clusters.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(size, root) in &clusters[1..] {
+            scratch.more_ids.clear();
+            for &m in &world.networks[n_idx].members {
+                if scratch.components.find(m) == root {
+                    scratch.more_ids.push(m);
+                }
+            }
+            let share = size as f64 / world.networks[n_idx].members.len() as f64;
+            let members = std::mem::take(&mut scratch.more_ids);
+            let new = world.found_network(&members, true) as usize;
+            scratch.more_ids = members;
+            let (pool, budget) = (
+                world.networks[n_idx].pool * share,
+                world.networks[n_idx].coord.budget * share,
+            );
+            world.networks[n_idx].pool -= pool;
+            world.networks[n_idx].coord.budget -= budget;
+            world.networks[new].pool += pool;
+            world.networks[new].coord.budget += budget;
+            world.networks[new].library = world.networks[n_idx].library;
+        }
+    }
+}
+
+fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
+    let id = &params.identity;
+    let gov = &params.governance;
+    let tolerance = id.exit_distance * (1.0 - gov.central_intolerance * gov.centralization);
+    scratch.ids.clear();
+    for c in 0..world.n_communities() as u32 {
+        let n = world.communities[c as usize].network;
+        if n == NO_NETWORK {
+            continue;
+        }
+        let diverges =
+            distance(world.values_of(c), &world.networks[n as usize].mean_values) > tolerance;
+        let (mut sum, mut count) = (0.0, 0u32);
+        for &t in &world.adjacency[c as usize] {
+            let tie = &world.ties[t as usize];
+            if world.communities[tie.other(c) as usize].network == n {
+                sum += tie.trust;
+                count += 1;
+            }
+        }
+        let mean_trust = if count == 0 { 0.0 } else { sum / count as f64 };
+        let reasons = u32::from(diverges) + u32::from(mean_trust < id.exit_trust);
+        if reasons == 0 {
+            continue;
+        }
+        let stake = if params.mechanisms.interdependence {
+            world.communities[c as usize].stake
+        } else {
+            0.0
+        };
+        let p = (id.exit_probability
+            * reasons as f64
+            * exit_factor(stake, params.interdependence.exit_cost))
+        .min(1.0);
+        if rng.random_bool(p) {
+            scratch.ids.push(c);
+        }
+    }
+    for i in 0..scratch.ids.len() {
+        world.set_network(scratch.ids[i], NO_NETWORK);
+    }
+}
+
+fn dissolve_small(world: &mut World, params: &Params) {
+    let floor = params.identity.min_size.div_ceil(2) as usize;
+    for n in 0..world.networks.len() {
+        if !world.networks[n].alive || world.networks[n].members.len() >= floor {
+            continue;
+        }
+        let members = std::mem::take(&mut world.networks[n].members);
+        let held = world.networks[n].pool + world.networks[n].coord.budget;
+        if members.is_empty() {
+            // Nobody left to hand it to: it stays in the commons for coordination.
+            world.open.budget += held;
+        } else {
+            let each = held / members.len() as f64;
+            for &m in &members {
+                world.communities[m as usize].treasury += each;
+                world.communities[m as usize].network = NO_NETWORK;
+            }
+        }
+        let net = &mut world.networks[n];
+        net.alive = false;
+        net.pool = 0.0;
+        net.coord.budget = 0.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::tiny_world;
+
+    fn chain(w: &mut World, members: std::ops::Range<u32>, trust: f64) {
+        for c in members.start..members.end - 1 {
+            w.add_tie(c, c + 1, trust);
+        }
+    }
+
+    #[test]
+    fn a_network_forms_only_above_its_size_and_trust_thresholds() {
+        let params = Params::default();
+        let min = params.identity.min_size;
+        let strong = params.identity.trust_threshold + 0.1;
+        let weak = params.identity.trust_threshold - 0.01;
+        let mut w = tiny_world(3 * min);
+        chain(&mut w, 0..min, strong); // big enough and trusted
+        chain(&mut w, min..2 * min - 1, strong); // one short
+        chain(&mut w, 2 * min..3 * min, weak); // big enough, not trusted
+        name_clusters(&mut w, &params, &mut Scratch::default());
+        assert_eq!(w.live_networks().count(), 1);
+        let n = w.communities[0].network;
+        assert_ne!(n, NO_NETWORK);
+        assert_eq!(w.networks[n as usize].members.len(), min as usize);
+        assert!(w.communities[min as usize].network == NO_NETWORK);
+        assert!(w.communities[2 * min as usize].network == NO_NETWORK);
+    }
+
+    #[test]
+    fn a_network_with_two_trusted_clusters_splits() {
+        let params = Params::default();
+        let min = params.identity.min_size;
+        let mut w = tiny_world(2 * min);
+        chain(&mut w, 0..min, 0.9);
+        chain(&mut w, min..2 * min, 0.9);
+        let all: Vec<u32> = (0..2 * min).collect();
+        let n = w.found_network(&all, true) as usize;
+        w.networks[n].pool = 10.0;
+        split(&mut w, &params, &mut Scratch::default());
+        assert_eq!(w.live_networks().count(), 2);
+        assert_ne!(
+            w.communities[0].network,
+            w.communities[min as usize].network
+        );
+        let pools: f64 = w.networks.iter().map(|n| n.pool).sum();
+        assert!((pools - 10.0).abs() < 1e-12, "splitting conserves the pool");
+    }
+
+    #[test]
+    fn small_networks_dissolve_and_share_out_their_pool() {
+        let params = Params::default();
+        let mut w = tiny_world(4);
+        let n = w.found_network(&[0, 1], true) as usize;
+        w.networks[n].pool = 4.0;
+        let before = w.holdings();
+        dissolve_small(&mut w, &params);
+        assert!(!w.networks[n].alive);
+        assert_eq!(w.communities[0].network, NO_NETWORK);
+        assert!((w.holdings() - before).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,149 @@
+//! Step 3, mutual support: shocks create needs that trusted partners meet with aid.
+//!
+//! Each tick a community is hit by a shock with `shock_probability`; the need is
+//! `shock_size_ticks` of its production, less what shared infrastructure cushions (when
+//! interdependence is on). A community with unmet need asks its `asks_per_tick` most trusted
+//! partners (ties at or above the tie threshold). A partner gives from its slack (treasury
+//! above `reserve_ticks` of production) in proportion to its trust, less when the reciprocity
+//! ledger is one-sided against it. Aid is spent on the recipient's recovery: it leaves the
+//! ledger and creates `need_relief_value` per unit (losses averted). A free rider asked for aid
+//! gives nothing: a defection that costs the tie `betrayal_penalty` of its trust.
+
+use rand::RngExt;
+
+use super::interdependence::cushion;
+use super::trust::{cooperate, defect};
+use crate::engine::Scratch;
+use crate::engine::rng::ModelRng;
+use crate::engine::world::{NO_NETWORK, World};
+use crate::scenario::Params;
+
+pub fn shocks_and_aid(
+    world: &mut World,
+    params: &Params,
+    rng: &mut ModelRng,
+    scratch: &mut Scratch,
+) {
+    let ms = &params.mutual_support;
+    let cushion_on = params.mechanisms.interdependence;
+    for c in &mut world.communities {
+        if rng.random_bool(ms.shock_probability) {
+            let absorbed = if cushion_on {
+                cushion(c.stake, params.interdependence.shock_cushion)
+            } else {
+                0.0
+            };
+            c.need += ms.shock_size_ticks * c.base_production * c.fit * (1.0 - absorbed);
+        }
+    }
+    for c in 0..world.communities.len() as u32 {
+        if world.communities[c as usize].need > 0.0 {
+            seek_aid(world, params, c, scratch);
+        }
+    }
+}
+
+/// `c` asks its most trusted partners for help with its need.
+pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratch) {
+    let ms = &params.mutual_support;
+    let threshold = params.trust.tie_threshold;
+    scratch.ids.clear();
+    scratch.ids.extend(
+        world.adjacency[c as usize]
+            .iter()
+            .copied()
+            .filter(|&t| world.ties[t as usize].trust >= threshold),
+    );
+    let ties = &world.ties;
+    scratch.ids.sort_unstable_by(|&x, &y| {
+        ties[y as usize]
+            .trust
+            .total_cmp(&ties[x as usize].trust)
+            .then(x.cmp(&y))
+    });
+    scratch.ids.truncate(ms.asks_per_tick as usize);
+    for i in 0..scratch.ids.len() {
+        let need = world.communities[c as usize].need;
+        if need <= 0.0 {
+            break;
+        }
+        let t = scratch.ids[i] as usize;
+        let partner = world.ties[t].other(c);
+        let p = &world.communities[partner as usize];
+        if p.free_rider {
+            world.ties[t].trust = defect(world.ties[t].trust, params.trust.betrayal_penalty);
+            world.ties[t].touched = true;
+            continue;
+        }
+        let slack = (p.treasury - ms.reserve_ticks * p.base_production * p.fit).max(0.0);
+        let (given, received) = (world.ties[t].given_by(partner), world.ties[t].given_by(c));
+        // Positive when the partner has given more to c than c gave back.
+        let imbalance = (given - received) / (given + received + 1.0);
+        let willingness = world.ties[t].trust * (1.0 - ms.reciprocity_weight * imbalance.max(0.0));
+        let gift = (ms.give_share * willingness * slack).min(need);
+        if gift <= 0.0 {
+            continue;
+        }
+        give(world, params, t, partner, c, gift);
+    }
+}
+
+fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift: f64) {
+    world.communities[from as usize].treasury -= gift;
+    world.communities[from as usize].aid_exchanged += gift;
+    let r = &mut world.communities[to as usize];
+    r.need -= gift;
+    r.aid_exchanged += gift;
+    r.inflow_tick += gift;
+    let t = &mut world.ties[tie];
+    if t.a == from {
+        t.aid_ab += gift;
+    } else {
+        t.aid_ba += gift;
+    }
+    t.trust = cooperate(t.trust, params.trust.cooperation_gain);
+    t.touched = true;
+    world.ledger.own_spending_out += gift;
+    world.flows.aid += gift;
+    let value = gift * params.mutual_support.need_relief_value;
+    world.flows.coordination_value += value;
+    let n = world.communities[from as usize].network;
+    if n != NO_NETWORK && n == world.communities[to as usize].network {
+        world.networks[n as usize].value_tick += value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::tiny_world;
+
+    #[test]
+    fn trusted_partners_give_and_free_riders_defect() {
+        let params = Params::default();
+        let mut w = tiny_world(3);
+        w.communities[0].need = 2.0;
+        w.communities[1].treasury = 100.0;
+        w.communities[2].treasury = 100.0;
+        w.communities[2].free_rider = true;
+        let good = w.add_tie(0, 1, 0.8) as usize;
+        let bad = w.add_tie(0, 2, 0.9) as usize;
+        seek_aid(&mut w, &params, 0, &mut Scratch::default());
+        assert!(w.communities[0].need < 2.0);
+        assert!(w.ties[good].trust > 0.8, "reciprocation raises trust");
+        assert!((w.ties[bad].trust - 0.9 * (1.0 - params.trust.betrayal_penalty)).abs() < 1e-12);
+        assert_eq!(w.communities[2].treasury, 100.0);
+        assert!(w.flows.coordination_value > 0.0);
+    }
+
+    #[test]
+    fn untrusted_partners_are_not_asked() {
+        let params = Params::default();
+        let mut w = tiny_world(2);
+        w.communities[0].need = 2.0;
+        w.communities[1].treasury = 100.0;
+        w.add_tie(0, 1, params.trust.tie_threshold - 0.01);
+        seek_aid(&mut w, &params, 0, &mut Scratch::default());
+        assert_eq!(w.communities[0].need, 2.0);
+    }
+}

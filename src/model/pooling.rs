@@ -1,0 +1,268 @@
+//! Step 5, pooling: members contribute to the network pool, which pays coordination and is
+//! allocated back by a participatory rule.
+//!
+//! Contribution rules (Fischbacher, Gachter & Fehr 2001 for the conditional one):
+//! - `flat`: each member pays `contribution_rate` times the network's mean production;
+//! - `proportional`: each pays `contribution_rate` times its own production;
+//! - `conditional`: each pays its production times the rate, scaled by how much the others paid
+//!   last tick relative to the rate (conditional cooperators); free riders pay nothing.
+//!
+//! Of what comes in, `coordination_share` moves to the coordination budget (pool spending on
+//! coordination). Each tick `allocation_rate` of the pool is allocated:
+//! - `equal`: in equal shares;
+//! - `needs`: in proportion to unmet need;
+//! - `quadratic`: with weight (sum over trusted co-members j of sqrt(contribution_j * trust))^2;
+//! - `vote`: each member votes for its most trusted co-member in need (or itself); proposals
+//!   are funded in vote order up to their need.
+//!
+//! Allocations that meet needs create `need_relief_value` per unit, as aid does.
+
+use super::kinship::trusted_partners;
+use crate::engine::Scratch;
+use crate::engine::world::World;
+use crate::scenario::Params;
+use crate::scenario::params::{AllocationRule, ContributionRule};
+
+pub fn contribute_and_allocate(world: &mut World, params: &Params, scratch: &mut Scratch) {
+    for n in 0..world.networks.len() {
+        if world.networks[n].alive && !world.networks[n].members.is_empty() {
+            contribute(world, params, n, scratch);
+            allocate(world, params, n, scratch);
+        }
+    }
+}
+
+fn contribute(world: &mut World, params: &Params, n: usize, scratch: &mut Scratch) {
+    let pp = &params.pooling;
+    let members = &world.networks[n].members;
+    let count = members.len() as f64;
+    let mean_production: f64 = members
+        .iter()
+        .map(|&m| world.communities[m as usize].own_tick)
+        .sum::<f64>()
+        / count;
+    let mean_last_rate: f64 = members
+        .iter()
+        .map(|&m| world.communities[m as usize].last_contribution_rate)
+        .sum::<f64>()
+        / count;
+    let founded_now = world.networks[n].founded == world.tick;
+    scratch.floats.clear();
+    for &m in members {
+        let c = &world.communities[m as usize];
+        let wanted = match pp.contribution_rule {
+            ContributionRule::Flat => pp.contribution_rate * mean_production,
+            ContributionRule::Proportional => pp.contribution_rate * c.own_tick,
+            ContributionRule::Conditional if c.free_rider => 0.0,
+            ContributionRule::Conditional => {
+                // Others' mean rate last tick, excluding this member's own.
+                let others = if count > 1.0 {
+                    (mean_last_rate * count - c.last_contribution_rate) / (count - 1.0)
+                } else {
+                    pp.contribution_rate
+                };
+                // Conditional cooperators start by cooperating fully in a new network.
+                let reference = if founded_now || world.tick == 1 {
+                    pp.contribution_rate
+                } else {
+                    others
+                };
+                c.own_tick * reference.min(pp.contribution_rate)
+            }
+        };
+        scratch.floats.push(wanted.clamp(0.0, c.treasury.max(0.0)));
+    }
+    let (mut total, mut sqrt_total) = (0.0, 0.0);
+    for (i, &m) in world.networks[n].members.iter().enumerate() {
+        let paid = scratch.floats[i];
+        let c = &mut world.communities[m as usize];
+        c.treasury -= paid;
+        c.contributed += paid;
+        c.last_contribution_rate = if c.own_tick > 0.0 {
+            paid / c.own_tick
+        } else {
+            0.0
+        };
+        total += paid;
+        sqrt_total += paid.sqrt();
+    }
+    let to_coordination = total * pp.coordination_share;
+    let net = &mut world.networks[n];
+    net.pool += total - to_coordination;
+    net.coord.budget += to_coordination;
+    net.contributions_tick = total;
+    net.sqrt_contributions_tick = sqrt_total;
+    world.flows.coordination_funding += to_coordination;
+}
+
+fn allocate(world: &mut World, params: &Params, n: usize, scratch: &mut Scratch) {
+    let pp = &params.pooling;
+    let budget = world.networks[n].pool * pp.allocation_rate;
+    if budget <= 0.0 {
+        return;
+    }
+    weights(world, params, n, scratch);
+    let total_weight: f64 = scratch.floats.iter().sum();
+    if total_weight <= 0.0 {
+        return;
+    }
+    let mut paid = 0.0;
+    let mut relieved = 0.0;
+    for i in 0..world.networks[n].members.len() {
+        let m = world.networks[n].members[i] as usize;
+        let amount = match pp.allocation_rule {
+            // Vote weights are already the amounts granted, in vote order.
+            AllocationRule::Vote => scratch.floats[i],
+            _ => budget * scratch.floats[i] / total_weight,
+        };
+        if amount <= 0.0 {
+            continue;
+        }
+        let c = &mut world.communities[m];
+        c.treasury += amount;
+        c.inflow_tick += amount;
+        relieved += amount.min(c.need);
+        paid += amount;
+    }
+    world.networks[n].pool -= paid;
+    let value = relieved * params.mutual_support.need_relief_value;
+    world.networks[n].value_tick += value;
+    world.flows.coordination_value += value;
+}
+
+/// Fills `scratch.floats` with each member's allocation weight (or, for votes, its amount).
+fn weights(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
+    let members = &world.networks[n].members;
+    scratch.floats.clear();
+    match params.pooling.allocation_rule {
+        AllocationRule::Equal => scratch.floats.resize(members.len(), 1.0),
+        AllocationRule::Needs => scratch
+            .floats
+            .extend(members.iter().map(|&m| world.communities[m as usize].need)),
+        AllocationRule::Quadratic => {
+            for &m in members {
+                let mut sum_sqrt = 0.0;
+                for &t in &world.adjacency[m as usize] {
+                    let tie = &world.ties[t as usize];
+                    let other = tie.other(m);
+                    if world.communities[other as usize].network == n as u32
+                        && tie.trust >= params.trust.tie_threshold
+                    {
+                        let c = world.communities[other as usize].last_contribution_rate
+                            * world.communities[other as usize].own_tick;
+                        sum_sqrt += (c * tie.trust).sqrt();
+                    }
+                }
+                scratch.floats.push(sum_sqrt * sum_sqrt);
+            }
+        }
+        AllocationRule::Vote => vote(world, params, n, scratch),
+    }
+}
+
+fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
+    let members = &world.networks[n].members;
+    let budget = world.networks[n].pool * params.pooling.allocation_rate;
+    // votes[i] = votes for member i.
+    let mut votes = vec![0u32; members.len()];
+    let index_of = |c: u32| members.iter().position(|&m| m == c);
+    for &m in members {
+        trusted_partners(world, m, params.trust.tie_threshold, &mut scratch.more_ids);
+        let choice = scratch
+            .more_ids
+            .iter()
+            .copied()
+            .filter(|&o| {
+                world.communities[o as usize].network == n as u32
+                    && world.communities[o as usize].need > 0.0
+            })
+            .max_by(|&x, &y| {
+                let tx = world
+                    .find_tie(m, x)
+                    .map(|t| world.ties[t as usize].trust)
+                    .unwrap_or(0.0);
+                let ty = world
+                    .find_tie(m, y)
+                    .map(|t| world.ties[t as usize].trust)
+                    .unwrap_or(0.0);
+                tx.total_cmp(&ty).then(y.cmp(&x))
+            })
+            .or_else(|| (world.communities[m as usize].need > 0.0).then_some(m));
+        if let Some(i) = choice.and_then(index_of) {
+            votes[i] += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..members.len()).filter(|&i| votes[i] > 0).collect();
+    order.sort_unstable_by(|&a, &b| votes[b].cmp(&votes[a]).then(a.cmp(&b)));
+    scratch.floats.clear();
+    scratch.floats.resize(members.len(), 0.0);
+    let mut left = budget;
+    for i in order {
+        let grant = world.communities[members[i] as usize].need.min(left);
+        scratch.floats[i] = grant;
+        left -= grant;
+        if left <= 0.0 {
+            break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::tiny_world;
+
+    fn pooled(rule: ContributionRule, free_rider: bool) -> (f64, f64) {
+        let mut params = Params::default();
+        params.pooling.contribution_rule = rule;
+        params.pooling.allocation_rate = 0.0;
+        let mut w = tiny_world(3);
+        for (i, c) in w.communities.iter_mut().enumerate() {
+            c.own_tick = (i + 1) as f64;
+            c.treasury = 100.0;
+        }
+        w.communities[2].free_rider = free_rider;
+        let n = w.found_network(&[0, 1, 2], true) as usize;
+        let before = w.holdings();
+        contribute_and_allocate(&mut w, &params, &mut Scratch::default());
+        assert!(
+            (w.holdings() - before).abs() < 1e-12,
+            "pooling only moves resources"
+        );
+        (
+            w.networks[n].pool + w.networks[n].coord.budget,
+            w.communities[2].contributed,
+        )
+    }
+
+    #[test]
+    fn contribution_rules_differ_as_documented() {
+        let rate = Params::default().pooling.contribution_rate;
+        let (flat, _) = pooled(ContributionRule::Flat, false);
+        let (prop, _) = pooled(ContributionRule::Proportional, false);
+        assert!((flat - 3.0 * rate * 2.0).abs() < 1e-12);
+        assert!((prop - rate * 6.0).abs() < 1e-12);
+        let (_, forced) = pooled(ContributionRule::Proportional, true);
+        let (_, voluntary) = pooled(ContributionRule::Conditional, true);
+        assert!(forced > 0.0, "mandatory rules make free riders pay");
+        assert_eq!(
+            voluntary, 0.0,
+            "free riders pay nothing when contribution is voluntary"
+        );
+    }
+
+    #[test]
+    fn needs_based_allocation_goes_to_the_needy() {
+        let mut params = Params::default();
+        params.pooling.allocation_rule = AllocationRule::Needs;
+        params.pooling.contribution_rate = 0.0;
+        let mut w = tiny_world(3);
+        w.communities[1].need = 5.0;
+        let n = w.found_network(&[0, 1, 2], true) as usize;
+        w.networks[n].pool = 10.0;
+        contribute_and_allocate(&mut w, &params, &mut Scratch::default());
+        assert_eq!(w.communities[0].inflow_tick, 0.0);
+        assert!(w.communities[1].inflow_tick > 0.0);
+        assert!(w.flows.coordination_value > 0.0);
+    }
+}

@@ -1,0 +1,90 @@
+//! Step 2, resonance: joint work reveals practice alignment; misaligned ties weaken.
+//!
+//! Each tick each tie does joint work with probability joint_work_rate plus
+//! coordinated_joint_work_rate times the coverage of the coordination the two share. Joint work
+//! shows the true alignment of their hidden practice styles (1 - normalised distance) plus noise;
+//! the perceived alignment is a running average of what was seen. Work that shows misalignment
+//! costs trust; aligned work that succeeds across the knowledge gap builds trust and creates
+//! knowledge value; aligned work that fails leaves trust as it was. Cost: O(ties).
+
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::coordination::shared_coverage;
+use super::knowledge::{bridging_between, success_probability};
+use super::trust::{cooperate, defect};
+use crate::engine::Scratch;
+use crate::engine::rng::ModelRng;
+use crate::engine::world::{NO_NETWORK, World, distance};
+use crate::scenario::Params;
+
+pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &Scratch) {
+    let r = &params.resonance;
+    for id in 0..world.ties.len() {
+        if !world.ties[id].alive {
+            continue;
+        }
+        let (a, b) = (world.ties[id].a, world.ties[id].b);
+        let p = (r.joint_work_rate + r.coordinated_joint_work_rate * shared_coverage(world, a, b))
+            .min(1.0);
+        if !rng.random_bool(p) {
+            continue;
+        }
+        let truth = 1.0 - distance(world.practice_of(a), world.practice_of(b));
+        let noise: f64 = StandardNormal.sample(rng);
+        let observed = (truth + r.observation_noise * noise).clamp(0.0, 1.0);
+        let gap = (world.communities[a as usize].tech - world.communities[b as usize].tech).abs();
+        let success = success_probability(
+            gap,
+            bridging_between(world, scratch, a, b),
+            params.knowledge.gap_penalty,
+        );
+        let succeeded = rng.random_bool(success);
+        let tie = &mut world.ties[id];
+        tie.alignment += r.learning_rate * (observed - tie.alignment);
+        tie.joint_work += 1;
+        tie.touched = true;
+        if tie.alignment < r.min_alignment {
+            tie.trust = defect(tie.trust, r.misalignment_penalty);
+        } else if succeeded {
+            tie.trust = cooperate(tie.trust, params.trust.cooperation_gain);
+            let value = params.knowledge.knowledge_value * gap;
+            world.flows.coordination_value += value;
+            let n = world.communities[a as usize].network;
+            if n != NO_NETWORK && n == world.communities[b as usize].network {
+                world.networks[n as usize].value_tick += value;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::testing::tiny_world;
+
+    fn run(practice_a: f64, practice_b: f64) -> f64 {
+        let mut params = Params::default();
+        params.resonance.joint_work_rate = 1.0;
+        params.resonance.observation_noise = 0.05;
+        params.knowledge.gap_penalty = 0.0;
+        let mut w = tiny_world(2);
+        w.practice[0..2].copy_from_slice(&[practice_a, practice_a]);
+        w.practice[2..4].copy_from_slice(&[practice_b, practice_b]);
+        let t = w.add_tie(0, 1, 0.5) as usize;
+        let mut rng = crate::engine::rng::replicate_rng(3);
+        for _ in 0..20 {
+            joint_work(&mut w, &params, &mut rng, &Scratch::default());
+        }
+        w.ties[t].trust
+    }
+
+    #[test]
+    fn aligned_practice_builds_trust_misaligned_erodes_it() {
+        assert!(
+            run(0.5, 0.55) > 0.8,
+            "aligned partners come to trust each other"
+        );
+        assert!(run(0.9, 0.1) < 0.2, "misaligned partners lose trust");
+    }
+}

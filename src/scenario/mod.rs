@@ -1,0 +1,507 @@
+//! Scenarios: a TOML file as written becomes validated [`Params`] in one step.
+//!
+//! A scenario states only what differs from the defaults. Loading checks every key and value
+//! once; after that the model never sees an invalid parameter. Errors name the file, line,
+//! column and key, say what was expected, and suggest the nearest key for a typo.
+
+pub mod builtin;
+pub mod params;
+pub mod value;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+pub use params::{ParamSpec, Params, spec, specs};
+use value::RawValue;
+
+/// The `[meta]` table: what a scenario is and what to look for (NetLogo Info-tab style).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Meta {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub what_it_shows: Option<String>,
+    pub things_to_notice: Option<String>,
+    pub things_to_try: Option<String>,
+    pub sources: Vec<String>,
+}
+
+const META_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "what_it_shows",
+    "things_to_notice",
+    "things_to_try",
+    "sources",
+];
+
+/// Where a scenario came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    File(PathBuf),
+    /// A scenario shipped inside the binary, by its path under `scenarios/`.
+    Builtin(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(p) => write!(f, "{}", p.display()),
+            Origin::Builtin(rel) => write!(f, "scenarios/{rel} (built in)"),
+        }
+    }
+}
+
+/// A loaded, validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// `meta.name`, or the file name without `.toml`.
+    pub name: String,
+    pub meta: Meta,
+    pub params: Params,
+    pub origin: Origin,
+    /// The file's exact text (its SHA-256 goes into the manifest).
+    pub text: String,
+}
+
+/// A scenario that cannot be used, with enough detail to fix it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{path}: cannot read the scenario file: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{origin}:{line}:{column}: {}{message}", key_prefix(key))]
+    Invalid {
+        origin: String,
+        line: usize,
+        column: usize,
+        key: Option<String>,
+        message: String,
+    },
+    #[error("--set {assignment}: {message}")]
+    Override { assignment: String, message: String },
+    #[error(
+        "no scenario file or shipped scenario named `{name}`{hint}\n(`coordsim scenarios` lists the shipped ones)"
+    )]
+    NotFound { name: String, hint: String },
+}
+
+fn key_prefix(key: &Option<String>) -> String {
+    key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default()
+}
+
+impl Scenario {
+    /// The defaults alone, under the given name.
+    pub fn defaults(name: &str) -> Self {
+        Scenario {
+            name: name.to_string(),
+            meta: Meta::default(),
+            params: Params::default(),
+            origin: Origin::Builtin("(defaults)"),
+            text: String::new(),
+        }
+    }
+
+    /// Loads a scenario given as a path or as the name of a shipped scenario.
+    pub fn find(name_or_path: &str) -> Result<Self, ScenarioError> {
+        let path = Path::new(name_or_path);
+        if path.is_file() {
+            return Self::from_file(path);
+        }
+        if let Some((rel, text)) = builtin::find(name_or_path) {
+            return Self::parse(text, Origin::Builtin(rel));
+        }
+        let hint = nearest(name_or_path, builtin::names().into_iter())
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        Err(ScenarioError::NotFound {
+            name: name_or_path.to_string(),
+            hint,
+        })
+    }
+
+    /// Loads and validates a scenario file.
+    pub fn from_file(path: &Path) -> Result<Self, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::parse(&text, Origin::File(path.to_path_buf()))
+    }
+
+    /// The shipped default scenario (`scenarios/baseline.toml`).
+    pub fn baseline() -> Self {
+        let (rel, text) = builtin::find("baseline").expect("baseline.toml is embedded by build.rs");
+        Self::parse(text, Origin::Builtin(rel)).expect("the shipped baseline is valid (tested)")
+    }
+
+    /// Parses and validates scenario text.
+    pub fn parse(text: &str, origin: Origin) -> Result<Self, ScenarioError> {
+        let origin_name = origin.to_string();
+        let at = |span: std::ops::Range<usize>, key: Option<String>, message: String| {
+            let (line, column) = line_column(text, span.start);
+            ScenarioError::Invalid {
+                origin: origin_name.clone(),
+                line,
+                column,
+                key,
+                message,
+            }
+        };
+        let root = DeTable::parse(text).map_err(|e| {
+            let first_line = e
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .to_string();
+            at(
+                e.span().unwrap_or(0..0),
+                None,
+                format!("invalid TOML: {first_line}"),
+            )
+        })?;
+
+        let mut params = Params::default();
+        let mut meta = Meta::default();
+        let mut errors: Vec<ScenarioError> = Vec::new();
+        let mut keyed_spans: Vec<(&'static str, std::ops::Range<usize>)> = Vec::new();
+
+        for (section_key, section_value) in root.get_ref() {
+            let section = section_key.get_ref().as_ref();
+            if section == "meta" {
+                if let Err((span, key, msg)) = read_meta(section_value, &mut meta) {
+                    errors.push(at(span, key, msg));
+                }
+                continue;
+            }
+            if !params::SECTIONS.contains(&section) {
+                let msg = match nearest(section, params::SECTIONS.iter().copied().chain(["meta"])) {
+                    Some(n) => format!("unknown table `{section}` (did you mean `{n}`?)"),
+                    None => format!("unknown table `{section}`"),
+                };
+                errors.push(at(section_key.span(), Some(section.to_string()), msg));
+                continue;
+            }
+            let DeValue::Table(fields) = section_value.get_ref() else {
+                errors.push(at(
+                    section_value.span(),
+                    Some(section.to_string()),
+                    format!(
+                        "expected a table of parameters, found {}",
+                        section_value.get_ref().type_str()
+                    ),
+                ));
+                continue;
+            };
+            for (field_key, field_value) in fields {
+                let key = format!("{section}.{}", field_key.get_ref());
+                let raw = raw_value(field_value.get_ref());
+                match params.set(&key, &raw) {
+                    Ok(()) => {
+                        if let Some(spec) = spec(&key) {
+                            keyed_spans.push((spec.key, field_value.span()));
+                        }
+                    }
+                    Err(Some(msg)) => errors.push(at(field_value.span(), Some(key), msg)),
+                    Err(None) => {
+                        let msg = unknown_key_message(&key);
+                        errors.push(at(field_key.span(), Some(key), msg));
+                    }
+                }
+            }
+        }
+        if let Some(first) = first_by_position(errors) {
+            return Err(first);
+        }
+        if let Err((key, msg)) = params.check_consistency() {
+            let span = keyed_spans
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, s)| s.clone())
+                .unwrap_or(0..0);
+            return Err(at(span, Some(key.to_string()), msg));
+        }
+        let name = meta.name.clone().unwrap_or_else(|| match &origin {
+            Origin::File(p) => p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Origin::Builtin(rel) => rel
+                .trim_end_matches(".toml")
+                .rsplit('/')
+                .next()
+                .unwrap_or(rel)
+                .to_string(),
+        });
+        Ok(Scenario {
+            name,
+            meta,
+            params,
+            origin,
+            text: text.to_string(),
+        })
+    }
+
+    /// Applies one `KEY=VALUE` override with the same validation as the file.
+    pub fn apply_override(&mut self, assignment: &str) -> Result<(), ScenarioError> {
+        let err = |message: String| ScenarioError::Override {
+            assignment: assignment.to_string(),
+            message,
+        };
+        let (key, value) = assignment
+            .split_once('=')
+            .ok_or_else(|| err("expected KEY=VALUE, e.g. trust.half_life_ticks=13".to_string()))?;
+        let (key, value) = (key.trim(), value.trim());
+        // A value that is not valid TOML on its own (e.g. quadratic) is taken as a bare string.
+        let raw = match DeValue::parse(value) {
+            Ok(v) => raw_value(v.get_ref()),
+            Err(_) => RawValue::String(value.to_string()),
+        };
+        let mut params = self.params.clone();
+        match params.set(key, &raw) {
+            Ok(()) => {}
+            Err(Some(msg)) => return Err(err(format!("{key}: {msg}"))),
+            Err(None) => return Err(err(unknown_key_message(key))),
+        }
+        params.check_consistency().map_err(|(_, msg)| err(msg))?;
+        self.params = params;
+        Ok(())
+    }
+
+    /// One line on what the scenario is.
+    pub fn description(&self) -> &str {
+        self.meta.description.as_deref().unwrap_or("")
+    }
+}
+
+fn unknown_key_message(key: &str) -> String {
+    let keys = specs();
+    match nearest(key, keys.iter().map(|s| s.key)) {
+        Some(n) => format!("unknown key `{key}` (did you mean `{n}`?)"),
+        None => format!("unknown key `{key}`"),
+    }
+}
+
+fn first_by_position(errors: Vec<ScenarioError>) -> Option<ScenarioError> {
+    errors.into_iter().min_by_key(|e| match e {
+        ScenarioError::Invalid { line, column, .. } => (*line, *column),
+        _ => (0, 0),
+    })
+}
+
+type MetaError = (std::ops::Range<usize>, Option<String>, String);
+
+fn read_meta(value: &Spanned<DeValue<'_>>, meta: &mut Meta) -> Result<(), MetaError> {
+    let DeValue::Table(table) = value.get_ref() else {
+        return Err((value.span(), Some("meta".into()), "expected a table".into()));
+    };
+    for (k, v) in table {
+        let key = k.get_ref().as_ref();
+        let full = format!("meta.{key}");
+        let as_string = |v: &Spanned<DeValue<'_>>| -> Result<String, MetaError> {
+            v.get_ref().as_str().map(str::to_string).ok_or_else(|| {
+                let found = v.get_ref().type_str();
+                (
+                    v.span(),
+                    Some(full.clone()),
+                    format!("expected a string, found {found}"),
+                )
+            })
+        };
+        match key {
+            "name" => meta.name = Some(as_string(v)?),
+            "description" => meta.description = Some(as_string(v)?),
+            "what_it_shows" => meta.what_it_shows = Some(as_string(v)?),
+            "things_to_notice" => meta.things_to_notice = Some(as_string(v)?),
+            "things_to_try" => meta.things_to_try = Some(as_string(v)?),
+            "sources" => match v.get_ref() {
+                DeValue::Array(items) => {
+                    meta.sources = items.iter().map(as_string).collect::<Result<_, _>>()?;
+                }
+                _ => meta.sources = vec![as_string(v)?],
+            },
+            _ => {
+                let msg = match nearest(key, META_KEYS.iter().copied()) {
+                    Some(n) => format!("unknown key `{full}` (did you mean `meta.{n}`?)"),
+                    None => format!("unknown key `{full}`"),
+                };
+                return Err((k.span(), Some(full), msg));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn raw_value(v: &DeValue<'_>) -> RawValue {
+    match v {
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(x) => RawValue::Integer(x),
+            Err(_) => RawValue::Other("an integer too large"),
+        },
+        DeValue::Float(f) => match f.as_str().parse::<f64>() {
+            Ok(x) => RawValue::Float(x),
+            Err(_) => RawValue::Other("an unreadable float"),
+        },
+        DeValue::Boolean(b) => RawValue::Bool(*b),
+        DeValue::String(s) => RawValue::String(s.to_string()),
+        DeValue::Array(_) => RawValue::Other("an array"),
+        DeValue::Table(_) => RawValue::Other("a table"),
+        DeValue::Datetime(_) => RawValue::Other("a datetime"),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .map(|c| {
+            // A key given without its table (half_life_ticks) matches trust.half_life_ticks,
+            // and a truncated key (trust.half_life) matches the key it begins.
+            let tail = c.rsplit('.').next().unwrap_or(c);
+            let truncated =
+                word.chars().count() >= 4 && (c.starts_with(word) || tail.starts_with(word));
+            let d = if truncated {
+                1
+            } else {
+                edit_distance(word, c).min(edit_distance(word, tail))
+            };
+            (d, c)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::parse(text, Origin::File("s.toml".into()))
+    }
+
+    #[test]
+    fn a_scenario_states_only_what_differs() {
+        let s =
+            parse("[trust]\nhalf_life_ticks = 13\n[funding]\npolicy = \"quadratic\"\n").unwrap();
+        assert_eq!(s.params.trust.half_life_ticks, 13.0);
+        assert_eq!(s.params.funding.policy, params::FundingPolicy::Quadratic);
+        assert_eq!(s.params.run, params::RunParams::default());
+        assert_eq!(s.name, "s");
+    }
+
+    #[test]
+    fn out_of_range_value_names_line_column_key_and_expectation() {
+        let err = parse("[trust]\n\ntie_threshold = 1.5\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "s.toml:3:17: trust.tie_threshold: expected a number in [0, 1], found 1.5"
+        );
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_nearest() {
+        let err = parse("[trust]\nhalf_life = 3\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "s.toml:2:1: trust.half_life: unknown key `trust.half_life` (did you mean `trust.half_life_ticks`?)"
+        );
+        let err = parse("[trsut]\nx = 1\n").unwrap_err().to_string();
+        assert!(err.contains("did you mean `trust`?"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_and_bad_toml_are_reported() {
+        let err = parse("[run]\nticks = \"many\"\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "s.toml:2:9: run.ticks: expected a whole number in [1, 100000], found a string"
+        );
+        let err = parse("[run\nticks = 3\n").unwrap_err().to_string();
+        assert!(err.starts_with("s.toml:1:"), "{err}");
+        assert!(err.contains("invalid TOML"), "{err}");
+    }
+
+    #[test]
+    fn the_first_error_in_the_file_is_reported() {
+        let err = parse("[trust]\ntie_threshold = 2.0\nhalf_life_ticks = -1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("s.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn consistency_rules_point_at_a_key() {
+        let err = parse("[kinship]\nlocal_share = 0.8\nintroduction_share = 0.5\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("s.toml:3:22: kinship.introduction_share: expected"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn overrides_validate_like_the_file() {
+        let mut s = Scenario::defaults("x");
+        s.apply_override("run.ticks=20").unwrap();
+        s.apply_override("funding.policy=retroactive").unwrap();
+        s.apply_override("governance.cells=true").unwrap();
+        assert_eq!(s.params.run.ticks, 20);
+        assert!(s.params.governance.cells);
+        let err = s.apply_override("run.ticks=0").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--set run.ticks=0: run.ticks: expected a whole number in [1, 100000], found 0"
+        );
+        let err = s.apply_override("run.tick=3").unwrap_err().to_string();
+        assert!(err.contains("did you mean `run.ticks`?"), "{err}");
+        assert!(s.apply_override("run.ticks").is_err());
+    }
+
+    #[test]
+    fn meta_is_read_and_checked() {
+        let s =
+            parse("[meta]\nname = \"n\"\ndescription = \"d\"\nsources = [\"a\", \"b\"]\n").unwrap();
+        assert_eq!(s.name, "n");
+        assert_eq!(s.meta.sources, vec!["a", "b"]);
+        let err = parse("[meta]\ndescripton = \"d\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean `meta.description`?"), "{err}");
+    }
+
+    #[test]
+    fn every_shipped_scenario_is_valid() {
+        for name in builtin::names() {
+            Scenario::find(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        assert!(builtin::names().contains(&"baseline"));
+    }
+}
