@@ -6,6 +6,8 @@
 //! (what users read), `stats` (means and t-intervals), `experiment` (replicates in parallel),
 //! `output` (CSV, JSON and the manifest, written atomically).
 
+pub mod cli;
+pub mod commands;
 pub mod engine;
 pub mod experiment;
 pub mod metrics;

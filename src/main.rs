@@ -1,1 +1,26 @@
-fn main() {}
+//! The `coordsim` binary: parse the command line, run the command, map errors to exit codes
+//! (2 for bad input, 1 for failures while running).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use coordsim::cli::{Cli, Command, RunArgs};
+use coordsim::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command_line: Vec<String> = std::env::args().collect();
+    let result = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+        Command::Run(args) => commands::run(&args, command_line),
+        Command::Validate { files } => commands::validate(&files),
+        Command::Explain { key } => commands::explain(key.as_deref()),
+        Command::Scenarios => commands::scenarios(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

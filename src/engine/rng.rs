@@ -15,9 +15,13 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The seed of replicate `index` of a run with master seed `master`.
+/// Largest seed: 2^53 - 1. Seeds are written to CSV and JSON, and readers that hold numbers
+/// as doubles (R, JavaScript, spreadsheets) would round larger ones.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// The seed of replicate `index` of a run with master seed `master` (at most [`MAX_SEED`]).
 pub fn replicate_seed(master: u64, index: u64) -> u64 {
-    mix64(master ^ mix64(index.wrapping_add(0x5851_F42D_4C95_7F2D)))
+    mix64(master ^ mix64(index.wrapping_add(0x5851_F42D_4C95_7F2D))) & MAX_SEED
 }
 
 /// The generator of one replicate.

@@ -1,1 +1,68 @@
-//! x
+//! Experiments: many replicates of a scenario in parallel, with reproducible results.
+//!
+//! Each replicate's seed derives from the master seed and its index, and each replicate makes
+//! its own generator inside the parallel map. Results are collected into a `Vec` in replicate
+//! order, so every output is identical whatever the number of threads.
+
+use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use crate::engine::{ReplicateOutput, rng::replicate_seed, run_replicate};
+use crate::scenario::Params;
+
+/// Errors while setting up the parallel run.
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    #[error("cannot start {threads} worker threads: {reason}")]
+    ThreadPool { threads: usize, reason: String },
+}
+
+/// The seeds of every replicate of a run with these parameters.
+pub fn seeds(params: &Params) -> Vec<u64> {
+    (0..params.run.replicates as u64)
+        .map(|r| replicate_seed(params.run.seed, r))
+        .collect()
+}
+
+/// A progress bar on stderr counting finished replicates; hidden when `visible` is false
+/// (indicatif also hides it when stderr is not a terminal).
+pub fn progress_bar(len: u64, what: &str, visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    let template =
+        format!("{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{per_sec}} ETA {{eta}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Runs every replicate of `params` on `threads` threads (all cores when `None`).
+pub fn run_replicates(
+    params: &Params,
+    threads: Option<usize>,
+    show_progress: bool,
+) -> Result<(Vec<ReplicateOutput>, usize), ExperimentError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder.build().map_err(|e| ExperimentError::ThreadPool {
+        threads: threads.unwrap_or(0),
+        reason: e.to_string(),
+    })?;
+    let seeds = seeds(params);
+    let bar = progress_bar(seeds.len() as u64, "replicates", show_progress);
+    let outputs = pool.install(|| {
+        seeds
+            .par_iter()
+            .enumerate()
+            .map(|(r, &seed)| run_replicate(params, r as u32, seed))
+            .progress_with(bar.clone())
+            .collect::<Vec<_>>()
+    });
+    bar.finish_and_clear();
+    Ok((outputs, pool.current_num_threads()))
+}

@@ -125,8 +125,8 @@ fn gather(
         com.last_gathering = round;
         com.last_track_matched = tiered || !com.specialist;
     }
-    if params.mechanisms.kinship {
-        let attendees = scratch.ids.len();
+    let attendees = scratch.ids.len();
+    if params.mechanisms.kinship && attendees >= 2 {
         for i in 0..attendees {
             for _ in 0..gp.encounters_per_attendee {
                 let j = rng.random_range(0..attendees - 1);

@@ -1,0 +1,352 @@
+//! The commands behind the CLI: load and validate, run, write, and report to the terminal.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::cli::RunArgs;
+use crate::engine::ReplicateOutput;
+use crate::experiment::{self, ExperimentError};
+use crate::output::{self, OutputError, Staging, manifest};
+use crate::scenario::{self, Scenario, ScenarioError, builtin, specs};
+
+/// Why a command failed; decides the exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Input(#[from] ScenarioError),
+    /// Several invalid files (validate): one message per file.
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\nerror: "))]
+    Inputs(Vec<ScenarioError>),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Output(#[from] OutputError),
+    #[error("{0}")]
+    Experiment(#[from] ExperimentError),
+}
+
+impl CommandError {
+    /// 2 for bad input, 1 for failures while running.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::Input(_) | CommandError::Inputs(_) | CommandError::Usage(_) => 2,
+            CommandError::Output(_) | CommandError::Experiment(_) => 1,
+        }
+    }
+}
+
+/// Loads the scenario a run asks for and applies its overrides, explicit flags last.
+pub fn resolve_scenario(args: &RunArgs) -> Result<Scenario, ScenarioError> {
+    let mut scenario = match &args.scenario {
+        Some(s) => Scenario::find(s)?,
+        None => Scenario::baseline(),
+    };
+    for assignment in &args.set {
+        scenario.apply_override(assignment)?;
+    }
+    if let Some(seed) = args.seed {
+        scenario.apply_override(&format!("run.seed={seed}"))?;
+    }
+    if let Some(r) = args.replicates {
+        scenario.apply_override(&format!("run.replicates={r}"))?;
+    }
+    if let Some(t) = args.ticks {
+        scenario.apply_override(&format!("run.ticks={t}"))?;
+    }
+    Ok(scenario)
+}
+
+/// A scenario name made safe as a folder name.
+pub fn folder_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `coordsim run`.
+pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError> {
+    let scenario = resolve_scenario(args)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(folder_name(&scenario.name)));
+    let started_at = manifest::now_utc();
+    let clock = Instant::now();
+    let threads = args.threads.map(|t| t as usize);
+    let (runs, threads_used) = experiment::run_replicates(&scenario.params, threads, !args.quiet)?;
+    let files = write_run(
+        &scenario,
+        &runs,
+        &out_dir,
+        args,
+        command_line,
+        threads_used,
+        started_at,
+    )?;
+    if !args.quiet {
+        print!(
+            "{}",
+            report(
+                &scenario,
+                &runs,
+                threads_used,
+                clock.elapsed().as_secs_f64(),
+                &out_dir,
+                &files
+            )
+        );
+    }
+    Ok(())
+}
+
+fn write_run(
+    scenario: &Scenario,
+    runs: &[ReplicateOutput],
+    out_dir: &Path,
+    args: &RunArgs,
+    command_line: Vec<String>,
+    threads: usize,
+    started_at: String,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let name = &scenario.name;
+    let mut staging = Staging::new();
+    staging.write(&out_dir.join("timeseries.csv"), |w| {
+        output::write_timeseries(w, name, runs)
+    })?;
+    staging.write(&out_dir.join("ties.csv"), |w| output::write_ties(w, runs))?;
+    staging.write(&out_dir.join("summary.csv"), |w| {
+        output::write_summary_csv(w, name, runs)
+    })?;
+    staging.write(&out_dir.join("summary.json"), |w| {
+        output::write_summary_json(w, name, runs)
+    })?;
+    let files = [
+        "timeseries.csv",
+        "ties.csv",
+        "summary.csv",
+        "summary.json",
+        "manifest.json",
+    ];
+    let mut overrides = args.set.clone();
+    overrides.extend(args.seed.map(|s| format!("run.seed={s}")));
+    overrides.extend(args.replicates.map(|r| format!("run.replicates={r}")));
+    overrides.extend(args.ticks.map(|t| format!("run.ticks={t}")));
+    let m = manifest::Manifest {
+        coordsim_version: crate::VERSION.to_string(),
+        scenario: manifest::ScenarioInfo::of(scenario),
+        parameters: manifest::parameters_json(scenario),
+        overrides,
+        master_seed: scenario.params.run.seed,
+        replicate_seeds: runs.iter().map(|r| r.seed).collect(),
+        command_line,
+        threads,
+        started_at,
+        finished_at: manifest::now_utc(),
+        files: files.iter().map(|f| f.to_string()).collect(),
+    };
+    staging.write(&out_dir.join("manifest.json"), |w| manifest::write(w, &m))?;
+    staging.commit()
+}
+
+/// The terminal summary of a run: headline measures with their 95% intervals.
+fn report(
+    scenario: &Scenario,
+    runs: &[ReplicateOutput],
+    threads: usize,
+    seconds: f64,
+    out: &Path,
+    files: &[PathBuf],
+) -> String {
+    let p = &scenario.params.run;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "coordsim {} | {} | {} replicates x {} ticks (weeks) | seed {} | {} threads | {:.1} s",
+        crate::VERSION,
+        scenario.name,
+        runs.len(),
+        p.ticks,
+        p.seed,
+        threads,
+        seconds
+    );
+    let headline = [
+        ("final_fragmentation", "fragmentation at the end"),
+        ("final_networks", "networks at the end"),
+        (
+            "final_network_members_share",
+            "share of communities in a network",
+        ),
+        ("final_mean_trust", "mean trust at the end"),
+        (
+            "final_coordination_capacity",
+            "coordination capacity at the end (hours)",
+        ),
+        (
+            "cumulative_coordination_value",
+            "coordination value, all ticks",
+        ),
+        (
+            "cumulative_coordination_funding",
+            "coordination funding, all ticks",
+        ),
+        (
+            "final_cumulative_coordination_value_gap",
+            "cumulative coordination value gap",
+        ),
+        ("final_stage_7", "share of communities at stage 7"),
+        (
+            "first_full_stage_tick",
+            "first tick a community reached stage 7",
+        ),
+    ];
+    let stats = output::across_replicates(runs);
+    let _ = writeln!(
+        s,
+        "  {:<44} {:>12}   {:<25}",
+        "measure (mean over replicates)", "mean", "95% CI"
+    );
+    for (key, label) in headline {
+        if let Some(m) = stats.iter().find(|m| m.metric == key) {
+            let st = &m.stats;
+            let note = if st.n < runs.len() {
+                format!(" ({} of {} reached)", st.n, runs.len())
+            } else {
+                String::new()
+            };
+            if st.n == 0 {
+                let _ = writeln!(s, "  {label:<44} {:>12}{note}", "never");
+            } else {
+                let _ = writeln!(
+                    s,
+                    "  {label:<44} {:>12}   [{}, {}]{note}",
+                    num(st.mean),
+                    num(st.ci95_low),
+                    num(st.ci95_high)
+                );
+            }
+        }
+    }
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let _ = writeln!(s, "wrote {}: {}", out.display(), names.join(", "));
+    s
+}
+
+/// A number rounded for reading (files keep full precision).
+fn num(x: f64) -> String {
+    if x.abs() >= 100.0 {
+        format!("{x:.0}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// `coordsim validate FILE...`: silent on success, every file's first error otherwise.
+pub fn validate(files: &[PathBuf]) -> Result<(), CommandError> {
+    let errors: Vec<ScenarioError> = files
+        .iter()
+        .filter_map(|f| Scenario::from_file(f).err())
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CommandError::Inputs(errors))
+    }
+}
+
+/// `coordsim explain [KEY]`.
+pub fn explain(key: Option<&str>) -> Result<(), CommandError> {
+    print!("{}", explain_text(key)?);
+    Ok(())
+}
+
+/// The text `explain` prints.
+pub fn explain_text(key: Option<&str>) -> Result<String, CommandError> {
+    let all = specs();
+    let chosen: Vec<_> = match key {
+        None => all.iter().collect(),
+        Some(k) if scenario::params::SECTIONS.contains(&k) => all
+            .iter()
+            .filter(|s| s.key.split_once('.').map(|(sec, _)| sec) == Some(k))
+            .collect(),
+        Some(k) => {
+            let found: Vec<_> = all.iter().filter(|s| s.key == k).collect();
+            if found.is_empty() {
+                let hint = scenario::nearest(
+                    k,
+                    all.iter()
+                        .map(|s| s.key)
+                        .chain(scenario::params::SECTIONS.iter().copied()),
+                )
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+                return Err(CommandError::Usage(format!(
+                    "no scenario key or table `{k}`{hint}"
+                )));
+            }
+            found
+        }
+    };
+    let mut s = String::new();
+    let mut section = "";
+    for spec in chosen {
+        let sec = spec.key.split_once('.').map(|(a, _)| a).unwrap_or("");
+        if sec != section {
+            let _ = writeln!(s, "[{sec}]");
+            section = sec;
+        }
+        let _ = writeln!(s, "  {}", spec.key);
+        let _ = writeln!(s, "      {}", spec.help);
+        let _ = writeln!(
+            s,
+            "      default {} | unit {} | {}",
+            spec.default, spec.unit, spec.range
+        );
+    }
+    Ok(s)
+}
+
+/// `coordsim scenarios`: shipped scenarios grouped by folder, with descriptions.
+pub fn scenarios() -> Result<(), CommandError> {
+    print!("{}", scenarios_text());
+    Ok(())
+}
+
+pub fn scenarios_text() -> String {
+    let mut s = String::new();
+    let mut group = None;
+    for (rel, text) in builtin::BUILTIN {
+        let name = builtin::name_of(rel);
+        let g = name.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+        if group != Some(g) {
+            let _ = writeln!(
+                s,
+                "{}",
+                if g.is_empty() {
+                    "scenarios:".to_string()
+                } else {
+                    format!("{g}/:")
+                }
+            );
+            group = Some(g);
+        }
+        let description = Scenario::parse(text, scenario::Origin::Builtin(rel))
+            .map(|sc| sc.description().to_string())
+            .unwrap_or_else(|e| format!("(invalid: {e})"));
+        let _ = writeln!(s, "  {name:<36} {description}");
+    }
+    s.push_str("run one with: coordsim run NAME\n");
+    s
+}
