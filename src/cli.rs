@@ -26,6 +26,9 @@ pub enum Command {
     Explain {
         /// A key (trust.half_life_ticks) or a table (trust).
         key: Option<String>,
+        /// Print the parameter table in Markdown (as in docs/model.md).
+        #[arg(long)]
+        markdown: bool,
     },
     /// List the shipped scenarios with their descriptions.
     Scenarios,

@@ -267,8 +267,12 @@ pub fn validate(files: &[PathBuf]) -> Result<(), CommandError> {
 }
 
 /// `coordsim explain [KEY]`.
-pub fn explain(key: Option<&str>) -> Result<(), CommandError> {
-    print!("{}", explain_text(key)?);
+pub fn explain(key: Option<&str>, markdown: bool) -> Result<(), CommandError> {
+    if markdown {
+        print!("{}", scenario::params::markdown_table());
+    } else {
+        print!("{}", explain_text(key)?);
+    }
     Ok(())
 }
 

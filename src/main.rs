@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
         Command::Run(args) => commands::run(&args, command_line),
         Command::Validate { files } => commands::validate(&files),
-        Command::Explain { key } => commands::explain(key.as_deref()),
+        Command::Explain { key, markdown } => commands::explain(key.as_deref(), markdown),
         Command::Scenarios => commands::scenarios(),
     };
     match result {

@@ -361,6 +361,19 @@ impl Params {
     }
 }
 
+/// The parameter table of docs/model.md, generated from the specs (a test keeps them equal).
+pub fn markdown_table() -> String {
+    let mut s =
+        String::from("| key | default | unit | valid values | meaning |\n|---|---|---|---|---|\n");
+    for spec in specs() {
+        s.push_str(&format!(
+            "| `{}` | `{}` | {} | {} | {} |\n",
+            spec.key, spec.default, spec.unit, spec.range, spec.help
+        ));
+    }
+    s
+}
+
 /// Looks up one parameter's documentation.
 pub fn spec(key: &str) -> Option<ParamSpec> {
     specs().into_iter().find(|s| s.key == key)
