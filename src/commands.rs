@@ -42,19 +42,17 @@ pub fn resolve_scenario(args: &RunArgs) -> Result<Scenario, ScenarioError> {
         Some(s) => Scenario::find(s)?,
         None => Scenario::baseline(),
     };
-    for assignment in &args.set {
-        scenario.apply_override(assignment)?;
-    }
-    if let Some(seed) = args.seed {
-        scenario.apply_override(&format!("run.seed={seed}"))?;
-    }
-    if let Some(r) = args.replicates {
-        scenario.apply_override(&format!("run.replicates={r}"))?;
-    }
-    if let Some(t) = args.ticks {
-        scenario.apply_override(&format!("run.ticks={t}"))?;
-    }
+    scenario.apply_overrides(&overrides(args))?;
     Ok(scenario)
+}
+
+/// Every override of a run: `--set` ones in order, then --seed, --replicates and --ticks.
+pub fn overrides(args: &RunArgs) -> Vec<String> {
+    let mut all = args.set.clone();
+    all.extend(args.seed.map(|s| format!("run.seed={s}")));
+    all.extend(args.replicates.map(|r| format!("run.replicates={r}")));
+    all.extend(args.ticks.map(|t| format!("run.ticks={t}")));
+    all
 }
 
 /// A scenario name made safe as a folder name.
@@ -134,15 +132,11 @@ fn write_run(
         "summary.json",
         "manifest.json",
     ];
-    let mut overrides = args.set.clone();
-    overrides.extend(args.seed.map(|s| format!("run.seed={s}")));
-    overrides.extend(args.replicates.map(|r| format!("run.replicates={r}")));
-    overrides.extend(args.ticks.map(|t| format!("run.ticks={t}")));
     let m = manifest::Manifest {
         coordsim_version: crate::VERSION.to_string(),
         scenario: manifest::ScenarioInfo::of(scenario),
         parameters: manifest::parameters_json(scenario),
-        overrides,
+        overrides: overrides(args),
         master_seed: scenario.params.run.seed,
         replicate_seeds: runs.iter().map(|r| r.seed).collect(),
         command_line,

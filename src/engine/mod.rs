@@ -72,7 +72,7 @@ pub fn run_replicate(params: &Params, replicate: u32, seed: u64) -> ReplicateOut
         max_ledger_error = max_ledger_error.max(ledger_error(&world));
         records.push(metrics::record(&world, params, &mut scratch));
         let every = params.output.ties_every;
-        if world.tick == ticks || (every > 0 && world.tick % every == 0) {
+        if world.tick == ticks || (every > 0 && world.tick.is_multiple_of(every)) {
             snapshot_ties(&world, params, &mut ties);
         }
     }
@@ -105,7 +105,7 @@ pub fn step(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
     if m.mutual_support {
         mutual_support::shocks_and_aid(world, params, rng, scratch);
     }
-    if m.identity && world.tick % params.identity.check_every == 0 {
+    if m.identity && world.tick.is_multiple_of(params.identity.check_every) {
         identity::update(world, params, rng, scratch);
     }
     world.refresh_networks();

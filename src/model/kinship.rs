@@ -127,8 +127,8 @@ fn converge(world: &mut World, a: u32, b: u32, rate: f64, old_a: &mut Vec<f64>) 
     old_a.clear();
     old_a.extend_from_slice(world.values_of(a));
     let (ia, ib) = (a as usize * dims, b as usize * dims);
-    for i in 0..dims {
-        let (va, vb) = (old_a[i], world.values[ib + i]);
+    for (i, &va) in old_a.iter().enumerate() {
+        let vb = world.values[ib + i];
         world.values[ia + i] = va + rate * (vb - va);
         world.values[ib + i] = vb + rate * (va - vb);
     }

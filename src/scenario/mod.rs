@@ -247,26 +247,49 @@ impl Scenario {
 
     /// Applies one `KEY=VALUE` override with the same validation as the file.
     pub fn apply_override(&mut self, assignment: &str) -> Result<(), ScenarioError> {
-        let err = |message: String| ScenarioError::Override {
-            assignment: assignment.to_string(),
-            message,
-        };
-        let (key, value) = assignment
-            .split_once('=')
-            .ok_or_else(|| err("expected KEY=VALUE, e.g. trust.half_life_ticks=13".to_string()))?;
-        let (key, value) = (key.trim(), value.trim());
-        // A value that is not valid TOML on its own (e.g. quadratic) is taken as a bare string.
-        let raw = match DeValue::parse(value) {
-            Ok(v) => raw_value(v.get_ref()),
-            Err(_) => RawValue::String(value.to_string()),
-        };
+        self.apply_overrides(&[assignment])
+    }
+
+    /// Applies `KEY=VALUE` overrides in order, each checked for type and range, then checks
+    /// the rules that tie keys together once, so the order of related overrides does not matter.
+    /// On error the scenario is left unchanged.
+    pub fn apply_overrides<S: AsRef<str>>(
+        &mut self,
+        assignments: &[S],
+    ) -> Result<(), ScenarioError> {
         let mut params = self.params.clone();
-        match params.set(key, &raw) {
-            Ok(()) => {}
-            Err(Some(msg)) => return Err(err(format!("{key}: {msg}"))),
-            Err(None) => return Err(err(unknown_key_message(key))),
+        for assignment in assignments {
+            let assignment = assignment.as_ref();
+            let err = |message: String| ScenarioError::Override {
+                assignment: assignment.to_string(),
+                message,
+            };
+            let (key, value) = assignment.split_once('=').ok_or_else(|| {
+                err("expected KEY=VALUE, e.g. trust.half_life_ticks=13".to_string())
+            })?;
+            let (key, value) = (key.trim(), value.trim());
+            // A value that is not valid TOML on its own (e.g. quadratic) is taken as a bare string.
+            let raw = match DeValue::parse(value) {
+                Ok(v) => raw_value(v.get_ref()),
+                Err(_) => RawValue::String(value.to_string()),
+            };
+            match params.set(key, &raw) {
+                Ok(()) => {}
+                Err(Some(msg)) => return Err(err(format!("{key}: {msg}"))),
+                Err(None) => return Err(err(unknown_key_message(key))),
+            }
         }
-        params.check_consistency().map_err(|(_, msg)| err(msg))?;
+        if let Err((key, message)) = params.check_consistency() {
+            let blamed = assignments
+                .iter()
+                .map(AsRef::as_ref)
+                .rfind(|a| a.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+                .unwrap_or(key);
+            return Err(ScenarioError::Override {
+                assignment: blamed.to_string(),
+                message,
+            });
+        }
         self.params = params;
         Ok(())
     }
@@ -483,6 +506,17 @@ mod tests {
         let err = s.apply_override("run.tick=3").unwrap_err().to_string();
         assert!(err.contains("did you mean `run.ticks`?"), "{err}");
         assert!(s.apply_override("run.ticks").is_err());
+        // Related keys can be overridden in any order.
+        s.apply_overrides(&["population.communities=5", "population.regions=4"])
+            .unwrap();
+        let err = s
+            .apply_overrides(&["population.regions=9"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("--set population.regions=9: expected at most"),
+            "{err}"
+        );
     }
 
     #[test]

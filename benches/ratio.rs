@@ -1,0 +1,104 @@
+//! Plain scaling check: median time of one replicate at 10k and 100k communities, and their ratio.
+//!
+//! Times `run_replicate` on the baseline scenario resized to 10,000 and 100,000 communities
+//! (100 communities per region) with `std::time::Instant`, after one warm-up run per size, and
+//! prints the median and minimum per size, the cost per community per tick, the live ties at
+//! the end, and the ratio time(100k) / time(10k) of the medians. The requirement is at most
+//! 11x for 10x the communities (cost linear in communities plus ties); the ratio is reported,
+//! never asserted, because a shared machine can be noisy.
+//!
+//! Run with `cargo bench --bench ratio`. Environment knobs:
+//! `COORDSIM_BENCH_TICKS` (default 10), `COORDSIM_BENCH_REPS` (default 5),
+//! `COORDSIM_BENCH_SIZES` (default `10000,100000`; the ratio is last size over first).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use coordsim::engine::rng::replicate_seed;
+use coordsim::engine::run_replicate;
+use coordsim::scenario::{Params, Scenario};
+
+const PER_REGION: u32 = 100;
+const MAX_RATIO: f64 = 11.0;
+
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    match std::env::var(key) {
+        Ok(raw) => raw
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{key}={raw} is not a valid value")),
+        Err(_) => default,
+    }
+}
+
+fn params_for(communities: u32, ticks: u32) -> Params {
+    let mut params = Scenario::baseline().params;
+    params.population.communities = communities;
+    params.population.regions = (communities / PER_REGION).max(1);
+    params.run.ticks = ticks;
+    params.run.replicates = 1;
+    params
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+fn main() {
+    // `cargo bench` passes `--bench` (and any filter); this target takes no arguments.
+    let ticks: u32 = env_or("COORDSIM_BENCH_TICKS", 10);
+    let reps: usize = env_or("COORDSIM_BENCH_REPS", 5).max(1);
+    let sizes: Vec<u32> = std::env::var("COORDSIM_BENCH_SIZES")
+        .unwrap_or_else(|_| "10000,100000".to_string())
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .parse()
+                .expect("COORDSIM_BENCH_SIZES: comma-separated counts")
+        })
+        .collect();
+    println!(
+        "ratio: baseline scenario, {ticks} ticks, {PER_REGION} communities per region, {reps} timed runs per size after 1 warm-up, 1 thread"
+    );
+    let mut medians = Vec::new();
+    for &communities in &sizes {
+        let params = params_for(communities, ticks);
+        let seed = replicate_seed(params.run.seed, 0);
+        let warm = run_replicate(&params, 0, seed);
+        let ties_at_end = warm
+            .ties
+            .iter()
+            .filter(|t| t.tick == warm.records.len() as u32 - 1)
+            .count();
+        drop(warm);
+        let mut times: Vec<Duration> = (0..reps)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(run_replicate(black_box(&params), 0, seed));
+                start.elapsed()
+            })
+            .collect();
+        let min = *times.iter().min().expect("reps >= 1");
+        let med = median(&mut times);
+        let per = med.as_secs_f64() * 1e9 / (f64::from(communities) * f64::from(ticks));
+        println!(
+            "ratio: {communities:>8} communities: median {:>9.3} ms, min {:>9.3} ms, {per:>7.1} ns per community-tick, {ties_at_end} trusted ties at the end",
+            med.as_secs_f64() * 1e3,
+            min.as_secs_f64() * 1e3,
+        );
+        medians.push((communities, med));
+    }
+    let (Some(&(n0, t0)), Some(&(n1, t1))) = (medians.first(), medians.last()) else {
+        return;
+    };
+    if n0 != n1 {
+        let ratio = t1.as_secs_f64() / t0.as_secs_f64();
+        let scale = f64::from(n1) / f64::from(n0);
+        let limit = MAX_RATIO * scale / 10.0;
+        let verdict = if ratio <= limit { "within" } else { "OVER" };
+        println!(
+            "ratio: time({n1}) / time({n0}) = {ratio:.2}x for {scale:.0}x the communities ({verdict} the {limit:.1}x limit)"
+        );
+    }
+}
