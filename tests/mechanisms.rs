@@ -24,11 +24,12 @@ fn total(run: &ReplicateOutput, f: impl Fn(&Record) -> f64) -> f64 {
 }
 
 #[test]
-fn kinship_off_means_no_ties_ever() {
-    let off = run_with(&["mechanisms.kinship=false"]);
+fn kinship_off_means_no_new_ties_ever() {
+    // Without relationships at tick 0, only kinship encounters could create ties.
+    let off = run_with(&["mechanisms.kinship=false", "population.initial_ties=0"]);
     assert_eq!(total(&off, |r| r.mean_trust), 0.0);
     assert!(off.ties.is_empty());
-    let on = run_with(&[]);
+    let on = run_with(&["population.initial_ties=0"]);
     assert!(total(&on, |r| r.ties) > 0.0);
 }
 

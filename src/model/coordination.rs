@@ -12,8 +12,9 @@ use crate::engine::world::{Coordination, NO_NETWORK, World};
 use crate::scenario::Params;
 use crate::scenario::params::CoordinationParams;
 
-/// Spends budget, updates energy and capacity. Returns nothing; the ledger records the spending.
-fn work(unit: &mut Coordination, volunteers: f64, p: &CoordinationParams) -> f64 {
+/// Spends budget on paid hours, adds volunteer hours (`volunteer_hours` at full energy), updates
+/// energy and capacity. Returns what was spent; the caller books it in the ledger.
+fn work(unit: &mut Coordination, volunteer_hours: f64, p: &CoordinationParams) -> f64 {
     let spend = unit.budget * p.spend_rate;
     unit.budget -= spend;
     let ramp = if p.value_lag_ticks == 0 {
@@ -25,14 +26,14 @@ fn work(unit: &mut Coordination, volunteers: f64, p: &CoordinationParams) -> f64
         unit.tenure = unit.tenure.saturating_add(1);
     }
     unit.paid_hours = spend / p.hour_cost * ramp;
-    unit.volunteer_hours = unit.energy * p.volunteer_hours * volunteers;
+    unit.volunteer_hours = unit.energy * volunteer_hours;
     let total = unit.paid_hours + unit.volunteer_hours;
     let paid_fraction = if total > 0.0 {
         unit.paid_hours / total
     } else {
         0.0
     };
-    if volunteers > 0.0 {
+    if volunteer_hours > 0.0 {
         unit.energy -= p.burnout_rate * unit.energy * (1.0 - paid_fraction);
         unit.energy += p.recovery_rate * (1.0 - unit.energy) * paid_fraction;
         unit.energy = unit.energy.clamp(0.0, 1.0);
@@ -56,13 +57,16 @@ pub fn update(world: &mut World, params: &Params) {
     let central = params.governance.centralization;
     let mut spent = 0.0;
     for n in world.networks.iter_mut().filter(|n| n.alive) {
-        spent += work(&mut n.coord, n.members.len() as f64, cp);
+        spent += work(
+            &mut n.coord,
+            n.members.len() as f64 * cp.volunteer_hours,
+            cp,
+        );
         let cost = coordination_cost(n.people, central, &params.governance, cp);
         n.coord.coverage = coverage(n.coord.capacity, cost);
     }
-    // The open convener has no volunteers of its own: outside a network nobody is tasked with
-    // the connective work unless a funder pays for it.
-    spent += work(&mut world.open, 0.0, cp);
+    // Outside networks, a few network weavers volunteer: they burn out like any volunteer.
+    spent += work(&mut world.open, cp.open_volunteer_hours, cp);
     let unaffiliated_people: f64 = world
         .communities
         .iter()
@@ -111,7 +115,7 @@ mod tests {
         };
         let mut first = 0.0;
         for tick in 0..200 {
-            work(&mut unit, 10.0, &p);
+            work(&mut unit, 2.0, &p);
             if tick == 10 {
                 first = unit.capacity;
             }
@@ -128,12 +132,12 @@ mod tests {
             budget: 1000.0,
             ..Default::default()
         };
-        work(&mut unit, 10.0, &p);
+        work(&mut unit, 2.0, &p);
         let first_hours_per_spend = unit.paid_hours;
         assert!(first_hours_per_spend > 0.0);
         for _ in 0..50 {
             unit.budget = 1000.0;
-            work(&mut unit, 10.0, &p);
+            work(&mut unit, 2.0, &p);
         }
         assert!(
             unit.energy > 0.5,

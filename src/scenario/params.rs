@@ -161,7 +161,11 @@ define_params! {
         technical_share: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of technical (e.g. Web3) communities; their technical level is high, the others' low.";
         specialist_share: f64 = 0.35, "share", Range::real(0.0, 1.0), "Share of communities that prefer specialised rather than general engagement.";
         free_rider_share: f64 = 0.1, "share", Range::real(0.0, 1.0), "Share of communities that take aid but do not give it back.";
-        value_spread: f64 = 0.25, "value units", Range::real(0.0, 1.0), "Spread of initial values around each region's centre (uniform half-width).";
+        initial_ties: f64 = 2.0, "ties/community", Range::real(0.0, 100.0), "Existing relationships each community starts with, to value-similar communities of its own region.";
+        initial_trust: f64 = 0.5, "trust", Range::real(0.0, 1.0), "Trust of the relationships that exist at tick 0 (established local trust).";
+        value_clusters: u32 = 3, "clusters", Range::whole(1, 1_000_000), "Value cultures: each community's values and practice lie near one culture's centre, independent of its region.";
+        value_spread: f64 = 0.2, "value units", Range::real(0.0, 1.0), "Spread of initial values around the culture's centre (uniform half-width).";
+        practice_spread: f64 = 0.3, "practice units", Range::real(0.0, 1.0), "Spread of hidden practice styles around the culture's centre (uniform half-width).";
     }
     /// Which of the seven steps run. Switching one off removes its effect entirely.
     mechanisms: MechanismParams {
@@ -266,6 +270,7 @@ define_params! {
         hour_cost: f64 = 1.0, "resources/hour", Range::real(0.001, 1.0e6), "Cost of one hour of paid coordination.";
         hours_per_person: f64 = 0.05, "hours/person/tick", Range::real(0.0, 1000.0), "Coordination a network needs per person per tick, before scale effects.";
         volunteer_hours: f64 = 0.2, "hours/community/tick", Range::real(0.0, 1000.0), "Volunteer coordination each member community gives when fully energised.";
+        open_volunteer_hours: f64 = 2.0, "hours/tick", Range::real(0.0, 1.0e6), "Volunteer coordination for communities outside networks (network weavers), when fully energised.";
         burnout_rate: f64 = 0.03, "share/tick", Range::real(0.0, 1.0), "Share of volunteer energy lost per tick of unpaid coordination.";
         recovery_rate: f64 = 0.1, "share/tick", Range::real(0.0, 1.0), "Share of lost volunteer energy regained per tick when coordination is fully paid.";
         capacity_decay: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of coordination capacity lost per tick (facilitation must be renewed).";
