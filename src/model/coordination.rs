@@ -80,17 +80,17 @@ pub fn update(world: &mut World, params: &Params) {
     world.ledger.coordination_spending_out += spent;
 }
 
-/// Coverage that facilitates work between two communities: their network's if they share one,
-/// the open convener's if both are outside networks, none otherwise.
+/// Coverage that facilitates work between two communities: their network's if they share one;
+/// otherwise the lesser of the coverages serving each (their coordinators must work together).
 pub fn shared_coverage(world: &World, a: u32, b: u32) -> f64 {
     let (na, nb) = (
         world.communities[a as usize].network,
         world.communities[b as usize].network,
     );
-    match (na, nb) {
-        (NO_NETWORK, NO_NETWORK) => world.open.coverage,
-        (x, y) if x == y => world.networks[x as usize].coord.coverage,
-        _ => 0.0,
+    if na == nb && na != NO_NETWORK {
+        world.networks[na as usize].coord.coverage
+    } else {
+        coverage_of(world, a).min(coverage_of(world, b))
     }
 }
 

@@ -1,7 +1,8 @@
 //! Gatherings and the inclusion paradox.
 //!
-//! Every `every_ticks` ticks each network hosts a gathering for its members, and the open
-//! convener one for communities outside networks. Places are limited by `places` and by the
+//! Every `every_ticks` ticks each network hosts a gathering for its members plus guests (up to
+//! `guest_share` of the places, for non-members tied to a member: cross-community relationship
+//! building), and the open convener one for communities outside networks. Places are limited by `places` and by the
 //! host's spare coordination capacity (`hours_per_place` each; tiered places cost
 //! `tiered_cost` times more). Last round's attendees come back first: with `match_return` if
 //! the track they got matched their preferred depth, else `mismatch_return`. Remaining places go
@@ -35,10 +36,7 @@ pub fn hold(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
     let mut retention = Retention::default();
     for n in 0..world.networks.len() {
         if world.networks[n].alive {
-            scratch.more_ids.clear();
-            scratch
-                .more_ids
-                .extend_from_slice(&world.networks[n].members);
+            invite_members_and_guests(world, params, n, rng, scratch);
             let spare = world.networks[n].coord.capacity - world.networks[n].coord.used;
             let used = gather(world, params, round, spare, rng, scratch, &mut retention);
             world.networks[n].coord.used += used;
@@ -61,6 +59,39 @@ pub fn hold(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
         g.generalist_retention = retention.returned[1] as f64 / retention.eligible[1] as f64;
     }
     g.held += 1;
+}
+
+/// Fills `scratch.more_ids` with network `n`'s members followed by guests: non-members tied to
+/// a member, at most `guest_share` of the places, drawn at random (duplicates removed).
+fn invite_members_and_guests(
+    world: &World,
+    params: &Params,
+    n: usize,
+    rng: &mut ModelRng,
+    scratch: &mut Scratch,
+) {
+    let gp = &params.gatherings;
+    scratch.more_ids.clear();
+    scratch
+        .more_ids
+        .extend_from_slice(&world.networks[n].members);
+    scratch.ids.clear();
+    for &m in &world.networks[n].members {
+        for &t in &world.adjacency[m as usize] {
+            let other = world.ties[t as usize].other(m);
+            if world.communities[other as usize].network != n as u32 {
+                scratch.ids.push(other);
+            }
+        }
+    }
+    scratch.ids.sort_unstable();
+    scratch.ids.dedup();
+    let guests = ((gp.places as f64 * gp.guest_share).floor() as usize).min(scratch.ids.len());
+    for i in 0..guests {
+        let j = rng.random_range(i..scratch.ids.len());
+        scratch.ids.swap(i, j);
+        scratch.more_ids.push(scratch.ids[i]);
+    }
 }
 
 /// One gathering for the candidates in `scratch.more_ids`. Returns the capacity it used.

@@ -162,7 +162,7 @@ define_params! {
         specialist_share: f64 = 0.35, "share", Range::real(0.0, 1.0), "Share of communities that prefer specialised rather than general engagement.";
         free_rider_share: f64 = 0.1, "share", Range::real(0.0, 1.0), "Share of communities that take aid but do not give it back.";
         initial_ties: f64 = 2.0, "ties/community", Range::real(0.0, 100.0), "Existing relationships each community starts with, to value-similar communities of its own region.";
-        initial_trust: f64 = 0.5, "trust", Range::real(0.0, 1.0), "Trust of the relationships that exist at tick 0 (established local trust).";
+        initial_trust: f64 = 0.6, "trust", Range::real(0.0, 1.0), "Trust of the relationships that exist at tick 0 (established local trust).";
         value_clusters: u32 = 3, "clusters", Range::whole(1, 1_000_000), "Value cultures: each community's values and practice lie near one culture's centre, independent of its region.";
         value_spread: f64 = 0.2, "value units", Range::real(0.0, 1.0), "Spread of initial values around the culture's centre (uniform half-width).";
         practice_spread: f64 = 0.3, "practice units", Range::real(0.0, 1.0), "Spread of hidden practice styles around the culture's centre (uniform half-width).";
@@ -219,7 +219,7 @@ define_params! {
     }
     /// Step 4: naming, absorbing, merging, splitting, dissolving and exit.
     identity: IdentityParams {
-        trust_threshold: f64 = 0.55, "trust", Range::real(0.0, 1.0), "Trust a tie needs to bind a cluster into a network.";
+        trust_threshold: f64 = 0.65, "trust", Range::real(0.0, 1.0), "Trust a tie needs to bind a cluster into a network.";
         min_size: u32 = 5, "communities", Range::whole(2, 1_000_000), "Smallest cluster that names itself; networks below half of it dissolve.";
         check_every: u32 = 4, "ticks", Range::whole(1, 100_000), "How often clusters are checked for naming, merging and splitting.";
         absorb_ties: u32 = 2, "ties", Range::whole(1, 1000), "Trusted ties into a network that make an unaffiliated community join it.";
@@ -308,6 +308,7 @@ define_params! {
         places: u32 = 30, "communities", Range::whole(1, 1_000_000), "Most communities one gathering can host.";
         hours_per_place: f64 = 0.3, "hours", Range::real(0.0, 1000.0), "Coordination capacity one place costs (tiered costs tiered_cost times more).";
         tiered_cost: f64 = 1.3, "x", Range::real(1.0, 10.0), "Cost multiple of a tiered place over a universal one.";
+        guest_share: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of a network gathering's places offered to guests: non-members tied to a member.";
         delegates: u32 = 3, "people", Range::whole(1, 1000), "People one attending community sends (at most its members).";
         encounters_per_attendee: u32 = 3, "encounters", Range::whole(0, 1000), "Encounters each attendee has at a gathering.";
         match_return: f64 = 0.85, "probability", Range::real(0.0, 1.0), "Chance an attendee whose track matched its preferred depth comes back.";
