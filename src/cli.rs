@@ -6,10 +6,13 @@ use clap::{Args, Parser, Subcommand};
 
 /// Simulate coordi-nations: communities that build kinship, pool resources and act together.
 #[derive(Debug, Parser)]
-#[command(name = "coordsim", version, about, long_about = None)]
+#[command(name = "coordsim", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Without a command, `coordsim [SCENARIO] [FLAGS]` is `coordsim run [SCENARIO] [FLAGS]`.
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -198,7 +198,7 @@ fn report(
         ("final_stage_7", "share of communities at stage 7"),
         (
             "first_full_stage_tick",
-            "first tick a community reached stage 7",
+            "first tick a network reached stage 7",
         ),
     ];
     let stats = output::across_replicates(runs);

@@ -4,13 +4,13 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use coordsim::cli::{Cli, Command, RunArgs};
+use coordsim::cli::{Cli, Command};
 use coordsim::commands;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command_line: Vec<String> = std::env::args().collect();
-    let result = match cli.command.unwrap_or(Command::Run(RunArgs::default())) {
+    let result = match cli.command.unwrap_or(Command::Run(cli.run)) {
         Command::Run(args) => commands::run(&args, command_line),
         Command::Validate { files } => commands::validate(&files),
         Command::Explain { key, markdown } => commands::explain(key.as_deref(), markdown),

@@ -46,7 +46,6 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
         own_avg: base_production,
         last_gathering: u32::MAX,
         last_track_matched: true,
-        reached_full_stage: u32::MAX,
     }
 }
 

@@ -50,7 +50,7 @@ pub struct ReplicateOutput {
     /// One record per tick, tick 0 first.
     pub records: Vec<Record>,
     pub ties: Vec<TieRow>,
-    /// First tick at which any community reached stage 7.
+    /// First tick at which a network had at least half of its members at stage 7.
     pub first_full_stage_tick: Option<u32>,
     /// Largest absolute ledger imbalance seen over all ticks.
     pub max_ledger_error: f64,

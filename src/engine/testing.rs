@@ -40,7 +40,6 @@ pub fn tiny_world(n: u32) -> World {
             own_avg: 0.0,
             last_gathering: u32::MAX,
             last_track_matched: true,
-            reached_full_stage: u32::MAX,
         };
         w.push_community(c, &values, &practice);
     }

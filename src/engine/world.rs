@@ -51,8 +51,6 @@ pub struct Community {
     /// Index of the last gathering it attended, and the track fit it had there.
     pub last_gathering: u32,
     pub last_track_matched: bool,
-    /// First tick at which it reached stage 7, or `u32::MAX`.
-    pub reached_full_stage: u32,
 }
 
 /// A relationship between two communities that met. Stored once, in `World::ties`.

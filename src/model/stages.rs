@@ -8,8 +8,9 @@
 //! 5 pooling: has contributed to a pool;
 //! 6 collective action: took part in a successful project;
 //! 7 interdependence: shared-infrastructure stake of at least `stake_threshold`.
-//! Stages can fall back when ties decay or a community exits. The first tick any community
-//! reaches stage 7 is recorded.
+//! Stages can fall back when ties decay or a community exits. A network has reached the last
+//! stage when at least half of its members are at stage 7; the first tick any network does so
+//! is recorded (the formation time the seed puts at 6-18 months).
 
 use crate::engine::world::{NO_NETWORK, World};
 use crate::scenario::Params;
@@ -40,11 +41,23 @@ pub fn update(world: &mut World, params: &Params) {
             com.stake >= st.stake_threshold,
         ];
         let stage = passed.iter().take_while(|&&p| p).count() as u8;
-        let com = &mut world.communities[c];
-        com.stage = stage;
-        if stage == 7 && com.reached_full_stage == u32::MAX {
-            com.reached_full_stage = world.tick;
-            world.first_full_stage_tick = world.first_full_stage_tick.min(world.tick);
+        world.communities[c].stage = stage;
+    }
+    if world.first_full_stage_tick == u32::MAX {
+        let formed = world
+            .networks
+            .iter()
+            .filter(|n| n.alive && !n.members.is_empty())
+            .any(|n| {
+                let full = n
+                    .members
+                    .iter()
+                    .filter(|&&m| world.communities[m as usize].stage == 7)
+                    .count();
+                2 * full >= n.members.len()
+            });
+        if formed {
+            world.first_full_stage_tick = world.tick;
         }
     }
 }

@@ -328,7 +328,7 @@ define_params! {
     stages: StageParams {
         resonant_ties: u32 = 2, "ties", Range::whole(1, 1000), "Trusted ties with perceived alignment above resonance.min_alignment needed for stage 2.";
         aid_threshold: f64 = 0.5, "resources", Range::real(0.0, 1.0e9), "Aid given or received needed for stage 3.";
-        stake_threshold: f64 = 0.3, "stake", Range::real(0.0, 1.0e6), "Shared-infrastructure stake needed for stage 7.";
+        stake_threshold: f64 = 0.6, "stake", Range::real(0.0, 1.0e6), "Shared-infrastructure stake needed for stage 7.";
     }
 }
 
