@@ -119,6 +119,7 @@ fn write_run(
         output::write_timeseries(w, name, runs)
     })?;
     staging.write(&out_dir.join("ties.csv"), |w| output::write_ties(w, runs))?;
+    staging.write(&out_dir.join("nodes.csv"), |w| output::write_nodes(w, runs))?;
     staging.write(&out_dir.join("summary.csv"), |w| {
         output::write_summary_csv(w, name, runs)
     })?;

@@ -36,7 +36,13 @@ fn stable_manifest(path: &Path) -> serde_json::Value {
 }
 
 fn same_outputs(dir: &Path, a: &str, b: &str) {
-    for f in ["timeseries.csv", "ties.csv", "summary.csv", "summary.json"] {
+    for f in [
+        "timeseries.csv",
+        "ties.csv",
+        "nodes.csv",
+        "summary.csv",
+        "summary.json",
+    ] {
         let (x, y) = (
             std::fs::read(dir.join(a).join(f)).unwrap(),
             std::fs::read(dir.join(b).join(f)).unwrap(),

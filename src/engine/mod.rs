@@ -42,6 +42,18 @@ pub struct TieRow {
     pub trust: f64,
 }
 
+/// One community in a `nodes.csv` snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRow {
+    pub tick: u32,
+    pub community: u32,
+    pub region: u32,
+    /// The network's label (its name), if the community is in one.
+    pub network: Option<u32>,
+    pub members: f64,
+    pub stage: u8,
+}
+
 /// Everything one replicate produces.
 #[derive(Debug, Clone)]
 pub struct ReplicateOutput {
@@ -50,6 +62,8 @@ pub struct ReplicateOutput {
     /// One record per tick, tick 0 first.
     pub records: Vec<Record>,
     pub ties: Vec<TieRow>,
+    /// Every community at the same snapshot ticks as `ties`.
+    pub nodes: Vec<NodeRow>,
     /// First tick at which a network had at least half of its members at stage 7.
     pub first_full_stage_tick: Option<u32>,
     /// Largest absolute ledger imbalance seen over all ticks.
@@ -64,16 +78,17 @@ pub fn run_replicate(params: &Params, replicate: u32, seed: u64) -> ReplicateOut
     let ticks = params.run.ticks;
     let mut records = Vec::with_capacity(ticks as usize + 1);
     let mut ties = Vec::new();
+    let mut nodes = Vec::new();
     let mut max_ledger_error: f64 = 0.0;
     records.push(metrics::record(&world, params, &mut scratch));
-    snapshot_ties(&world, params, &mut ties);
+    snapshot(&world, params, &mut ties, &mut nodes);
     for _ in 0..ticks {
         step(&mut world, params, &mut rng, &mut scratch);
         max_ledger_error = max_ledger_error.max(ledger_error(&world));
         records.push(metrics::record(&world, params, &mut scratch));
         let every = params.output.ties_every;
         if world.tick == ticks || (every > 0 && world.tick.is_multiple_of(every)) {
-            snapshot_ties(&world, params, &mut ties);
+            snapshot(&world, params, &mut ties, &mut nodes);
         }
     }
     ReplicateOutput {
@@ -81,6 +96,7 @@ pub fn run_replicate(params: &Params, replicate: u32, seed: u64) -> ReplicateOut
         seed,
         records,
         ties,
+        nodes,
         first_full_stage_tick: (world.first_full_stage_tick != u32::MAX)
             .then_some(world.first_full_stage_tick),
         max_ledger_error,
@@ -150,6 +166,18 @@ fn begin_tick(world: &mut World) {
 pub fn ledger_error(world: &World) -> f64 {
     let l = &world.ledger;
     (world.holdings() - (l.held_at_start + l.inflow() - l.outflow())).abs()
+}
+
+fn snapshot(world: &World, params: &Params, ties: &mut Vec<TieRow>, nodes: &mut Vec<NodeRow>) {
+    nodes.extend(world.communities.iter().enumerate().map(|(i, c)| NodeRow {
+        tick: world.tick,
+        community: i as u32,
+        region: c.region,
+        network: (c.network != world::NO_NETWORK).then(|| world.networks[c.network as usize].label),
+        members: c.members,
+        stage: c.stage,
+    }));
+    snapshot_ties(world, params, ties);
 }
 
 fn snapshot_ties(world: &World, params: &Params, out: &mut Vec<TieRow>) {

@@ -139,6 +139,25 @@ pub fn write_ties(out: &mut impl Write, runs: &[ReplicateOutput]) -> io::Result<
     Ok(())
 }
 
+/// `nodes.csv`: every community at each snapshot tick (network is empty outside networks).
+pub fn write_nodes(out: &mut impl Write, runs: &[ReplicateOutput]) -> io::Result<()> {
+    writeln!(out, "replicate,tick,community,region,network,members,stage")?;
+    for run in runs {
+        for n in &run.nodes {
+            write!(
+                out,
+                "{},{},{},{},",
+                run.replicate, n.tick, n.community, n.region
+            )?;
+            if let Some(label) = n.network {
+                write!(out, "{label}")?;
+            }
+            writeln!(out, ",{},{}", n.members, n.stage)?;
+        }
+    }
+    Ok(())
+}
+
 /// Names of the per-replicate summary measures, in `summary.csv` column order.
 pub fn summary_columns() -> Vec<String> {
     let mut cols: Vec<String> = COLUMNS
