@@ -35,6 +35,122 @@ pub enum Command {
     },
     /// List the shipped scenarios with their descriptions.
     Scenarios,
+    /// Sweep parameters: every point of a design, with replicates, in parallel, resumable.
+    Sweep(Box<SweepArgs>),
+    /// Join sweep shard folders into one sweep, identical to an unsharded run.
+    Merge {
+        /// Shard folders (written by `sweep --shard I/N`).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Folder for the merged sweep.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Compare scenarios (or one scenario and what-ifs) on the same seeds, with paired differences.
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct SweepArgs {
+    /// Scenario file or shipped scenario name; its [sweep] table is used if present.
+    pub scenario: String,
+    /// A varied key: KEY=V1,V2,... (a list) or KEY=LO..HI (a range, for lhs and random). Repeatable.
+    #[arg(long, value_name = "KEY=VALUES")]
+    pub vary: Vec<String>,
+    /// factorial, zip, lhs or random (default: the [sweep] table's, else factorial).
+    #[arg(long)]
+    pub design: Option<String>,
+    /// Points of an lhs or random design.
+    #[arg(long)]
+    pub samples: Option<u32>,
+    /// Runs per point (default: [sweep] replicates, else run.replicates).
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// Keep every Nth tick (and the last) in timeseries.csv; 0 keeps only the last (default 1).
+    #[arg(long)]
+    pub series_every: Option<u32>,
+    /// Master seed (same as --set run.seed=N).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Ticks per run (same as --set run.ticks=N).
+    #[arg(long)]
+    pub ticks: Option<u32>,
+    /// Override any scenario key for every point.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Output folder (default: outputs/<scenario name>-sweep).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted sweep in --out: only missing runs are computed.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard I of N (I counts from 0), for clusters; join with `coordsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// No progress bar and no summary.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Write a Slurm submit script for this sweep to FILE instead of running it.
+    #[arg(long, value_name = "FILE")]
+    pub emit_slurm: Option<PathBuf>,
+    /// Shards (array tasks) in the Slurm job (default 4).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub slurm_shards: Option<u32>,
+    /// Slurm partition.
+    #[arg(long)]
+    pub slurm_partition: Option<String>,
+    /// Time limit per shard task, in Slurm's format (e.g. 02:00:00).
+    #[arg(long)]
+    pub slurm_time: Option<String>,
+    /// CPUs per shard task; also the task's --threads (default 1).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub slurm_cpus: Option<u32>,
+    /// Memory per shard task, in Slurm's format (e.g. 4G).
+    #[arg(long)]
+    pub slurm_mem: Option<String>,
+    /// An extra #SBATCH option for every job (e.g. --slurm-extra=--account=lab). Repeatable.
+    #[arg(long, value_name = "OPTION", allow_hyphen_values = true)]
+    pub slurm_extra: Vec<String>,
+    /// Path of the coordsim binary on the cluster (default: this binary's absolute path).
+    #[arg(long, value_name = "PATH")]
+    pub slurm_binary: Option<PathBuf>,
+    /// After writing the script, submit it with sbatch and print the job ids.
+    #[arg(long)]
+    pub submit: bool,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct CompareArgs {
+    /// Scenario files or shipped names: the first is the reference arm. With --what-if, one base scenario.
+    #[arg(required = true)]
+    pub scenarios: Vec<String>,
+    /// An arm made from the base by KEY=VALUE (several keys: KEY=VALUE;KEY=VALUE). Repeatable.
+    #[arg(long = "what-if", value_name = "KEY=VALUE")]
+    pub what_if: Vec<String>,
+    /// Override a key in every arm.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Master seed for every arm (same as --set run.seed=N).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Replicates per arm (same as --set run.replicates=N).
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// Ticks (same as --set run.ticks=N).
+    #[arg(long)]
+    pub ticks: Option<u32>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub threads: Option<u32>,
+    /// Output folder (default: outputs/compare).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no tables.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Default, Args)]

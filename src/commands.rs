@@ -1,11 +1,16 @@
 //! The commands behind the CLI: load and validate, run, write, and report to the terminal.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::RunArgs;
+use crate::cli::{CompareArgs, RunArgs, SweepArgs};
 use crate::engine::ReplicateOutput;
+use crate::experiment::compare::{self as cmp, Arm};
+use crate::experiment::design::{Design, Vary};
+use crate::experiment::slurm::SlurmJob;
+use crate::experiment::sweep::{self, Shard, SweepError, SweepRequest};
 use crate::experiment::{self, ExperimentError};
 use crate::output::{self, OutputError, Staging, manifest};
 use crate::scenario::{self, Scenario, ScenarioError, builtin, specs};
@@ -24,6 +29,8 @@ pub enum CommandError {
     Output(#[from] OutputError),
     #[error("{0}")]
     Experiment(#[from] ExperimentError),
+    #[error("{0}")]
+    Sweep(#[from] SweepError),
 }
 
 impl CommandError {
@@ -31,7 +38,8 @@ impl CommandError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CommandError::Input(_) | CommandError::Inputs(_) | CommandError::Usage(_) => 2,
-            CommandError::Output(_) | CommandError::Experiment(_) => 1,
+            CommandError::Sweep(e) if e.is_input() => 2,
+            CommandError::Output(_) | CommandError::Experiment(_) | CommandError::Sweep(_) => 1,
         }
     }
 }
@@ -48,10 +56,20 @@ pub fn resolve_scenario(args: &RunArgs) -> Result<Scenario, ScenarioError> {
 
 /// Every override of a run: `--set` ones in order, then --seed, --replicates and --ticks.
 pub fn overrides(args: &RunArgs) -> Vec<String> {
-    let mut all = args.set.clone();
-    all.extend(args.seed.map(|s| format!("run.seed={s}")));
-    all.extend(args.replicates.map(|r| format!("run.replicates={r}")));
-    all.extend(args.ticks.map(|t| format!("run.ticks={t}")));
+    with_shortcuts(&args.set, args.seed, args.replicates, args.ticks)
+}
+
+/// `--set` assignments followed by the shortcut flags as assignments.
+fn with_shortcuts(
+    set: &[String],
+    seed: Option<u64>,
+    replicates: Option<u32>,
+    ticks: Option<u32>,
+) -> Vec<String> {
+    let mut all = set.to_vec();
+    all.extend(seed.map(|s| format!("run.seed={s}")));
+    all.extend(replicates.map(|r| format!("run.replicates={r}")));
+    all.extend(ticks.map(|t| format!("run.ticks={t}")));
     all
 }
 
@@ -172,44 +190,14 @@ fn report(
         threads,
         seconds
     );
-    let headline = [
-        ("final_fragmentation", "fragmentation at the end"),
-        ("final_networks", "networks at the end"),
-        (
-            "final_network_members_share",
-            "share of communities in a network",
-        ),
-        ("final_mean_trust", "mean trust at the end"),
-        (
-            "final_coordination_capacity",
-            "coordination capacity at the end (hours)",
-        ),
-        (
-            "cumulative_coordination_value",
-            "coordination value, all ticks",
-        ),
-        (
-            "cumulative_coordination_funding",
-            "coordination funding, all ticks",
-        ),
-        (
-            "final_cumulative_coordination_value_gap",
-            "cumulative coordination value gap",
-        ),
-        ("final_stage_7", "share of communities at stage 7"),
-        (
-            "first_full_stage_tick",
-            "first tick a network reached stage 7",
-        ),
-    ];
     let stats = output::across_replicates(runs);
     let _ = writeln!(
         s,
         "  {:<44} {:>12}   {:<25}",
         "measure (mean over replicates)", "mean", "95% CI"
     );
-    for (key, label) in headline {
-        if let Some(m) = stats.iter().find(|m| m.metric == key) {
+    for (key, label) in HEADLINE {
+        if let Some(m) = stats.iter().find(|m| m.metric == *key) {
             let st = &m.stats;
             let note = if st.n < runs.len() {
                 format!(" ({} of {} reached)", st.n, runs.len())
@@ -236,6 +224,38 @@ fn report(
     let _ = writeln!(s, "wrote {}: {}", out.display(), names.join(", "));
     s
 }
+
+/// The measures the terminal reports, with their plain-language names.
+const HEADLINE: &[(&str, &str)] = &[
+    ("final_fragmentation", "fragmentation at the end"),
+    ("final_networks", "networks at the end"),
+    (
+        "final_network_members_share",
+        "share of communities in a network",
+    ),
+    ("final_mean_trust", "mean trust at the end"),
+    (
+        "final_coordination_capacity",
+        "coordination capacity at the end (hours)",
+    ),
+    (
+        "cumulative_coordination_value",
+        "coordination value, all ticks",
+    ),
+    (
+        "cumulative_coordination_funding",
+        "coordination funding, all ticks",
+    ),
+    (
+        "final_cumulative_coordination_value_gap",
+        "cumulative coordination value gap",
+    ),
+    ("final_stage_7", "share of communities at stage 7"),
+    (
+        "first_full_stage_tick",
+        "first tick a network reached stage 7",
+    ),
+];
 
 /// A number rounded for reading (files keep full precision).
 fn num(x: f64) -> String {
@@ -347,5 +367,359 @@ pub fn scenarios_text() -> String {
         let _ = writeln!(s, "  {name:<36} {description}");
     }
     s.push_str("run one with: coordsim run NAME\n");
+    s
+}
+
+/// Absolute form of a path, without requiring it to exist.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// `coordsim sweep`: runs a design (or its shard), or writes a Slurm script for it.
+pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandError> {
+    let mut base = Scenario::find(&args.scenario)?;
+    let overrides = with_shortcuts(&args.set, args.seed, None, args.ticks);
+    base.apply_overrides(&overrides)?;
+    let table = base.sweep.clone().unwrap_or_default();
+    let mut vary: Vec<Vary> = table.vary.clone();
+    for text in &args.vary {
+        let v =
+            Vary::parse(text).map_err(|e| CommandError::Usage(format!("--vary {text}: {e}")))?;
+        vary.retain(|x| x.key != v.key);
+        vary.push(v);
+    }
+    let design_name = args
+        .design
+        .clone()
+        .or(table.design.clone())
+        .unwrap_or_else(|| "factorial".into());
+    let design =
+        Design::parse(&design_name).map_err(|e| CommandError::Usage(format!("--design: {e}")))?;
+    let shard = args
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(CommandError::Usage)?;
+    let request = SweepRequest {
+        overrides,
+        vary,
+        design,
+        samples: args.samples.or(table.samples).unwrap_or(0),
+        replicates: args
+            .replicates
+            .or(table.replicates)
+            .unwrap_or(base.params.run.replicates),
+        series_every: args.series_every.or(table.series_every).unwrap_or(1),
+        out: args.out.clone().unwrap_or_else(|| {
+            Path::new("outputs").join(format!("{}-sweep", folder_name(&base.name)))
+        }),
+        resume: args.resume,
+        shard,
+        threads: args.threads.map(|t| t as usize),
+        command_line: command_line.clone(),
+        show_progress: !args.quiet,
+        base,
+    };
+    if let Some(file) = &args.emit_slurm {
+        return emit_slurm(args, &request, file, command_line);
+    }
+    let clock = Instant::now();
+    let outcome = sweep::run_sweep(&request)?;
+    if !args.quiet {
+        let (plan, _) = sweep::plan(&request)?;
+        let what = match shard {
+            Some(s) => format!(
+                "shard {}/{} ({} runs)",
+                s.index, s.count, outcome.runs_in_range
+            ),
+            None => format!(
+                "{} points x {} replicates = {} runs",
+                plan.points.len(),
+                plan.replicates,
+                plan.total_runs
+            ),
+        };
+        println!(
+            "coordsim {} | sweep of {} | {} design | {what} | {} computed now | {} threads | {:.1} s",
+            crate::VERSION,
+            request.base.name,
+            plan.design,
+            outcome.runs_computed,
+            outcome.threads,
+            clock.elapsed().as_secs_f64()
+        );
+        if outcome.files.is_empty() {
+            println!(
+                "{} already holds this complete sweep: nothing to do",
+                request.out.display()
+            );
+        } else {
+            let names: Vec<String> = outcome
+                .files
+                .iter()
+                .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect();
+            println!("wrote {}: {}", request.out.display(), names.join(", "));
+        }
+    }
+    Ok(())
+}
+
+fn emit_slurm(
+    args: &SweepArgs,
+    request: &SweepRequest,
+    file: &Path,
+    command_line: Vec<String>,
+) -> Result<(), CommandError> {
+    let (plan, _) = sweep::plan(request)?;
+    let scenario = match &request.base.origin {
+        scenario::Origin::File(p) => absolute(p).display().to_string(),
+        scenario::Origin::Builtin(rel) => builtin::name_of(rel).to_string(),
+    };
+    let binary = match &args.slurm_binary {
+        Some(b) => absolute(b),
+        None => std::env::current_exe()
+            .map(|p| absolute(&p))
+            .unwrap_or_else(|_| PathBuf::from("coordsim")),
+    };
+    // Every sweep flag is forwarded so each shard lays out the same design.
+    let mut sweep_args: Vec<String> = Vec::new();
+    for v in &args.vary {
+        sweep_args.extend(["--vary".to_string(), v.clone()]);
+    }
+    sweep_args.extend(["--design".to_string(), plan.design.clone()]);
+    if request.samples > 0 {
+        sweep_args.extend(["--samples".to_string(), request.samples.to_string()]);
+    }
+    sweep_args.extend(["--replicates".to_string(), request.replicates.to_string()]);
+    sweep_args.extend([
+        "--series-every".to_string(),
+        request.series_every.to_string(),
+    ]);
+    for o in &request.overrides {
+        sweep_args.extend(["--set".to_string(), o.clone()]);
+    }
+    let job = SlurmJob {
+        shards: args.slurm_shards.unwrap_or(4),
+        partition: args.slurm_partition.clone(),
+        time: args.slurm_time.clone(),
+        cpus: args.slurm_cpus.unwrap_or(1),
+        mem: args.slurm_mem.clone(),
+        extra: args.slurm_extra.clone(),
+        binary,
+        scenario,
+        out: absolute(&request.out),
+        sweep_args,
+        generated_by: command_line.join(" "),
+        total_runs: plan.total_runs,
+    };
+    let mut staging = Staging::new();
+    staging.write(file, |w| w.write_all(job.script().as_bytes()))?;
+    staging.commit()?;
+    if !args.quiet {
+        println!(
+            "wrote {}: {} shards of {} runs in all; submit with: bash {}",
+            file.display(),
+            job.shards,
+            plan.total_runs,
+            file.display()
+        );
+    }
+    if args.submit {
+        let status = std::process::Command::new("bash")
+            .arg(file)
+            .status()
+            .map_err(|e| CommandError::Usage(format!("cannot run bash {}: {e}", file.display())))?;
+        if !status.success() {
+            return Err(CommandError::Usage(format!(
+                "submitting {} failed ({status})",
+                file.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `coordsim merge`.
+pub fn merge(dirs: &[PathBuf], out: &Path, command_line: Vec<String>) -> Result<(), CommandError> {
+    let files = sweep::merge(dirs, out, command_line)?;
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    println!(
+        "merged {} shards into {}: {}",
+        dirs.len(),
+        out.display(),
+        names.join(", ")
+    );
+    Ok(())
+}
+
+/// `coordsim compare`.
+pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), CommandError> {
+    let common = with_shortcuts(&args.set, args.seed, args.replicates, args.ticks);
+    let mut arms: Vec<Arm> = if args.what_if.is_empty() {
+        if args.scenarios.len() < 2 {
+            return Err(CommandError::Usage(
+                "compare needs two or more scenarios, or one scenario and --what-if KEY=VALUE"
+                    .into(),
+            ));
+        }
+        let mut arms = Vec::new();
+        for name in &args.scenarios {
+            let mut s = Scenario::find(name)?;
+            s.apply_overrides(&common)?;
+            arms.push(Arm {
+                label: s.name.clone(),
+                scenario: s,
+                what_if: Vec::new(),
+            });
+        }
+        arms
+    } else {
+        if args.scenarios.len() != 1 {
+            return Err(CommandError::Usage(
+                "with --what-if, give exactly one base scenario".into(),
+            ));
+        }
+        let mut base = Scenario::find(&args.scenarios[0])?;
+        base.apply_overrides(&common)?;
+        cmp::what_if_arms(&base, &args.what_if)?
+    };
+    cmp::unique_labels(&mut arms);
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join("compare"));
+    let started_at = manifest::now_utc();
+    let clock = Instant::now();
+    let (results, threads) = cmp::run_arms(&arms, args.threads.map(|t| t as usize), !args.quiet)?;
+    let rows = cmp::measures(&arms, &results);
+    let seeds = cmp::shared_seeds(&arms);
+    let mut staging = Staging::new();
+    staging.write(&out_dir.join("compare.csv"), |w| {
+        cmp::write_compare_csv(w, &rows)
+    })?;
+    staging.write(&out_dir.join("timeseries.csv"), |w| {
+        cmp::write_timeseries(w, &arms, &results)
+    })?;
+    let m = serde_json::json!({
+        "kind": "compare",
+        "coordsim_version": crate::VERSION,
+        "arms": arms.iter().map(|a| serde_json::json!({
+            "label": a.label,
+            "scenario": manifest::ScenarioInfo::of(&a.scenario),
+            "what_if": a.what_if,
+            "parameters": manifest::parameters_json(&a.scenario),
+        })).collect::<Vec<_>>(),
+        "common_overrides": common,
+        "master_seed": arms[0].scenario.params.run.seed,
+        "replicate_seeds": seeds,
+        "seeds_rule": "every arm runs the same replicate seeds (common random numbers): replicate r uses replicate_seed(master_seed, r)",
+        "statistics": "mean and t-based 95% CI per arm; paired difference (arm - first arm, replicate by replicate) with its t-based 95% CI",
+        "command_line": command_line,
+        "threads": threads,
+        "started_at": started_at,
+        "finished_at": manifest::now_utc(),
+        "files": ["compare.csv", "timeseries.csv", "manifest.json"],
+    });
+    staging.write(&out_dir.join("manifest.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, &m)?;
+        writeln!(w)
+    })?;
+    staging.commit()?;
+    if !args.quiet {
+        print!(
+            "{}",
+            compare_report(
+                &arms,
+                &rows,
+                seeds.len(),
+                threads,
+                clock.elapsed().as_secs_f64(),
+                &out_dir
+            )
+        );
+    }
+    Ok(())
+}
+
+/// The terminal tables of a comparison, with a verdict in words for each difference.
+fn compare_report(
+    arms: &[Arm],
+    rows: &[cmp::ArmMeasure],
+    replicates: usize,
+    threads: usize,
+    seconds: f64,
+    out: &Path,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "coordsim {} | compare {} arms | {replicates} replicates each, same seeds in every arm | {threads} threads | {seconds:.1} s",
+        crate::VERSION,
+        arms.len()
+    );
+    let reference = &arms[0].label;
+    let width = arms
+        .iter()
+        .map(|a| a.label.chars().count())
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 48);
+    for (key, label) in HEADLINE {
+        let _ = writeln!(s, "\n{label} ({key})");
+        let _ = writeln!(
+            s,
+            "  {:<width$} {:>10}  {:<22} {:<34} verdict",
+            "arm",
+            "mean",
+            "95% CI",
+            format!("difference to {reference}")
+        );
+        for r in rows.iter().filter(|r| r.metric == *key) {
+            let st = &r.stats;
+            let ci = if st.n == 0 {
+                "never reached".to_string()
+            } else {
+                format!("[{}, {}]", num(st.ci95_low), num(st.ci95_high))
+            };
+            let mean = if st.n == 0 {
+                "-".to_string()
+            } else {
+                num(st.mean)
+            };
+            let (diff, verdict) = match &r.difference {
+                None => (String::new(), "reference".to_string()),
+                Some(d) if d.n == 0 => ("-".to_string(), cmp::verdict(d).to_string()),
+                Some(d) => (
+                    format!(
+                        "{}{} [{}, {}]",
+                        if d.mean > 0.0 { "+" } else { "" },
+                        num(d.mean),
+                        num(d.ci95_low),
+                        num(d.ci95_high)
+                    ),
+                    cmp::verdict(d).to_string(),
+                ),
+            };
+            let name: String = r.label.chars().take(width).collect();
+            let _ = writeln!(
+                s,
+                "  {name:<width$} {mean:>10}  {ci:<22} {diff:<34} {verdict}"
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n\"clearly higher/lower\": the 95% interval of the paired difference excludes zero; \"within noise\": it does not."
+    );
+    let _ = writeln!(
+        s,
+        "wrote {}: compare.csv, timeseries.csv, manifest.json",
+        out.display()
+    );
     s
 }

@@ -15,6 +15,9 @@ fn main() -> ExitCode {
         Command::Validate { files } => commands::validate(&files),
         Command::Explain { key, markdown } => commands::explain(key.as_deref(), markdown),
         Command::Scenarios => commands::scenarios(),
+        Command::Sweep(args) => commands::sweep(&args, command_line),
+        Command::Merge { dirs, out } => commands::merge(&dirs, &out, command_line),
+        Command::Compare(args) => commands::compare(&args, command_line),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

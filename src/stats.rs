@@ -49,6 +49,17 @@ pub fn summarize(xs: &[f64]) -> Summary {
     }
 }
 
+/// Paired differences `b[i] - a[i]` over the pairs where both values exist, summarised.
+/// With common random numbers the pairs share a seed, which removes shared noise.
+pub fn paired_difference(a: &[Option<f64>], b: &[Option<f64>]) -> Summary {
+    let d: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .filter_map(|(x, y)| Some((*y)? - (*x)?))
+        .collect();
+    summarize(&d)
+}
+
 /// Quantile of Student's t distribution with `df` degrees of freedom, for p in (0.5, 1).
 /// Found by bisection on the CDF, so it is exact to about 1e-12 and deterministic.
 pub fn t_quantile(p: f64, df: f64) -> f64 {
@@ -180,6 +191,17 @@ mod tests {
         let half = 2.364_624_251_6 * s.sd / 8f64.sqrt();
         assert!((s.ci95_high - 5.0 - half).abs() < 1e-6);
         assert!((5.0 - s.ci95_low - half).abs() < 1e-6);
+    }
+
+    #[test]
+    fn paired_differences_skip_missing_pairs() {
+        let a = [Some(1.0), Some(2.0), None, Some(4.0)];
+        let b = [Some(2.0), Some(4.0), Some(9.0), Some(7.0)];
+        let d = paired_difference(&a, &b);
+        assert_eq!(d.n, 3);
+        assert_eq!(d.mean, 2.0);
+        assert_eq!(paired_difference(&a, &a).mean, 0.0);
+        assert_eq!(paired_difference(&a, &a).sd, 0.0);
     }
 
     #[test]

@@ -70,8 +70,18 @@ pub struct ReplicateOutput {
     pub max_ledger_error: f64,
 }
 
-/// Runs one replicate from tick 0 to `run.ticks`.
+/// Runs one replicate from tick 0 to `run.ticks`, with tie and node snapshots.
 pub fn run_replicate(params: &Params, replicate: u32, seed: u64) -> ReplicateOutput {
+    run_replicate_with(params, replicate, seed, true)
+}
+
+/// Runs one replicate; `snapshots` false skips the tie and node snapshots (sweeps do not write them).
+pub fn run_replicate_with(
+    params: &Params,
+    replicate: u32,
+    seed: u64,
+    snapshots: bool,
+) -> ReplicateOutput {
     let mut rng = rng::replicate_rng(seed);
     let mut world = init::build_world(params, &mut rng);
     let mut scratch = Scratch::default();
@@ -81,13 +91,15 @@ pub fn run_replicate(params: &Params, replicate: u32, seed: u64) -> ReplicateOut
     let mut nodes = Vec::new();
     let mut max_ledger_error: f64 = 0.0;
     records.push(metrics::record(&world, params, &mut scratch));
-    snapshot(&world, params, &mut ties, &mut nodes);
+    if snapshots {
+        snapshot(&world, params, &mut ties, &mut nodes);
+    }
     for _ in 0..ticks {
         step(&mut world, params, &mut rng, &mut scratch);
         max_ledger_error = max_ledger_error.max(ledger_error(&world));
         records.push(metrics::record(&world, params, &mut scratch));
         let every = params.output.ties_every;
-        if world.tick == ticks || (every > 0 && world.tick.is_multiple_of(every)) {
+        if snapshots && (world.tick == ticks || (every > 0 && world.tick.is_multiple_of(every))) {
             snapshot(&world, params, &mut ties, &mut nodes);
         }
     }

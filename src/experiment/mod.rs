@@ -4,6 +4,11 @@
 //! its own generator inside the parallel map. Results are collected into a `Vec` in replicate
 //! order, so every output is identical whatever the number of threads.
 
+pub mod compare;
+pub mod design;
+pub mod slurm;
+pub mod sweep;
+
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 

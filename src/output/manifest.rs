@@ -26,7 +26,7 @@ pub struct Manifest {
 }
 
 /// Where the scenario came from, and a hash of its exact bytes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ScenarioInfo {
     pub name: String,
     pub description: String,

@@ -96,7 +96,7 @@ impl Drop for Staging {
 }
 
 /// Writes one CSV field: quoted only when it must be.
-fn field(out: &mut impl Write, text: &str) -> io::Result<()> {
+pub fn field(out: &mut (impl Write + ?Sized), text: &str) -> io::Result<()> {
     if text.contains([',', '"', '\n', '\r']) {
         write!(out, "\"{}\"", text.replace('"', "\"\""))
     } else {

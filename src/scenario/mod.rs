@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod params;
+pub mod sweep;
 pub mod value;
 
 use std::fmt;
@@ -62,6 +63,8 @@ pub struct Scenario {
     pub name: String,
     pub meta: Meta,
     pub params: Params,
+    /// The `[sweep]` table, if the file has one.
+    pub sweep: Option<sweep::SweepTable>,
     pub origin: Origin,
     /// The file's exact text (its SHA-256 goes into the manifest).
     pub text: String,
@@ -99,6 +102,7 @@ impl Scenario {
             name: name.to_string(),
             meta: Meta::default(),
             params: Params::default(),
+            sweep: None,
             origin: Origin::Builtin("(defaults)"),
             text: String::new(),
         }
@@ -166,6 +170,7 @@ impl Scenario {
 
         let mut params = Params::default();
         let mut meta = Meta::default();
+        let mut sweep_table = None;
         let mut errors: Vec<ScenarioError> = Vec::new();
         let mut keyed_spans: Vec<(&'static str, std::ops::Range<usize>)> = Vec::new();
 
@@ -177,8 +182,18 @@ impl Scenario {
                 }
                 continue;
             }
+            if section == "sweep" {
+                match sweep::read_table(section_value) {
+                    Ok(t) => sweep_table = Some(t),
+                    Err((span, key, msg)) => errors.push(at(span, Some(key), msg)),
+                }
+                continue;
+            }
             if !params::SECTIONS.contains(&section) {
-                let msg = match nearest(section, params::SECTIONS.iter().copied().chain(["meta"])) {
+                let msg = match nearest(
+                    section,
+                    params::SECTIONS.iter().copied().chain(["meta", "sweep"]),
+                ) {
                     Some(n) => format!("unknown table `{section}` (did you mean `{n}`?)"),
                     None => format!("unknown table `{section}`"),
                 };
@@ -198,7 +213,7 @@ impl Scenario {
             };
             for (field_key, field_value) in fields {
                 let key = format!("{section}.{}", field_key.get_ref());
-                let raw = raw_value(field_value.get_ref());
+                let raw = sweep::raw(field_value.get_ref());
                 match params.set(&key, &raw) {
                     Ok(()) => {
                         if let Some(spec) = spec(&key) {
@@ -240,6 +255,7 @@ impl Scenario {
             name,
             meta,
             params,
+            sweep: sweep_table,
             origin,
             text: text.to_string(),
         })
@@ -270,7 +286,7 @@ impl Scenario {
             let (key, value) = (key.trim(), value.trim());
             // A value that is not valid TOML on its own (e.g. quadratic) is taken as a bare string.
             let raw = match DeValue::parse(value) {
-                Ok(v) => raw_value(v.get_ref()),
+                Ok(v) => sweep::raw(v.get_ref()),
                 Err(_) => RawValue::String(value.to_string()),
             };
             match params.set(key, &raw) {
@@ -356,24 +372,6 @@ fn read_meta(value: &Spanned<DeValue<'_>>, meta: &mut Meta) -> Result<(), MetaEr
         }
     }
     Ok(())
-}
-
-fn raw_value(v: &DeValue<'_>) -> RawValue {
-    match v {
-        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
-            Ok(x) => RawValue::Integer(x),
-            Err(_) => RawValue::Other("an integer too large"),
-        },
-        DeValue::Float(f) => match f.as_str().parse::<f64>() {
-            Ok(x) => RawValue::Float(x),
-            Err(_) => RawValue::Other("an unreadable float"),
-        },
-        DeValue::Boolean(b) => RawValue::Bool(*b),
-        DeValue::String(s) => RawValue::String(s.to_string()),
-        DeValue::Array(_) => RawValue::Other("an array"),
-        DeValue::Table(_) => RawValue::Other("a table"),
-        DeValue::Datetime(_) => RawValue::Other("a datetime"),
-    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.

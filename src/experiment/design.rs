@@ -1,0 +1,318 @@
+//! Experimental designs: which parameter points a sweep runs.
+//!
+//! A varied key takes a list of values (`KEY=V1,V2,...`) or a range (`KEY=LO..HI`).
+//! - `factorial`: every combination of the lists (the first key varies slowest);
+//! - `zip`: the i-th value of every list together (lists of equal length);
+//! - `lhs`: Latin hypercube of `samples` points: each of the `samples` equal strata of every
+//!   key holds exactly one point (lists are split into strata by index);
+//! - `random`: `samples` independent uniform draws.
+//!
+//! Sampled designs draw from their own generator, seeded from the master seed, so the points
+//! are part of what the seed reproduces. Whole-number keys are rounded after sampling.
+
+use rand::RngExt;
+use rand::SeedableRng;
+
+use crate::engine::rng::{ModelRng, mix64};
+pub use crate::scenario::sweep::{Levels, Vary, display, scalar};
+use crate::scenario::value::{Range, RawValue};
+use crate::scenario::{Scenario, spec};
+
+/// How a sweep's points are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Design {
+    Factorial,
+    Zip,
+    Lhs,
+    Random,
+}
+
+impl Design {
+    pub const NAMES: &'static [&'static str] = &["factorial", "zip", "lhs", "random"];
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "factorial" => Ok(Design::Factorial),
+            "zip" => Ok(Design::Zip),
+            "lhs" => Ok(Design::Lhs),
+            "random" => Ok(Design::Random),
+            other => Err(format!(
+                "expected one of factorial, zip, lhs, random, found \"{other}\""
+            )),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Factorial => "factorial",
+            Design::Zip => "zip",
+            Design::Lhs => "lhs",
+            Design::Random => "random",
+        }
+    }
+
+    fn sampled(self) -> bool {
+        matches!(self, Design::Lhs | Design::Random)
+    }
+}
+
+/// A point of the design: one value per varied key, in the order of the keys.
+pub type Point = Vec<RawValue>;
+
+/// Checks the design against the scenario and lays out its points; every point is validated
+/// by building its parameters, so a bad value fails before anything runs.
+pub fn points(
+    base: &Scenario,
+    vary: &[Vary],
+    design: Design,
+    samples: u32,
+    seed: u64,
+) -> Result<Vec<Point>, String> {
+    if vary.is_empty() {
+        return Err("nothing to vary: give --vary KEY=V1,V2,... or a [sweep.vary] table".into());
+    }
+    for (i, v) in vary.iter().enumerate() {
+        if spec(&v.key).is_none() {
+            let hint =
+                crate::scenario::nearest(&v.key, crate::scenario::specs().iter().map(|s| s.key))
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+            return Err(format!("--vary {}: unknown key{hint}", v.key));
+        }
+        if vary[..i].iter().any(|o| o.key == v.key) {
+            return Err(format!("--vary {}: the key is varied twice", v.key));
+        }
+        match &v.levels {
+            Levels::Values(vals) if vals.is_empty() => {
+                return Err(format!("--vary {}: no values", v.key));
+            }
+            Levels::Range { .. } if !design.sampled() => {
+                return Err(format!(
+                    "--vary {}: a range LO..HI needs --design lhs or random; give a list for {}",
+                    v.key,
+                    design.name()
+                ));
+            }
+            Levels::Range { lo, hi } if !(lo.is_finite() && hi.is_finite() && lo <= hi) => {
+                return Err(format!(
+                    "--vary {}: the range must run from a lower to a higher number",
+                    v.key
+                ));
+            }
+            _ => {}
+        }
+    }
+    let pts = match design {
+        Design::Factorial => factorial(vary),
+        Design::Zip => zip(vary)?,
+        Design::Lhs | Design::Random => {
+            if samples == 0 {
+                return Err(format!(
+                    "--design {} needs --samples N (N >= 1)",
+                    design.name()
+                ));
+            }
+            let mut rng = ModelRng::seed_from_u64(mix64(seed ^ 0x6465_7369_676e)); // "design"
+            if design == Design::Lhs {
+                lhs(vary, samples as usize, &mut rng)
+            } else {
+                random(vary, samples as usize, &mut rng)
+            }
+        }
+    };
+    for p in &pts {
+        point_scenario(base, vary, p)?;
+    }
+    Ok(pts)
+}
+
+/// The scenario at one point: the base with the point's values applied and validated.
+pub fn point_scenario(base: &Scenario, vary: &[Vary], point: &Point) -> Result<Scenario, String> {
+    let assignments: Vec<String> = vary
+        .iter()
+        .zip(point)
+        .map(|(v, x)| format!("{}={}", v.key, toml_text(x)))
+        .collect();
+    let mut s = base.clone();
+    s.apply_overrides(&assignments).map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
+fn toml_text(v: &RawValue) -> String {
+    match v {
+        RawValue::String(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+        RawValue::Float(f) if f.fract() == 0.0 && f.is_finite() => format!("{f:.1}"),
+        other => display(other),
+    }
+}
+
+fn factorial(vary: &[Vary]) -> Vec<Point> {
+    let mut pts: Vec<Point> = vec![Vec::new()];
+    for v in vary {
+        let Levels::Values(vals) = &v.levels else {
+            unreachable!("checked: factorial takes lists")
+        };
+        pts = pts
+            .into_iter()
+            .flat_map(|p| {
+                vals.iter()
+                    .map(move |x| [p.clone(), vec![x.clone()]].concat())
+            })
+            .collect();
+    }
+    pts
+}
+
+fn zip(vary: &[Vary]) -> Result<Vec<Point>, String> {
+    let lists: Vec<&Vec<RawValue>> = vary
+        .iter()
+        .map(|v| match &v.levels {
+            Levels::Values(vals) => vals,
+            Levels::Range { .. } => unreachable!("checked: zip takes lists"),
+        })
+        .collect();
+    let n = lists[0].len();
+    if let Some((v, l)) = vary.iter().zip(&lists).find(|(_, l)| l.len() != n) {
+        return Err(format!(
+            "--design zip needs lists of equal length: {} has {}, {} has {n}",
+            v.key,
+            l.len(),
+            vary[0].key
+        ));
+    }
+    Ok((0..n)
+        .map(|i| lists.iter().map(|l| l[i].clone()).collect())
+        .collect())
+}
+
+/// The value at position `u` in [0, 1) of a key's levels.
+fn at(v: &Vary, u: f64) -> RawValue {
+    match &v.levels {
+        Levels::Values(vals) => {
+            vals[((u * vals.len() as f64) as usize).min(vals.len() - 1)].clone()
+        }
+        Levels::Range { lo, hi } => {
+            let x = lo + u * (hi - lo);
+            match spec(&v.key).map(|s| s.range) {
+                Some(Range::Whole { .. }) => RawValue::Integer(x.round() as i64),
+                _ => RawValue::Float(x),
+            }
+        }
+    }
+}
+
+fn lhs(vary: &[Vary], n: usize, rng: &mut ModelRng) -> Vec<Point> {
+    let mut columns: Vec<Vec<RawValue>> = Vec::with_capacity(vary.len());
+    for v in vary {
+        // A random permutation of the strata, then a uniform position inside each stratum.
+        let mut strata: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = rng.random_range(0..=i);
+            strata.swap(i, j);
+        }
+        columns.push(
+            strata
+                .iter()
+                .map(|&s| at(v, (s as f64 + rng.random::<f64>()) / n as f64))
+                .collect(),
+        );
+    }
+    (0..n)
+        .map(|i| columns.iter().map(|c| c[i].clone()).collect())
+        .collect()
+}
+
+fn random(vary: &[Vary], n: usize, rng: &mut ModelRng) -> Vec<Point> {
+    (0..n)
+        .map(|_| vary.iter().map(|v| at(v, rng.random::<f64>())).collect())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Scenario {
+        Scenario::defaults("t")
+    }
+
+    #[test]
+    fn factorial_is_every_combination_first_key_slowest() {
+        let vary = vec![
+            Vary::parse("funding.coordination_share=0.0,0.1,0.2").unwrap(),
+            Vary::parse("governance.cells=false,true").unwrap(),
+        ];
+        let pts = points(&base(), &vary, Design::Factorial, 0, 1).unwrap();
+        assert_eq!(pts.len(), 6);
+        assert_eq!(pts[0], vec![RawValue::Float(0.0), RawValue::Bool(false)]);
+        assert_eq!(pts[1], vec![RawValue::Float(0.0), RawValue::Bool(true)]);
+        assert_eq!(pts[5], vec![RawValue::Float(0.2), RawValue::Bool(true)]);
+    }
+
+    #[test]
+    fn lhs_puts_exactly_one_sample_in_each_stratum_of_every_key() {
+        let vary = vec![
+            Vary::parse("funding.coordination_share=0..1").unwrap(),
+            Vary::parse("governance.centralization=0.2..0.6").unwrap(),
+        ];
+        let n = 10;
+        let pts = points(&base(), &vary, Design::Lhs, n, 5).unwrap();
+        for (k, (lo, hi)) in [(0.0, 1.0), (0.2, 0.6)].into_iter().enumerate() {
+            let mut strata: Vec<usize> = pts
+                .iter()
+                .map(|p| match p[k] {
+                    RawValue::Float(x) => ((x - lo) / (hi - lo) * n as f64) as usize,
+                    _ => panic!("float expected"),
+                })
+                .collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..n as usize).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn zip_pairs_values_and_bad_designs_are_refused() {
+        let vary = vec![
+            Vary::parse("run.ticks=10,20").unwrap(),
+            Vary::parse("trust.half_life_ticks=5,6").unwrap(),
+        ];
+        assert_eq!(points(&base(), &vary, Design::Zip, 0, 1).unwrap().len(), 2);
+        let uneven = vec![
+            Vary::parse("run.ticks=10,20").unwrap(),
+            Vary::parse("trust.half_life_ticks=5").unwrap(),
+        ];
+        assert!(
+            points(&base(), &uneven, Design::Zip, 0, 1)
+                .unwrap_err()
+                .contains("equal length")
+        );
+        let range = vec![Vary::parse("trust.half_life_ticks=5..9").unwrap()];
+        assert!(
+            points(&base(), &range, Design::Factorial, 0, 1)
+                .unwrap_err()
+                .contains("needs --design lhs")
+        );
+        let bad = vec![Vary::parse("trust.tie_threshold=0.5,2").unwrap()];
+        assert!(
+            points(&base(), &bad, Design::Factorial, 0, 1)
+                .unwrap_err()
+                .contains("expected a number in [0, 1]")
+        );
+        let unknown = vec![Vary::parse("trust.tie_treshold=0.5").unwrap()];
+        assert!(
+            points(&base(), &unknown, Design::Factorial, 0, 1)
+                .unwrap_err()
+                .contains("did you mean `trust.tie_threshold`")
+        );
+    }
+
+    #[test]
+    fn sampled_whole_number_keys_are_rounded_and_seeded() {
+        let vary = vec![Vary::parse("run.ticks=10..20").unwrap()];
+        let a = points(&base(), &vary, Design::Random, 5, 9).unwrap();
+        assert!(a.iter().all(|p| matches!(p[0], RawValue::Integer(10..=20))));
+        assert_eq!(a, points(&base(), &vary, Design::Random, 5, 9).unwrap());
+        assert_ne!(a, points(&base(), &vary, Design::Random, 5, 10).unwrap());
+    }
+}
