@@ -144,13 +144,8 @@ fn write_run(
     staging.write(&out_dir.join("summary.json"), |w| {
         output::write_summary_json(w, name, runs)
     })?;
-    let files = [
-        "timeseries.csv",
-        "ties.csv",
-        "summary.csv",
-        "summary.json",
-        "manifest.json",
-    ];
+    let mut files = staging.names();
+    files.push("manifest.json".to_string());
     let m = manifest::Manifest {
         coordsim_version: crate::VERSION.to_string(),
         scenario: manifest::ScenarioInfo::of(scenario),
@@ -162,7 +157,7 @@ fn write_run(
         threads,
         started_at,
         finished_at: manifest::now_utc(),
-        files: files.iter().map(|f| f.to_string()).collect(),
+        files,
     };
     staging.write(&out_dir.join("manifest.json"), |w| manifest::write(w, &m))?;
     staging.commit()

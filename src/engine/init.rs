@@ -14,7 +14,7 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
     let members = lognormal(pop.members_median, pop.members_spread, rng)
         .round()
         .max(1.0);
-    let base_production = lognormal(pop.production_mean, pop.production_spread, rng);
+    let base_production = lognormal(pop.production_median, pop.production_spread, rng);
     let technical = rng.random_bool(pop.technical_share);
     let tech_draw: f64 = rng.random();
     Community {

@@ -28,6 +28,8 @@ pub struct Scratch {
     pub more_ids: Vec<u32>,
     pub floats: Vec<f64>,
     pub values: Vec<f64>,
+    /// An order of communities, reshuffled where order would otherwise favour low indices.
+    pub order: Vec<u32>,
     /// Bridging coverage of each network this tick.
     pub bridge_coverage: Vec<f64>,
     pub components: metrics::graph::Components,

@@ -97,13 +97,32 @@ pub struct Coordination {
     pub energy: f64,
     /// Ticks of continuous paid coordination (paid hours ramp up over `value_lag_ticks`).
     pub tenure: u32,
-    /// Capacity available / capacity needed, in [0, 1].
+    /// Hours per tick the unit's scale requires (see `model::scale`).
+    pub required: f64,
+    /// Spare capacity / required hours, in [0, 1]: refreshed when capacity is used.
     pub coverage: f64,
     /// Paid and volunteer hours added this tick.
     pub paid_hours: f64,
     pub volunteer_hours: f64,
     /// Capacity already used this tick (gatherings, bridging).
     pub used: f64,
+}
+
+impl Coordination {
+    /// Books `hours` of capacity as used this tick and lowers coverage accordingly.
+    pub fn use_hours(&mut self, hours: f64) {
+        self.used += hours;
+        self.coverage = coverage(self.capacity - self.used, self.required);
+    }
+}
+
+/// Share of the required hours that spare capacity covers, in [0, 1].
+pub fn coverage(spare: f64, required: f64) -> f64 {
+    if required <= 0.0 {
+        if spare > 0.0 { 1.0 } else { 0.0 }
+    } else {
+        (spare / required).clamp(0.0, 1.0)
+    }
 }
 
 /// A funder's coordination grant to one grantee.
@@ -158,7 +177,8 @@ pub struct Flows {
     pub projects_succeeded: u32,
 }
 
-/// Every resource unit that enters, moves within or leaves the world, per tick.
+/// Every resource unit that enters or leaves the world, per tick. Moves between holders (aid,
+/// contributions, allocations, chapter seeding) change no total and are not booked here.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     /// Holdings (treasuries + pools + coordination budgets) at the start of the tick.
@@ -169,9 +189,6 @@ pub struct Ledger {
     pub own_spending_out: f64,
     pub coordination_spending_out: f64,
     pub project_spending_out: f64,
-    pub chapter_seeding_out: f64,
-    /// Moves between holders; they must net to zero and are kept for the record.
-    pub moved: f64,
 }
 
 impl Ledger {
@@ -179,10 +196,7 @@ impl Ledger {
         self.funding_in + self.production_in + self.project_returns_in
     }
     pub fn outflow(&self) -> f64 {
-        self.own_spending_out
-            + self.coordination_spending_out
-            + self.project_spending_out
-            + self.chapter_seeding_out
+        self.own_spending_out + self.coordination_spending_out + self.project_spending_out
     }
 }
 

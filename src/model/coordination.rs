@@ -8,7 +8,7 @@
 //! coverage is capacity over what the network's scale requires (see `scale`).
 
 use super::scale::coordination_cost;
-use crate::engine::world::{Coordination, NO_NETWORK, World};
+use crate::engine::world::{Coordination, NO_NETWORK, World, coverage};
 use crate::scenario::Params;
 use crate::scenario::params::CoordinationParams;
 
@@ -43,14 +43,6 @@ fn work(unit: &mut Coordination, volunteer_hours: f64, p: &CoordinationParams) -
     spend
 }
 
-fn coverage(capacity: f64, cost: f64) -> f64 {
-    if cost <= 0.0 {
-        if capacity > 0.0 { 1.0 } else { 0.0 }
-    } else {
-        (capacity / cost).min(1.0)
-    }
-}
-
 /// One tick of coordination work for every network and the open convener.
 pub fn update(world: &mut World, params: &Params) {
     let cp = &params.coordination;
@@ -62,8 +54,8 @@ pub fn update(world: &mut World, params: &Params) {
             n.members.len() as f64 * cp.volunteer_hours,
             cp,
         );
-        let cost = coordination_cost(n.people, central, &params.governance, cp);
-        n.coord.coverage = coverage(n.coord.capacity, cost);
+        n.coord.required = coordination_cost(n.people, central, &params.governance, cp);
+        n.coord.coverage = coverage(n.coord.capacity, n.coord.required);
     }
     // Outside networks, a few network weavers volunteer: they burn out like any volunteer.
     spent += work(&mut world.open, cp.open_volunteer_hours, cp);

@@ -39,7 +39,7 @@ pub fn hold(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
             invite_members_and_guests(world, params, n, rng, scratch);
             let spare = world.networks[n].coord.capacity - world.networks[n].coord.used;
             let used = gather(world, params, round, spare, rng, scratch, &mut retention);
-            world.networks[n].coord.used += used;
+            world.networks[n].coord.use_hours(used);
         }
     }
     scratch.more_ids.clear();
@@ -49,7 +49,7 @@ pub fn hold(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
     );
     let spare = world.open.capacity - world.open.used;
     let used = gather(world, params, round, spare, rng, scratch, &mut retention);
-    world.open.used += used;
+    world.open.use_hours(used);
 
     let g = &mut world.gatherings;
     if retention.eligible[0] > 0 {

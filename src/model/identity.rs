@@ -11,8 +11,10 @@
 //! 4. splitting: a network whose trusted internal graph holds two or more clusters of at least
 //!    `min_size` splits into them;
 //! 5. exit: a member whose values lie beyond its tolerance (exit_distance, narrowed by
-//!    centralization) or whose mean trust to co-members is below `exit_trust` leaves with
-//!    `exit_probability` per reason, divided by the exit cost of its shared infrastructure;
+//!    centralization), whose joint work showed its practice out of step with co-members (mean
+//!    perceived alignment below `resonance.min_alignment`), or whose mean trust to co-members is
+//!    below `exit_trust` leaves with `exit_probability` per reason, divided by the exit cost of
+//!    its shared infrastructure;
 //! 6. dissolving: a network below half of `min_size` dissolves, sharing out what it holds.
 
 use rand::RngExt;
@@ -264,16 +266,27 @@ fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Sc
         }
         let diverges =
             distance(world.values_of(c), &world.networks[n as usize].mean_values) > tolerance;
-        let (mut sum, mut count) = (0.0, 0u32);
+        let (mut trust, mut count, mut alignment, mut worked) = (0.0, 0u32, 0.0, 0u32);
         for &t in &world.adjacency[c as usize] {
             let tie = &world.ties[t as usize];
             if world.communities[tie.other(c) as usize].network == n {
-                sum += tie.trust;
+                trust += tie.trust;
                 count += 1;
+                if tie.joint_work > 0 {
+                    alignment += tie.alignment;
+                    worked += 1;
+                }
             }
         }
-        let mean_trust = if count == 0 { 0.0 } else { sum / count as f64 };
-        let reasons = u32::from(diverges) + u32::from(mean_trust < id.exit_trust);
+        let mean_trust = if count == 0 {
+            0.0
+        } else {
+            trust / count as f64
+        };
+        // Practice that joint work showed to be out of step with co-members is a reason too.
+        let misaligned = worked > 0 && alignment / (worked as f64) < params.resonance.min_alignment;
+        let reasons =
+            u32::from(diverges) + u32::from(misaligned) + u32::from(mean_trust < id.exit_trust);
         if reasons == 0 {
             continue;
         }

@@ -3,7 +3,8 @@
 //! Joint work across a technical gap g succeeds with probability 1 - gap_penalty * g * (1 - b),
 //! where b is the bridging coverage of the network the two share. A network with bridging on
 //! spends `bridge_share` of its capacity on translators; b is those hours over what its members
-//! need (`bridge_hours` each). Bridging is scarce and costs coordination capacity.
+//! need (`bridge_hours` each). Bridging is scarce: the hours it takes lower the network's
+//! coverage for everything else that tick.
 
 use crate::engine::Scratch;
 use crate::engine::world::{NO_NETWORK, World};

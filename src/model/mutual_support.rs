@@ -36,11 +36,19 @@ pub fn shocks_and_aid(
             c.need += ms.shock_size_ticks * c.base_production * c.fit * (1.0 - absorbed);
         }
     }
-    for c in 0..world.communities.len() as u32 {
-        if world.communities[c as usize].need > 0.0 {
-            seek_aid(world, params, c, scratch);
-        }
+    // The needy ask in a random order, so no community is first in line by its index.
+    let mut order = std::mem::take(&mut scratch.order);
+    order.clear();
+    order.extend(
+        (0..world.communities.len() as u32).filter(|&c| world.communities[c as usize].need > 0.0),
+    );
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.random_range(0..=i));
     }
+    for &c in &order {
+        seek_aid(world, params, c, scratch);
+    }
+    scratch.order = order;
 }
 
 /// `c` asks its most trusted partners for help with its need.

@@ -1,7 +1,8 @@
 //! Pattern library: networks document what worked and replicate into new chapters.
 //!
 //! Each successful project adds `documentation_gain` entries (see `collective_action`). Every
-//! tick a library of L entries yields learning_value x L of knowledge value to its network. With
+//! tick each member community draws learning_value x L / (L + library_half) of knowledge value
+//! from a library of L entries (reuse saturates: a bigger library helps less and less). With
 //! chance replication_rate x L / (L + library_half) per tick, a network that can pay `seed_cost`
 //! from its pool spawns a new chapter: a new community in a member's region whose values and
 //! practice copy the network's pattern (more faithfully the richer the library), which joins
@@ -34,10 +35,10 @@ pub fn learn_and_replicate(
             continue;
         }
         let library = world.networks[n].library;
-        let learning = pl.learning_value * library;
+        let m = maturity(library, pl.library_half);
+        let learning = pl.learning_value * m * world.networks[n].members.len() as f64;
         world.networks[n].value_tick += learning;
         world.flows.coordination_value += learning;
-        let m = maturity(library, pl.library_half);
         if pl.replication_rate > 0.0
             && rng.random_bool((pl.replication_rate * m).min(1.0))
             && world.networks[n].pool >= pl.seed_cost
@@ -63,13 +64,24 @@ fn spawn_chapter(
     let mut chapter = draw_community(params, world.communities[parent as usize].region, rng);
     chapter.treasury = pl.seed_cost;
     world.networks[n].pool -= pl.seed_cost;
-    let fidelity_spread = params.population.value_spread * (1.0 - maturity);
+    // A richer library replicates the pattern more faithfully.
+    let fidelity = 1.0 - maturity;
     let centre = world.networks[n].mean_values.clone();
     let mut values = Vec::new();
-    jitter_into(&mut values, &centre, fidelity_spread, rng);
+    jitter_into(
+        &mut values,
+        &centre,
+        params.population.value_spread * fidelity,
+        rng,
+    );
     let parent_practice = world.practice_of(parent).to_vec();
     let mut practice = Vec::new();
-    jitter_into(&mut practice, &parent_practice, fidelity_spread, rng);
+    jitter_into(
+        &mut practice,
+        &parent_practice,
+        params.population.practice_spread * fidelity,
+        rng,
+    );
     let c = world.push_community(chapter, &values, &practice);
     world.set_network(c, n as u32);
     let trust = pl.chapter_trust * maturity;

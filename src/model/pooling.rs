@@ -15,7 +15,8 @@
 //! - `vote`: each member votes for its most trusted co-member in need (or itself); proposals
 //!   are funded in vote order up to their need.
 //!
-//! Allocations that meet needs create `need_relief_value` per unit, as aid does.
+//! The part of an allocation that meets a need is spent on recovery (it leaves the ledger and
+//! lowers the need) and creates `need_relief_value` per unit, as aid does; the rest is income.
 
 use super::kinship::trusted_partners;
 use crate::engine::Scratch;
@@ -118,13 +119,17 @@ fn allocate(world: &mut World, params: &Params, n: usize, scratch: &mut Scratch)
         if amount <= 0.0 {
             continue;
         }
+        // What meets a need is spent on recovery at once; the rest reaches the treasury.
         let c = &mut world.communities[m];
-        c.treasury += amount;
+        let relief = amount.min(c.need);
+        c.need -= relief;
+        c.treasury += amount - relief;
         c.inflow_tick += amount;
-        relieved += amount.min(c.need);
+        relieved += relief;
         paid += amount;
     }
     world.networks[n].pool -= paid;
+    world.ledger.own_spending_out += relieved;
     let value = relieved * params.mutual_support.need_relief_value;
     world.networks[n].value_tick += value;
     world.flows.coordination_value += value;

@@ -1,9 +1,12 @@
 //! Trust rules: growth by reciprocity, decay without interaction, betrayal, the Dunbar budget.
 //!
-//! Trust moves by shares: a cooperation closes `cooperation_gain` of the distance to 1, a
-//! defection removes `betrayal_penalty` of what there is, and a tick without interaction
-//! multiplies it by 2^(-1/half_life) (forgetting, as in Josang & Ismail's beta reputation).
-//! With the defaults a defection costs several times what a cooperation gains.
+//! Trust is one number per tie. It moves by shares: a cooperation closes `cooperation_gain` of the
+//! distance to 1, a defection removes `betrayal_penalty` of what there is, and a tick without
+//! interaction multiplies it by 2^(-1/half_life). The forgetting factor follows the idea of
+//! Josang & Ismail's beta reputation with forgetting, but the model keeps no evidence counts:
+//! forgotten trust decays toward 0 (no relationship), not toward a neutral prior. Above trust
+//! gain / (gain + penalty) (about 0.21 with the defaults) a defection costs more than a
+//! cooperation gains.
 
 use crate::engine::Scratch;
 use crate::engine::world::World;

@@ -69,6 +69,14 @@ impl Staging {
         file.sync_all().map_err(err(path))
     }
 
+    /// File names staged so far, in order (for the manifest's file list).
+    pub fn names(&self) -> Vec<String> {
+        self.pending
+            .iter()
+            .filter_map(|(_, p)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect()
+    }
+
     /// Renames every staged file into place, in the order they were written.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
         let pending = std::mem::take(&mut self.pending);

@@ -154,7 +154,7 @@ define_params! {
         practice_dims: u32 = 2, "dimensions", Range::whole(1, 16), "Dimensions of the hidden practice style, revealed only through joint work.";
         members_median: f64 = 12.0, "people", Range::real(1.0, 100_000.0), "Median members per community (log-normal).";
         members_spread: f64 = 0.7, "log-sd", Range::real(0.0, 3.0), "Log-normal sigma of members per community.";
-        production_mean: f64 = 1.0, "resources/tick", Range::real(0.0, 1.0e6), "Median production capacity per community per tick.";
+        production_median: f64 = 1.0, "resources/tick", Range::real(0.0, 1.0e6), "Median production capacity per community per tick (log-normal).";
         production_spread: f64 = 0.3, "log-sd", Range::real(0.0, 3.0), "Log-normal sigma of production capacity.";
         initial_treasury_ticks: f64 = 4.0, "ticks of production", Range::real(0.0, 1000.0), "Initial treasury, in ticks of the community's own production.";
         spend_rate: f64 = 0.2, "share/tick", Range::real(0.0, 1.0), "Share of its treasury a community spends on its own work each tick (leaves the ledger).";
@@ -167,13 +167,13 @@ define_params! {
         value_spread: f64 = 0.2, "value units", Range::real(0.0, 1.0), "Spread of initial values around the culture's centre (uniform half-width).";
         practice_spread: f64 = 0.3, "practice units", Range::real(0.0, 1.0), "Spread of hidden practice styles around the culture's centre (uniform half-width).";
     }
-    /// Which of the seven steps run. Switching one off removes its effect entirely.
+    /// Which of the seven steps run. Switching one off removes its effect (and what depends on it).
     mechanisms: MechanismParams {
         kinship: bool = true, "-", Range::Switch, "Step 1: encounters form ties between value-similar communities.";
-        resonance: bool = true, "-", Range::Switch, "Step 2: joint work reveals practice alignment; misaligned ties weaken.";
-        mutual_support: bool = true, "-", Range::Switch, "Step 3: shocks create needs that trusted partners meet with aid.";
+        resonance: bool = true, "-", Range::Switch, "Step 2: joint work reveals practice alignment; misaligned ties weaken (off: no joint work, so no community passes stage 1).";
+        mutual_support: bool = true, "-", Range::Switch, "Step 3: shocks create needs that trusted partners meet with aid (off: no shocks and no aid).";
         identity: bool = true, "-", Range::Switch, "Step 4: trusted clusters name themselves as networks.";
-        pooling: bool = true, "-", Range::Switch, "Step 5: members contribute to and are allocated from a network pool.";
+        pooling: bool = true, "-", Range::Switch, "Step 5: members contribute to and are allocated from a network pool (off: no pool, so no projects and no chapters).";
         collective_action: bool = true, "-", Range::Switch, "Step 6: networks run joint projects with superadditive value.";
         interdependence: bool = true, "-", Range::Switch, "Step 7: joint success builds shared infrastructure that cushions shocks and raises exit cost.";
     }
@@ -190,7 +190,7 @@ define_params! {
     /// Step 2: recognition through practice.
     resonance: ResonanceParams {
         joint_work_rate: f64 = 0.08, "prob/tie/tick", Range::real(0.0, 1.0), "Chance per tick that a tie does joint work without coordination support.";
-        coordinated_joint_work_rate: f64 = 0.3, "prob/tie/tick", Range::real(0.0, 1.0), "Extra chance per tick of joint work on a tie inside a network at full coordination coverage.";
+        coordinated_joint_work_rate: f64 = 0.3, "prob/tie/tick", Range::real(0.0, 1.0), "Extra chance per tick of joint work on a tie, times the coverage of the coordination serving both ends (their network's, or the lesser of the two).";
         observation_noise: f64 = 0.15, "alignment", Range::real(0.0, 1.0), "Noise (sd) on the practice alignment observed in one piece of joint work.";
         learning_rate: f64 = 0.3, "share", Range::real(0.0, 1.0), "Weight of a new observation in the perceived alignment.";
         min_alignment: f64 = 0.5, "alignment", Range::real(0.0, 1.0), "Perceived alignment below which joint work weakens the tie.";
@@ -224,7 +224,7 @@ define_params! {
         check_every: u32 = 4, "ticks", Range::whole(1, 100_000), "How often clusters are checked for naming, merging and splitting.";
         absorb_ties: u32 = 2, "ties", Range::whole(1, 1000), "Trusted ties into a network that make an unaffiliated community join it.";
         merge_ties: u32 = 4, "ties", Range::whole(1, 1_000_000), "Trusted ties between two networks that make them merge.";
-        exit_distance: f64 = 0.35, "value distance", Range::real(0.0, 1.0), "Value distance to the network mean beyond which a member may exit.";
+        exit_distance: f64 = 0.35, "value distance", Range::real(0.0, 1.0), "Value distance to the network mean beyond which a member may exit (narrowed by centralization).";
         exit_trust: f64 = 0.3, "trust", Range::real(0.0, 1.0), "Mean trust to co-members below which a member may exit.";
         exit_probability: f64 = 0.1, "prob/check", Range::real(0.0, 1.0), "Chance per check that a member with a reason to exit does so (before exit costs).";
         assigned_networks: u32 = 0, "networks", Range::whole(0, 1_000_000), "0: networks emerge. N > 0: communities are assigned to N networks by region at tick 0 (hierarchy).";
@@ -244,7 +244,7 @@ define_params! {
         team_size: u32 = 5, "communities", Range::whole(2, 1000), "Most members taking part in one project.";
         base_success: f64 = 0.85, "probability", Range::real(0.0, 1.0), "Success chance of a fully funded, coordinated, trusting, bridged, coherent project.";
         return_multiple: f64 = 1.3, "x resources", Range::real(0.0, 100.0), "Value returned per unit of resources by a successful two-member project.";
-        superadditivity: f64 = 1.25, "exponent", Range::real(1.0, 3.0), "Value grows as participants^superadditivity (superadditive above 1).";
+        superadditivity: f64 = 1.25, "exponent", Range::real(1.0, 3.0), "Value per unit of resources grows as (team / 2)^(superadditivity - 1): above 1, bigger teams create more per unit.";
         failure_penalty: f64 = 0.1, "share", Range::real(0.0, 1.0), "Share of trust lost between participants of a failed project.";
     }
     /// Step 7: interdependence.
@@ -261,7 +261,7 @@ define_params! {
         coordination_share: f64 = 0.2, "share", Range::real(0.0, 1.0), "Share of the budget for coordination (earmark, matching pool or retro pot).";
         budget_per_tick: f64 = 20.0, "resources/tick", Range::real(0.0, 1.0e9), "External funding per tick, all funders together.";
         grant_cycle_ticks: u32 = 26, "ticks", Range::whole(1, 100_000), "Length of a grant cycle; coordination grants are reviewed at its end.";
-        renewal_ratio: f64 = 0.5, "value/resource", Range::real(0.0, 100.0), "A coordination grant is renewed only if its cycle's coordination value reached this times the grant.";
+        renewal_ratio: f64 = 0.5, "value/resource", Range::real(0.0, 100.0), "A coordination grant is renewed only if the coordination value credited to its paid hours in the cycle reached this times the grant.";
         retro_visibility: f64 = 0.5, "share", Range::real(0.0, 1.0), "Share of coordination value retroactive funders can see and pay for.";
         direct_value_multiple: f64 = 1.0, "value/resource", Range::real(0.0, 100.0), "Value of one unit of direct-service funding.";
     }
@@ -275,7 +275,7 @@ define_params! {
         recovery_rate: f64 = 0.1, "share/tick", Range::real(0.0, 1.0), "Share of lost volunteer energy regained per tick when coordination is fully paid.";
         capacity_decay: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of coordination capacity lost per tick (facilitation must be renewed).";
         spend_rate: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of a coordination budget spent on paid hours each tick.";
-        value_lag_ticks: u32 = 8, "ticks", Range::whole(0, 1000), "Ticks before paid coordination hours become effective capacity (relationships take time).";
+        value_lag_ticks: u32 = 8, "ticks", Range::whole(0, 1000), "Tenure over which new paid coordinators ramp up linearly to full effect (relationships take time); tenure restarts when a grant lapses.";
     }
     /// Governance: scale, cells, autonomy versus coherence.
     governance: GovernanceParams {
@@ -321,7 +321,7 @@ define_params! {
         library_half: f64 = 5.0, "entries", Range::real(0.001, 1.0e6), "Library size at which replication runs at half its rate.";
         seed_cost: f64 = 5.0, "resources", Range::real(0.0, 1.0e6), "Pool resources a new chapter costs.";
         chapter_trust: f64 = 0.6, "trust", Range::real(0.0, 1.0), "Trust of a new chapter's ties, reached with a full library.";
-        learning_value: f64 = 0.05, "value/entry/tick", Range::real(0.0, 100.0), "Knowledge value per library entry per tick shared with a network's chapters.";
+        learning_value: f64 = 0.05, "value/community/tick", Range::real(0.0, 100.0), "Knowledge value per member community per tick from a mature library (scaled by entries / (entries + library_half)).";
         max_communities: u32 = 1_000_000, "communities", Range::whole(2, 10_000_000), "Upper bound on communities, so replication cannot grow without limit.";
     }
     /// Formation stage thresholds.
