@@ -66,6 +66,8 @@ define_record!(
     stage_7,
     volunteer_energy,
     mean_network_people,
+    network_trust,
+    network_coverage,
     gathering_participants,
     library_entries,
 );
@@ -87,9 +89,15 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     let nf = n.max(1) as f64;
     let threshold = params.trust.tie_threshold;
     let (mut strong_ties, mut trust_sum, mut live) = (0usize, 0.0, 0usize);
+    let (mut inside_sum, mut inside) = (0.0, 0usize);
     for t in world.live_ties() {
         live += 1;
         trust_sum += t.trust;
+        let na = world.communities[t.a as usize].network;
+        if na != NO_NETWORK && na == world.communities[t.b as usize].network {
+            inside += 1;
+            inside_sum += t.trust;
+        }
         if t.trust >= threshold {
             strong_ties += 1;
         }
@@ -110,13 +118,14 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         .count();
     let network_members_share = members_in_networks as f64 / nf;
     let live_networks: Vec<_> = world.networks.iter().filter(|n| n.alive).collect();
-    let (mut alignment_weighted, mut energy_sum, mut people_sum, mut library) =
-        (0.0, 0.0, 0.0, 0.0);
+    let (mut alignment_weighted, mut energy_sum, mut people_sum, mut library, mut coverage_sum) =
+        (0.0, 0.0, 0.0, 0.0, 0.0);
     for net in &live_networks {
         alignment_weighted += (1.0 - net.value_spread) * net.members.len() as f64;
         energy_sum += net.coord.energy;
         people_sum += net.people;
         library += net.library;
+        coverage_sum += net.coord.coverage;
     }
     let within_alignment = if members_in_networks > 0 {
         alignment_weighted / members_in_networks as f64
@@ -144,6 +153,11 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         ties: strong_ties as f64,
         mean_trust: if live > 0 {
             trust_sum / live as f64
+        } else {
+            0.0
+        },
+        network_trust: if inside > 0 {
+            inside_sum / inside as f64
         } else {
             0.0
         },
@@ -188,6 +202,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         stage_7: stages[7],
         volunteer_energy: per_network(energy_sum),
         mean_network_people: per_network(people_sum),
+        network_coverage: per_network(coverage_sum),
         gathering_participants: g.participants,
         library_entries: library,
     }
@@ -231,5 +246,13 @@ mod tests {
             assert!(COLUMNS.contains(&format!("stage_{s}").as_str()));
         }
         assert_eq!(Record::default().values().len(), COLUMNS.len());
+        // The issue fixes this order for the columns users' scripts rely on.
+        let fixed = "tick,communities,ties,mean_trust,components,largest_component_share,fragmentation,networks,\
+network_members_share,coordination_capacity,coordination_value,coordination_funding,coordination_value_gap,\
+cumulative_coordination_value_gap,coordination_funded_share,direct_value,direct_funding,aid_flow,\
+pooled_resources,collective_actions_started,collective_actions_succeeded,interdependence,coherence,inclusion,\
+specialist_retention,generalist_retention,resource_gini,stage_0,stage_1,stage_2,stage_3,stage_4,stage_5,\
+stage_6,stage_7";
+        assert!(COLUMNS.join(",").starts_with(fixed));
     }
 }

@@ -5,7 +5,8 @@
 //! a = 1 outside a network and a = (1 - c) + c x central_adaptation inside a network of
 //! centralization c: a central plan adapts to the average context, not to each member's.
 //! Production is base production times fit. Inside a network, values are pulled toward the
-//! network's mean by central_pull x c per tick (coherence). Coordination cost savings and exit
+//! network's mean by central_pull x c + identity_pull x coverage per tick: central control and
+//! facilitated shared identity both build coherence. Coordination cost savings and exit
 //! pressure from centralization live in `scale` and `identity`.
 
 use rand::RngExt;
@@ -37,9 +38,11 @@ pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
         let c = &mut world.communities[i];
         c.fit = (c.fit - drift).max(0.0);
         c.fit += g.adaptation_rate * a * (1.0 - c.fit);
-        if network != NO_NETWORK && g.central_pull > 0.0 {
-            let pull = g.central_pull * g.centralization;
-            let mean = &world.networks[network as usize].mean_values;
+        if network != NO_NETWORK {
+            let net = &world.networks[network as usize];
+            let pull = g.central_pull * g.centralization
+                + params.identity.identity_pull * net.coord.coverage;
+            let mean = &net.mean_values;
             for (v, m) in world.values[i * dims..(i + 1) * dims].iter_mut().zip(mean) {
                 *v += pull * (m - *v);
             }

@@ -49,11 +49,7 @@ pub fn update(world: &mut World, params: &Params) {
     let central = params.governance.centralization;
     let mut spent = 0.0;
     for n in world.networks.iter_mut().filter(|n| n.alive) {
-        spent += work(
-            &mut n.coord,
-            n.members.len() as f64 * cp.volunteer_hours,
-            cp,
-        );
+        spent += work(&mut n.coord, n.people * cp.volunteer_hours, cp);
         n.coord.required = coordination_cost(n.people, central, &params.governance, cp);
         n.coord.coverage = coverage(n.coord.capacity, n.coord.required);
     }

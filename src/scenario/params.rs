@@ -190,7 +190,7 @@ define_params! {
     /// Step 2: recognition through practice.
     resonance: ResonanceParams {
         joint_work_rate: f64 = 0.08, "prob/tie/tick", Range::real(0.0, 1.0), "Chance per tick that a tie does joint work without coordination support.";
-        coordinated_joint_work_rate: f64 = 0.3, "prob/tie/tick", Range::real(0.0, 1.0), "Extra chance per tick of joint work on a tie, times the coverage of the coordination serving both ends (their network's, or the lesser of the two).";
+        coordinated_joint_work_rate: f64 = 0.6, "prob/tie/tick", Range::real(0.0, 1.0), "Extra chance per tick of joint work on a tie, times the coverage of the coordination serving both ends (their network's, or the lesser of the two).";
         observation_noise: f64 = 0.15, "alignment", Range::real(0.0, 1.0), "Noise (sd) on the practice alignment observed in one piece of joint work.";
         learning_rate: f64 = 0.3, "share", Range::real(0.0, 1.0), "Weight of a new observation in the perceived alignment.";
         min_alignment: f64 = 0.5, "alignment", Range::real(0.0, 1.0), "Perceived alignment below which joint work weakens the tie.";
@@ -227,6 +227,7 @@ define_params! {
         exit_distance: f64 = 0.35, "value distance", Range::real(0.0, 1.0), "Value distance to the network mean beyond which a member may exit (narrowed by centralization).";
         exit_trust: f64 = 0.3, "trust", Range::real(0.0, 1.0), "Mean trust to co-members below which a member may exit.";
         exit_probability: f64 = 0.1, "prob/check", Range::real(0.0, 1.0), "Chance per check that a member with a reason to exit does so (before exit costs).";
+        identity_pull: f64 = 0.03, "share/tick", Range::real(0.0, 1.0), "Pull of members' values toward the network mean per tick at full coordination coverage (facilitated shared identity).";
         assigned_networks: u32 = 0, "networks", Range::whole(0, 1_000_000), "0: networks emerge. N > 0: communities are assigned to N networks by region at tick 0 (hierarchy).";
     }
     /// Step 5: pooling resources.
@@ -269,7 +270,7 @@ define_params! {
     coordination: CoordinationParams {
         hour_cost: f64 = 1.0, "resources/hour", Range::real(0.001, 1.0e6), "Cost of one hour of paid coordination.";
         hours_per_person: f64 = 0.05, "hours/person/tick", Range::real(0.0, 1000.0), "Coordination a network needs per person per tick, before scale effects.";
-        volunteer_hours: f64 = 0.2, "hours/community/tick", Range::real(0.0, 1000.0), "Volunteer coordination each member community gives when fully energised.";
+        volunteer_hours: f64 = 0.015, "hours/person/tick", Range::real(0.0, 1000.0), "Volunteer coordination each member of a network's communities gives when fully energised.";
         open_volunteer_hours: f64 = 2.0, "hours/tick", Range::real(0.0, 1.0e6), "Volunteer coordination for communities outside networks (network weavers), when fully energised.";
         burnout_rate: f64 = 0.03, "share/tick", Range::real(0.0, 1.0), "Share of volunteer energy lost per tick of unpaid coordination.";
         recovery_rate: f64 = 0.1, "share/tick", Range::real(0.0, 1.0), "Share of lost volunteer energy regained per tick when coordination is fully paid.";
@@ -283,7 +284,7 @@ define_params! {
         cells: bool = false, "-", Range::Switch, "Networks organise in cells (autonomous teams that decide locally).";
         cell_size: f64 = 8.0, "people", Range::real(3.0, 10.0), "People per cell (the seed: 3-8, never more than 10).";
         dunbar_people: f64 = 150.0, "people", Range::real(1.0, 1.0e6), "People beyond which coordination cost grows faster than linearly without cells.";
-        scale_exponent: f64 = 2.0, "exponent", Range::real(1.0, 5.0), "Coordination cost grows as people^scale_exponent beyond the Dunbar number (without cells).";
+        scale_exponent: f64 = 3.0, "exponent", Range::real(1.0, 5.0), "Coordination cost grows as people^scale_exponent beyond the Dunbar number (without cells).";
         cell_overhead: f64 = 0.15, "share", Range::real(0.0, 10.0), "Extra cost of coordinating between cells, per tenfold growth in cells.";
         central_saving: f64 = 0.5, "share", Range::real(0.0, 1.0), "Coordination cost saved at full centralization.";
         central_pull: f64 = 0.05, "share/tick", Range::real(0.0, 1.0), "Pull of members' values toward the network mean per tick at full centralization.";
