@@ -133,8 +133,9 @@ pub struct Grant {
     pub since: u32,
     /// Resources received in the current cycle.
     pub received_cycle: f64,
-    /// Coordination value attributable to paid hours in the current cycle.
-    pub attributed_value_cycle: f64,
+    /// Coordination value attributable to paid hours, per tick of the current cycle (oldest
+    /// first). Reviewers see only what is older than the coordination value lag.
+    pub attributed_by_tick: Vec<f64>,
 }
 
 /// A named coordi-nation.

@@ -6,11 +6,14 @@
 //!
 //! - `direct_service`: all of it is direct service (the status quo).
 //! - `coordination_share`: an earmarked share is paid as coordination grants, split by member
-//!   count among grantee networks and the open convener (by unaffiliated communities). A grant
-//!   is reviewed at the end of each `grant_cycle_ticks`: it is renewed only if the coordination
-//!   value attributable to its paid hours reached `renewal_ratio` times the grant. Paid hours
-//!   ramp up over `value_lag_ticks`, so a cycle shorter than the lag shows little value, the
-//!   grant lapses, coordinators leave (tenure resets) and the network reapplies a cycle later.
+//!   count among networks and the open convener (by unaffiliated communities); the share of a
+//!   network without an active grant goes to direct service. A grant is reviewed at the end of
+//!   each `grant_cycle_ticks`: it is renewed only if the coordination value attributable to its
+//!   paid hours, and already visible, reached `renewal_ratio` times the grant. Coordination
+//!   value arrives with a lag: what was created in the last `value_lag_ticks` of a cycle is not
+//!   yet visible at its review. A cycle no longer than the lag shows nothing, the grant lapses,
+//!   its coordinators leave (tenure resets, and new ones ramp up over the lag again) and the
+//!   network may reapply a cycle later: short cycles starve coordination at the same budget.
 //! - `quadratic`: the share is a matching pool; each network's match is
 //!   (sum of sqrt(member contributions))^2 - sum of contributions, scaled down to the pool.
 //! - `retroactive`: the share accumulates and is paid at each cycle's end to networks in
@@ -66,7 +69,7 @@ fn end_cycle(world: &mut World, boundary: bool) {
         for n in world.networks.iter_mut().filter(|n| n.alive) {
             n.value_cycle = 0.0;
             n.grant.received_cycle = 0.0;
-            n.grant.attributed_value_cycle = 0.0;
+            n.grant.attributed_by_tick.clear();
         }
     }
 }
@@ -78,7 +81,10 @@ fn review_grants(world: &mut World, params: &Params) {
         let g = &mut n.grant;
         let full_cycle = tick.saturating_sub(g.since) >= f.grant_cycle_ticks;
         if g.active && full_cycle {
-            if g.attributed_value_cycle < f.renewal_ratio * g.received_cycle {
+            let lag = params.coordination.value_lag_ticks as usize;
+            let seen = g.attributed_by_tick.len().saturating_sub(lag);
+            let visible: f64 = g.attributed_by_tick[..seen].iter().sum();
+            if visible < f.renewal_ratio * g.received_cycle {
                 g.active = false;
                 g.since = tick;
                 // The grant's coordinators leave; a new grant starts from scratch.
@@ -98,16 +104,17 @@ fn pay_grants(world: &mut World, pot: f64) -> f64 {
         .iter()
         .filter(|c| c.network == NO_NETWORK)
         .count() as f64;
-    let grantee_members: f64 = world
+    let members: f64 = world
         .networks
         .iter()
-        .filter(|n| n.alive && n.grant.active)
+        .filter(|n| n.alive)
         .map(|n| n.members.len() as f64)
         .sum();
-    let weight = unaffiliated + grantee_members;
+    let weight = unaffiliated + members;
     if weight == 0.0 || pot == 0.0 {
         return 0.0;
     }
+    let mut paid = 0.0;
     for n in world
         .networks
         .iter_mut()
@@ -116,11 +123,12 @@ fn pay_grants(world: &mut World, pot: f64) -> f64 {
         let amount = pot * n.members.len() as f64 / weight;
         n.coord.budget += amount;
         n.grant.received_cycle += amount;
+        paid += amount;
     }
     let open = pot * unaffiliated / weight;
     world.open.budget += open;
-    // Paid in full: the shares add up to the pot.
-    pot
+    // Shares of networks without an active grant are not paid here: they go to direct service.
+    paid + open
 }
 
 /// Quadratic matching of last tick's member contributions. Returns what was paid.
@@ -194,9 +202,12 @@ pub fn attribute_value(world: &mut World) {
     for n in world.networks.iter_mut().filter(|n| n.alive) {
         n.value_cycle += n.value_tick;
         let hours = n.coord.paid_hours + n.coord.volunteer_hours;
-        if hours > 0.0 {
-            n.grant.attributed_value_cycle += n.value_tick * n.coord.paid_hours / hours;
-        }
+        let paid_share = if hours > 0.0 {
+            n.coord.paid_hours / hours
+        } else {
+            0.0
+        };
+        n.grant.attributed_by_tick.push(n.value_tick * paid_share);
     }
 }
 
@@ -253,6 +264,42 @@ mod tests {
         review_and_disburse(&mut w, &params);
         assert_eq!(w.flows.coordination_funding, 0.0);
         assert_eq!(w.flows.direct_funding, params.funding.budget_per_tick);
+    }
+
+    #[test]
+    fn value_younger_than_the_lag_is_not_seen_at_review() {
+        let mut params = Params::default();
+        params.funding.grant_cycle_ticks = 4;
+        params.coordination.value_lag_ticks = 4;
+        params.funding.renewal_ratio = 0.1;
+        let mut w = tiny_world(4);
+        let n = w.found_network(&[0, 1], true) as usize;
+        for tick in 1..=4 {
+            w.tick = tick;
+            review_and_disburse(&mut w, &params);
+            // Plenty of attributable value every tick, but all of it within the lag.
+            if tick < 4 {
+                w.networks[n].grant.attributed_by_tick.push(100.0);
+            }
+        }
+        assert!(
+            !w.networks[n].grant.active,
+            "a cycle no longer than the lag shows nothing"
+        );
+        params.coordination.value_lag_ticks = 1;
+        let mut w = tiny_world(4);
+        let n = w.found_network(&[0, 1], true) as usize;
+        for tick in 1..=4 {
+            w.tick = tick;
+            review_and_disburse(&mut w, &params);
+            if tick < 4 {
+                w.networks[n].grant.attributed_by_tick.push(100.0);
+            }
+        }
+        assert!(
+            w.networks[n].grant.active,
+            "with a short lag the value is seen and the grant renewed"
+        );
     }
 
     #[test]
