@@ -339,27 +339,37 @@ pub fn scenarios() -> Result<(), CommandError> {
 }
 
 pub fn scenarios_text() -> String {
-    let mut s = String::new();
-    let mut group = None;
+    // Group by [meta] group, else by folder; groups in order of first appearance.
+    let mut groups: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for (rel, text) in builtin::BUILTIN {
-        let name = builtin::name_of(rel);
-        let g = name.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
-        if group != Some(g) {
-            let _ = writeln!(
-                s,
-                "{}",
-                if g.is_empty() {
-                    "scenarios:".to_string()
-                } else {
-                    format!("{g}/:")
-                }
-            );
-            group = Some(g);
+        let name = builtin::name_of(rel).to_string();
+        let folder = name
+            .rsplit_once('/')
+            .map(|(g, _)| g.to_string())
+            .unwrap_or_default();
+        let (group, description) = match Scenario::parse(text, scenario::Origin::Builtin(rel)) {
+            Ok(sc) => (
+                sc.meta.group.clone().unwrap_or(folder),
+                sc.description().to_string(),
+            ),
+            Err(e) => (folder, format!("(invalid: {e})")),
+        };
+        let group = if group.is_empty() {
+            "scenarios".to_string()
+        } else {
+            group
+        };
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, items)) => items.push((name, description)),
+            None => groups.push((group, vec![(name, description)])),
         }
-        let description = Scenario::parse(text, scenario::Origin::Builtin(rel))
-            .map(|sc| sc.description().to_string())
-            .unwrap_or_else(|e| format!("(invalid: {e})"));
-        let _ = writeln!(s, "  {name:<36} {description}");
+    }
+    let mut s = String::new();
+    for (group, items) in groups {
+        let _ = writeln!(s, "{group}:");
+        for (name, description) in items {
+            let _ = writeln!(s, "  {name:<36} {description}");
+        }
     }
     s.push_str("run one with: coordsim run NAME\n");
     s

@@ -23,6 +23,8 @@ use value::RawValue;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Meta {
     pub name: Option<String>,
+    /// Heading under which `coordsim scenarios` lists it (e.g. "case studies").
+    pub group: Option<String>,
     pub description: Option<String>,
     pub what_it_shows: Option<String>,
     pub things_to_notice: Option<String>,
@@ -32,6 +34,7 @@ pub struct Meta {
 
 const META_KEYS: &[&str] = &[
     "name",
+    "group",
     "description",
     "what_it_shows",
     "things_to_notice",
@@ -352,6 +355,7 @@ fn read_meta(value: &Spanned<DeValue<'_>>, meta: &mut Meta) -> Result<(), MetaEr
         };
         match key {
             "name" => meta.name = Some(as_string(v)?),
+            "group" => meta.group = Some(as_string(v)?),
             "description" => meta.description = Some(as_string(v)?),
             "what_it_shows" => meta.what_it_shows = Some(as_string(v)?),
             "things_to_notice" => meta.things_to_notice = Some(as_string(v)?),
