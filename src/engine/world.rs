@@ -468,6 +468,22 @@ impl World {
         idx
     }
 
+    /// Books coordination value created between `a` and `b` (the same community for value one
+    /// community creates); it counts toward their network's value when they share one.
+    pub fn credit_value(&mut self, a: u32, b: u32, value: f64) {
+        self.flows.coordination_value += value;
+        let n = self.communities[a as usize].network;
+        if n != NO_NETWORK && n == self.communities[b as usize].network {
+            self.networks[n as usize].value_tick += value;
+        }
+    }
+
+    /// Books coordination value a whole network created.
+    pub fn credit_network_value(&mut self, network: usize, value: f64) {
+        self.flows.coordination_value += value;
+        self.networks[network].value_tick += value;
+    }
+
     /// Moves a community into a network (or out, with [`NO_NETWORK`]).
     pub fn set_network(&mut self, c: u32, network: u32) {
         let old = self.communities[c as usize].network;

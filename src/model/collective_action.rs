@@ -102,8 +102,7 @@ fn project(
         }
         world.ledger.project_returns_in += value;
         let surplus = (value - spent).max(0.0);
-        world.flows.coordination_value += surplus;
-        world.networks[n].value_tick += surplus;
+        world.credit_network_value(n, surplus);
         world.networks[n].library += params.pattern_library.documentation_gain;
     }
     let stake_gain = if params.mechanisms.interdependence {

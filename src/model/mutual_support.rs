@@ -15,7 +15,7 @@ use super::interdependence::cushion;
 use super::trust::{cooperate, defect};
 use crate::engine::Scratch;
 use crate::engine::rng::ModelRng;
-use crate::engine::world::{NO_NETWORK, World};
+use crate::engine::world::World;
 use crate::scenario::Params;
 
 pub fn shocks_and_aid(
@@ -113,12 +113,7 @@ fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift
     t.touched = true;
     world.ledger.own_spending_out += gift;
     world.flows.aid += gift;
-    let value = gift * params.mutual_support.need_relief_value;
-    world.flows.coordination_value += value;
-    let n = world.communities[from as usize].network;
-    if n != NO_NETWORK && n == world.communities[to as usize].network {
-        world.networks[n as usize].value_tick += value;
-    }
+    world.credit_value(from, to, gift * params.mutual_support.need_relief_value);
 }
 
 #[cfg(test)]

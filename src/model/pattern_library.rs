@@ -37,8 +37,7 @@ pub fn learn_and_replicate(
         let library = world.networks[n].library;
         let m = maturity(library, pl.library_half);
         let learning = pl.learning_value * m * world.networks[n].members.len() as f64;
-        world.networks[n].value_tick += learning;
-        world.flows.coordination_value += learning;
+        world.credit_network_value(n, learning);
         if pl.replication_rate > 0.0
             && rng.random_bool((pl.replication_rate * m).min(1.0))
             && world.networks[n].pool >= pl.seed_cost

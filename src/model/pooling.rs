@@ -131,8 +131,7 @@ fn allocate(world: &mut World, params: &Params, n: usize, scratch: &mut Scratch)
     world.networks[n].pool -= paid;
     world.ledger.own_spending_out += relieved;
     let value = relieved * params.mutual_support.need_relief_value;
-    world.networks[n].value_tick += value;
-    world.flows.coordination_value += value;
+    world.credit_network_value(n, value);
 }
 
 /// Fills `scratch.floats` with each member's allocation weight (or, for votes, its amount).

@@ -15,7 +15,7 @@ use super::knowledge::{bridging_between, success_probability};
 use super::trust::{cooperate, defect};
 use crate::engine::Scratch;
 use crate::engine::rng::ModelRng;
-use crate::engine::world::{NO_NETWORK, World, distance};
+use crate::engine::world::{World, distance};
 use crate::scenario::Params;
 
 pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &Scratch) {
@@ -48,12 +48,7 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
             tie.trust = defect(tie.trust, r.misalignment_penalty);
         } else if succeeded {
             tie.trust = cooperate(tie.trust, params.trust.cooperation_gain);
-            let value = params.knowledge.knowledge_value * gap;
-            world.flows.coordination_value += value;
-            let n = world.communities[a as usize].network;
-            if n != NO_NETWORK && n == world.communities[b as usize].network {
-                world.networks[n as usize].value_tick += value;
-            }
+            world.credit_value(a, b, params.knowledge.knowledge_value * gap);
         }
     }
 }
