@@ -1,6 +1,8 @@
 //! Step 6, collective action: projects bigger than any member, with superadditive value.
 //!
-//! Each tick a network starts a project with probability project_rate x coverage. A team of up
+//! Each tick a network considers a project with probability project_rate x coverage; deciding
+//! to start it takes deliberation_hours x team x (1 - centralization) of spare capacity (a
+//! central decision takes none), and without that capacity nothing starts. A team of up
 //! to `team_size` members (drawn at random) needs `project_size` times its largest member's
 //! production, paid from the pool (a partly funded project scales down its chance). The chance
 //! of success is
@@ -28,6 +30,14 @@ pub fn run_projects(world: &mut World, params: &Params, rng: &mut ModelRng, scra
             continue;
         }
         if rng.random_bool((params.collective_action.project_rate * net.coord.coverage).min(1.0)) {
+            // Deciding together takes everyone's time unless a centre decides.
+            let g = &params.governance;
+            let team = (params.collective_action.team_size as usize).min(net.members.len()) as f64;
+            let deliberation = g.deliberation_hours * team * (1.0 - g.centralization);
+            if net.coord.capacity - net.coord.used < deliberation {
+                continue;
+            }
+            world.networks[n].coord.use_hours(deliberation);
             project(world, params, n, rng, scratch);
         }
     }
