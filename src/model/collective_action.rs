@@ -34,10 +34,12 @@ pub fn run_projects(world: &mut World, params: &Params, rng: &mut ModelRng, scra
             let g = &params.governance;
             let team = (params.collective_action.team_size as usize).min(net.members.len()) as f64;
             let deliberation = g.deliberation_hours * team * (1.0 - g.centralization);
-            if net.coord.capacity - net.coord.used < deliberation {
-                continue;
+            if deliberation > 0.0 {
+                if net.coord.capacity - net.coord.used < deliberation {
+                    continue;
+                }
+                world.networks[n].coord.use_hours(deliberation);
             }
-            world.networks[n].coord.use_hours(deliberation);
             project(world, params, n, rng, scratch);
         }
     }
