@@ -28,7 +28,7 @@ fn what_ifs_share_seeds_and_a_no_change_arm_differs_by_exactly_zero() {
         .stdout(predicate::str::contains("identical"));
     let csv = std::fs::read_to_string(dir.path().join("c/compare.csv")).unwrap();
     assert!(csv.starts_with(
-        "metric,arm,label,n,mean,sd,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high\n"
+        "metric,arm,label,n,mean,sd,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high,diff_n,diff_sd\n"
     ));
     for line in csv
         .lines()

@@ -30,6 +30,7 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
             0.4 * tech_draw
         },
         region,
+        energy: 1.0,
         network: NO_NETWORK,
         specialist: rng.random_bool(pop.specialist_share),
         free_rider: rng.random_bool(pop.free_rider_share),

@@ -24,6 +24,7 @@ pub fn tiny_world(n: u32) -> World {
             need: 0.0,
             tech: 0.5,
             region: 0,
+            energy: 1.0,
             network: NO_NETWORK,
             specialist: false,
             free_rider: false,

@@ -25,6 +25,8 @@ pub struct Community {
     /// Technical level in [0, 1].
     pub tech: f64,
     pub region: u32,
+    /// Volunteer energy of its people in [0, 1]: burns out in unpaid coordination.
+    pub energy: f64,
     /// Index into `World::networks`, or [`NO_NETWORK`].
     pub network: u32,
     pub specialist: bool,
@@ -93,7 +95,8 @@ pub struct Coordination {
     pub budget: f64,
     /// Effective facilitation capacity, hours.
     pub capacity: f64,
-    /// Volunteer energy in [0, 1]; burns out when coordination is unpaid.
+    /// Volunteer energy in [0, 1]: the open convener's weavers' own; for a network, the
+    /// people-weighted mean of its members' energy (each community carries its own).
     pub energy: f64,
     /// Ticks of continuous paid coordination (paid hours ramp up over `value_lag_ticks`).
     pub tenure: u32,
@@ -178,8 +181,9 @@ pub struct Flows {
     pub projects_succeeded: u32,
 }
 
-/// Every resource unit that enters or leaves the world, per tick. Moves between holders (aid,
-/// contributions, allocations, chapter seeding) change no total and are not booked here.
+/// Every resource unit that enters or leaves the world, per tick. Aid and the need-relieving part
+/// of pool allocations leave as recovery spending (`own_spending_out`); moves between holders
+/// (contributions, allocations as income, chapter seeding, dissolving) change no total.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
     /// Holdings (treasuries + pools + coordination budgets) at the start of the tick.

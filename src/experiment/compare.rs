@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::progress_bar;
-use crate::engine::{ReplicateOutput, rng::replicate_seed, run_replicate};
+use crate::engine::{ReplicateOutput, rng::replicate_seed, run_replicate_with};
 use crate::output::{self, field, summary_columns, summary_values};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::stats::{Summary, paired_difference, summarize};
@@ -40,6 +40,18 @@ pub fn what_if_arms(base: &Scenario, what_ifs: &[String]) -> Result<Vec<Arm>, Sc
             .map(|a| a.trim().to_string())
             .filter(|a| !a.is_empty())
             .collect();
+        let shared = assignments
+            .iter()
+            .find(|a| a.starts_with("run.seed") || a.starts_with("run.replicates"));
+        if let Some(a) = shared {
+            return Err(ScenarioError::Override {
+                assignment: a.clone(),
+                message:
+                    "every arm runs the first arm's seeds and replicates (common random numbers): \
+                          set them for all arms with --seed and --replicates"
+                        .into(),
+            });
+        }
         let mut s = base.clone();
         s.apply_overrides(&assignments)?;
         arms.push(Arm {
@@ -97,7 +109,7 @@ pub fn run_arms(
     let flat: Vec<ReplicateOutput> = pool.install(|| {
         use indicatif::ParallelProgressIterator;
         jobs.par_iter()
-            .map(|&(a, r)| run_replicate(&arms[a].scenario.params, r as u32, seeds[r]))
+            .map(|&(a, r)| run_replicate_with(&arms[a].scenario.params, r as u32, seeds[r], false))
             .progress_with(bar.clone())
             .collect()
     });
@@ -150,7 +162,7 @@ pub fn measures(arms: &[Arm], results: &[Vec<ReplicateOutput>]) -> Vec<ArmMeasur
 pub fn write_compare_csv(out: &mut impl Write, rows: &[ArmMeasure]) -> io::Result<()> {
     writeln!(
         out,
-        "metric,arm,label,n,mean,sd,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high"
+        "metric,arm,label,n,mean,sd,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high,diff_n,diff_sd"
     )?;
     for r in rows {
         write!(out, "{},{},", r.metric, r.arm)?;
@@ -162,8 +174,12 @@ pub fn write_compare_csv(out: &mut impl Write, rows: &[ArmMeasure]) -> io::Resul
             s.n, s.mean, s.sd, s.ci95_low, s.ci95_high
         )?;
         match &r.difference {
-            Some(d) => writeln!(out, ",{},{},{}", d.mean, d.ci95_low, d.ci95_high)?,
-            None => writeln!(out, ",,,")?,
+            Some(d) => writeln!(
+                out,
+                ",{},{},{},{},{}",
+                d.mean, d.ci95_low, d.ci95_high, d.n, d.sd
+            )?,
+            None => writeln!(out, ",,,,,")?,
         }
     }
     Ok(())
@@ -239,14 +255,18 @@ mod tests {
     #[test]
     fn arms_share_seeds_and_labels_are_unique() {
         let base = Scenario::defaults("base");
-        let mut arms = what_if_arms(
-            &base,
-            &["run.seed=99".to_string(), "run.seed=99".to_string()],
-        )
-        .unwrap();
+        assert!(
+            what_if_arms(&base, &["run.seed=99".to_string()]).is_err(),
+            "seeds are shared, not varied"
+        );
+        let what_ifs = [
+            "trust.half_life_ticks=9".to_string(),
+            "trust.half_life_ticks=9".to_string(),
+        ];
+        let mut arms = what_if_arms(&base, &what_ifs).unwrap();
         unique_labels(&mut arms);
-        assert_eq!(arms[1].label, "run.seed=99");
-        assert_eq!(arms[2].label, "run.seed=99 #2");
+        assert_eq!(arms[1].label, "trust.half_life_ticks=9");
+        assert_eq!(arms[2].label, "trust.half_life_ticks=9 #2");
         // The first arm's seed rules all arms.
         assert_eq!(shared_seeds(&arms)[0], replicate_seed(42, 0));
     }

@@ -135,7 +135,8 @@ pub fn point_scenario(base: &Scenario, vary: &[Vary], point: &Point) -> Result<S
         .map(|(v, x)| format!("{}={}", v.key, toml_text(x)))
         .collect();
     let mut s = base.clone();
-    s.apply_overrides(&assignments).map_err(|e| e.to_string())?;
+    s.apply_overrides(&assignments)
+        .map_err(|e| e.to_string().replacen("--set ", "--vary ", 1))?;
     Ok(s)
 }
 

@@ -54,6 +54,15 @@ fn q(path: &Path) -> String {
     quote(&path.display().to_string())
 }
 
+/// A log file for sbatch's `--output`, quoted for bash: `%` in the folder is doubled so that
+/// Slurm does not read it as a pattern (only `pattern`'s own `%a` is one).
+fn log_path(logs: &Path, pattern: &str) -> String {
+    quote(&format!(
+        "{}/{pattern}",
+        logs.display().to_string().replace('%', "%%")
+    ))
+}
+
 impl SlurmJob {
     pub fn shard_dir(&self, index: u32) -> PathBuf {
         self.out.join(format!("shard-{index}"))
@@ -127,15 +136,23 @@ impl SlurmJob {
         let _ = writeln!(s, "fi");
         let _ = writeln!(s, "mkdir -p {}", q(&logs));
         let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "# Log files are given on the command line, where bash quotes them: an #SBATCH line"
+        );
+        let _ = writeln!(
+            s,
+            "# cannot hold a path with a space. --parsable prints ID;CLUSTER on multi-cluster sites."
+        );
         let sweep_args: Vec<String> = self.sweep_args.iter().map(|a| quote(a)).collect();
         let _ = writeln!(
             s,
-            "array_job=$(sbatch --parsable --array=\"$ARRAY\" <<'SHARD'"
+            "array_job=$(sbatch --parsable --array=\"$ARRAY\" --output={} <<'SHARD'",
+            log_path(&logs, "shard-%a.out")
         );
         let _ = writeln!(s, "#!/usr/bin/env bash");
         let _ = writeln!(s, "#SBATCH --job-name=coordsim-sweep");
         let _ = writeln!(s, "#SBATCH --cpus-per-task={}", self.cpus);
-        let _ = writeln!(s, "#SBATCH --output={}/shard-%a.out", logs.display());
         self.sbatch_lines(&mut s);
         let _ = writeln!(s, "set -euo pipefail");
         let _ = writeln!(
@@ -149,15 +166,16 @@ impl SlurmJob {
         );
         let _ = writeln!(s, "SHARD");
         let _ = writeln!(s, ")");
+        let _ = writeln!(s, "array_job=${{array_job%%;*}}");
         let shard_dirs: Vec<String> = (0..n).map(|i| q(&self.shard_dir(i))).collect();
         let _ = writeln!(
             s,
-            "merge_job=$(sbatch --parsable --dependency=\"afterok:$array_job\" --kill-on-invalid-dep=yes <<'MERGE'"
+            "merge_job=$(sbatch --parsable --dependency=\"afterok:$array_job\" --kill-on-invalid-dep=yes --output={} <<'MERGE'",
+            log_path(&logs, "merge.out")
         );
         let _ = writeln!(s, "#!/usr/bin/env bash");
         let _ = writeln!(s, "#SBATCH --job-name=coordsim-merge");
         let _ = writeln!(s, "#SBATCH --cpus-per-task=1");
-        let _ = writeln!(s, "#SBATCH --output={}/merge.out", logs.display());
         self.sbatch_lines(&mut s);
         let _ = writeln!(s, "set -euo pipefail");
         let _ = writeln!(
@@ -169,6 +187,7 @@ impl SlurmJob {
         );
         let _ = writeln!(s, "MERGE");
         let _ = writeln!(s, ")");
+        let _ = writeln!(s, "merge_job=${{merge_job%%;*}}");
         let _ = writeln!(
             s,
             "echo \"array job $array_job (shards $ARRAY of {n}), merge job $merge_job\""
@@ -215,5 +234,26 @@ mod tests {
         assert!(s.contains("#SBATCH --partition=short"));
         assert!(s.contains("#SBATCH --account=lab"));
         assert!(s.contains("--shard \"$SLURM_ARRAY_TASK_ID/3\" --resume --threads 2"));
+        assert!(
+            s.contains("array_job=${array_job%%;*}"),
+            "ID;CLUSTER cut to ID"
+        );
+    }
+
+    #[test]
+    fn log_paths_with_spaces_and_percent_signs_stay_out_of_sbatch_lines() {
+        let job = SlurmJob {
+            shards: 2,
+            cpus: 1,
+            binary: "/opt/coordsim".into(),
+            scenario: "baseline".into(),
+            out: "/scratch/my sweep 100%".into(),
+            total_runs: 4,
+            ..Default::default()
+        };
+        let s = job.script();
+        assert!(!s.contains("#SBATCH --output"), "{s}");
+        assert!(s.contains("--output='/scratch/my sweep 100%%/logs/shard-%a.out'"));
+        assert!(s.contains("--output='/scratch/my sweep 100%%/logs/merge.out'"));
     }
 }

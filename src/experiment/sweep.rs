@@ -280,6 +280,13 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
                 what: what.to_string(),
             });
         }
+        let started_as: Option<Shard> = read_json(&work.join("shard.json")).ok();
+        if started_as.is_some_and(|s| s != shard) {
+            return Err(SweepError::DifferentSweep {
+                dir: req.out.display().to_string(),
+                what: "shard".to_string(),
+            });
+        }
         if !req.resume {
             return Err(SweepError::Unfinished {
                 dir: req.out.display().to_string(),
@@ -295,13 +302,31 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
             }
         }
     } else {
-        if req.resume && sweep_is_complete(&req.out, &plan, shard)? {
-            return Ok(SweepOutcome {
-                runs_in_range: end - start,
-                runs_computed: 0,
-                files: Vec::new(),
-                threads,
-            });
+        if req.resume {
+            match finished_plan(&req.out)? {
+                Some((done, done_shard))
+                    if plan_difference(&done, &plan).is_none() && done_shard == shard =>
+                {
+                    return Ok(SweepOutcome {
+                        runs_in_range: end - start,
+                        runs_computed: 0,
+                        files: Vec::new(),
+                        threads,
+                    });
+                }
+                Some((done, done_shard)) => {
+                    let what = plan_difference(&done, &plan).unwrap_or(if done_shard != shard {
+                        "shard"
+                    } else {
+                        "plan"
+                    });
+                    return Err(SweepError::DifferentSweep {
+                        dir: req.out.display().to_string(),
+                        what: what.to_string(),
+                    });
+                }
+                None => {}
+            }
         }
         fs::create_dir_all(&work).map_err(io_err(&work))?;
         write_json_atomic(&work.join("shard.json"), &shard)?;
@@ -449,17 +474,19 @@ pub struct SweepManifest {
     pub files: Vec<String>,
 }
 
-fn sweep_is_complete(out: &Path, plan: &Plan, shard: Shard) -> Result<bool, SweepError> {
+/// The plan and shard of the finished sweep in `out`, if there is one.
+fn finished_plan(out: &Path) -> Result<Option<(Plan, Shard)>, SweepError> {
     let path = out.join("manifest.json");
     if !path.is_file() {
-        return Ok(false);
+        return Ok(None);
     }
-    let m: SweepManifest = match read_json(&path) {
-        Ok(m) => m,
-        Err(_) => return Ok(false),
-    };
-    let same_shard = m.shard.unwrap_or(Shard { index: 0, count: 1 }) == shard;
-    Ok(m.complete && same_shard && plan_difference(&m.plan, plan).is_none())
+    match read_json::<SweepManifest>(&path) {
+        Ok(m) if m.complete => Ok(Some((
+            m.plan,
+            m.shard.unwrap_or(Shard { index: 0, count: 1 }),
+        ))),
+        _ => Ok(None),
+    }
 }
 
 const SEEDS_RULE: &str = "run r (point-major: r = point x replicates + replicate) has seed replicate_seed(master_seed, r)";

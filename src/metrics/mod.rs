@@ -73,6 +73,7 @@ define_record!(
 );
 
 /// Metrics that are flows per tick: their sums over a run are reported as cumulative values.
+/// The first two are value and funding of coordination (their ratio is also reported).
 pub const FLOW_COLUMNS: &[&str] = &[
     "coordination_value",
     "coordination_funding",
@@ -180,7 +181,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         direct_value: flows.direct_value,
         direct_funding: flows.direct_funding,
         aid_flow: flows.aid,
-        pooled_resources: live_networks.iter().map(|n| n.pool).sum(),
+        pooled_resources: live_networks.iter().map(|n| n.pool).sum::<f64>() + 0.0, // + 0.0 turns an empty sum's -0 into 0
         collective_actions_started: flows.projects_started as f64,
         collective_actions_succeeded: flows.projects_succeeded as f64,
         interdependence,

@@ -12,9 +12,10 @@ use crate::engine::world::{Coordination, NO_NETWORK, World, coverage};
 use crate::scenario::Params;
 use crate::scenario::params::CoordinationParams;
 
-/// Spends budget on paid hours, adds volunteer hours (`volunteer_hours` at full energy), updates
-/// energy and capacity. Returns what was spent; the caller books it in the ledger.
-fn work(unit: &mut Coordination, volunteer_hours: f64, p: &CoordinationParams) -> f64 {
+/// Spends budget on paid hours and adds `volunteer_hours` (already scaled by the volunteers'
+/// energy) to capacity. Returns what was spent (the caller books it in the ledger) and the
+/// share of this tick's hours that was paid.
+fn work(unit: &mut Coordination, volunteer_hours: f64, p: &CoordinationParams) -> (f64, f64) {
     let spend = unit.budget * p.spend_rate;
     unit.budget -= spend;
     let ramp = if p.value_lag_ticks == 0 {
@@ -26,21 +27,23 @@ fn work(unit: &mut Coordination, volunteer_hours: f64, p: &CoordinationParams) -
         unit.tenure = unit.tenure.saturating_add(1);
     }
     unit.paid_hours = spend / p.hour_cost * ramp;
-    unit.volunteer_hours = unit.energy * volunteer_hours;
+    unit.volunteer_hours = volunteer_hours;
     let total = unit.paid_hours + unit.volunteer_hours;
     let paid_fraction = if total > 0.0 {
         unit.paid_hours / total
     } else {
         0.0
     };
-    if volunteer_hours > 0.0 {
-        unit.energy -= p.burnout_rate * unit.energy * (1.0 - paid_fraction);
-        unit.energy += p.recovery_rate * (1.0 - unit.energy) * paid_fraction;
-        unit.energy = unit.energy.clamp(0.0, 1.0);
-    }
     unit.capacity = unit.capacity * (1.0 - p.capacity_decay) + total;
     unit.used = 0.0;
-    spend
+    (spend, paid_fraction)
+}
+
+/// Volunteer energy after a tick of coordination of which `paid_fraction` was paid: unpaid work
+/// burns energy out, paid work lets it recover.
+pub fn tire(energy: f64, paid_fraction: f64, p: &CoordinationParams) -> f64 {
+    let e = energy - p.burnout_rate * energy * (1.0 - paid_fraction);
+    (e + p.recovery_rate * (1.0 - e) * paid_fraction).clamp(0.0, 1.0)
 }
 
 /// One tick of coordination work for every network and the open convener.
@@ -49,22 +52,43 @@ pub fn update(world: &mut World, params: &Params) {
     let central = params.governance.centralization;
     let mut spent = 0.0;
     for n in world.networks.iter_mut().filter(|n| n.alive) {
-        spent += work(&mut n.coord, n.people * cp.volunteer_hours, cp);
+        // Volunteers are the member communities' people; their energy is theirs and goes with
+        // them from network to network.
+        let (mut hours, mut weighted_energy) = (0.0, 0.0);
+        for &m in &n.members {
+            let c = &world.communities[m as usize];
+            hours += c.members * c.energy * cp.volunteer_hours;
+            weighted_energy += c.members * c.energy;
+        }
+        let (s, paid_fraction) = work(&mut n.coord, hours, cp);
+        spent += s;
+        for &m in &n.members {
+            let c = &mut world.communities[m as usize];
+            c.energy = tire(c.energy, paid_fraction, cp);
+        }
+        n.coord.energy = if n.people > 0.0 {
+            weighted_energy / n.people
+        } else {
+            0.0
+        };
         n.coord.required = coordination_cost(n.people, central, &params.governance, cp);
         n.coord.coverage = coverage(n.coord.capacity, n.coord.required);
     }
     // Outside networks, a few network weavers volunteer: they burn out like any volunteer.
-    spent += work(&mut world.open, cp.open_volunteer_hours, cp);
+    let weavers = world.open.energy * cp.open_volunteer_hours;
+    let (s, paid_fraction) = work(&mut world.open, weavers, cp);
+    spent += s;
+    if cp.open_volunteer_hours > 0.0 {
+        world.open.energy = tire(world.open.energy, paid_fraction, cp);
+    }
     let unaffiliated_people: f64 = world
         .communities
         .iter()
         .filter(|c| c.network == NO_NETWORK)
         .map(|c| c.members)
         .sum();
-    world.open.coverage = coverage(
-        world.open.capacity,
-        cp.hours_per_person * unaffiliated_people,
-    );
+    world.open.required = cp.hours_per_person * unaffiliated_people;
+    world.open.coverage = coverage(world.open.capacity, world.open.required);
     world.ledger.coordination_spending_out += spent;
 }
 
@@ -103,7 +127,9 @@ mod tests {
         };
         let mut first = 0.0;
         for tick in 0..200 {
-            work(&mut unit, 2.0, &p);
+            let volunteers = unit.energy * 2.0;
+            let (_, paid) = work(&mut unit, volunteers, &p);
+            unit.energy = tire(unit.energy, paid, &p);
             if tick == 10 {
                 first = unit.capacity;
             }
@@ -120,12 +146,16 @@ mod tests {
             budget: 1000.0,
             ..Default::default()
         };
-        work(&mut unit, 2.0, &p);
+        let volunteers = unit.energy * 2.0;
+        let (_, paid) = work(&mut unit, volunteers, &p);
+        unit.energy = tire(unit.energy, paid, &p);
         let first_hours_per_spend = unit.paid_hours;
         assert!(first_hours_per_spend > 0.0);
         for _ in 0..50 {
             unit.budget = 1000.0;
-            work(&mut unit, 2.0, &p);
+            let volunteers = unit.energy * 2.0;
+            let (_, paid) = work(&mut unit, volunteers, &p);
+            unit.energy = tire(unit.energy, paid, &p);
         }
         assert!(
             unit.energy > 0.5,

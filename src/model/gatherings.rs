@@ -4,7 +4,8 @@
 //! `guest_share` of the places, for non-members tied to a member: cross-community relationship
 //! building), and the open convener one for communities outside networks. Places are limited by `places` and by the
 //! host's spare coordination capacity (`hours_per_place` each; tiered places cost
-//! `tiered_cost` times more). Last round's attendees come back first: with `match_return` if
+//! `tiered_cost` times more), and a gathering uses at most `capacity_share` of the spare
+//! capacity, leaving the rest for that tick's other work. Last round's attendees come back first: with `match_return` if
 //! the track they got matched their preferred depth, else `mismatch_return`. Remaining places go
 //! to newcomers drawn at random. In a universal design everyone shares one general track, so
 //! specialists are mismatched; in a tiered design everyone self-selects a matching track.
@@ -107,8 +108,9 @@ fn gather(
     let gp = &params.gatherings;
     let tiered = gp.design == GatheringDesign::Tiered;
     let place_cost = gp.hours_per_place * if tiered { gp.tiered_cost } else { 1.0 };
+    let budget = spare.max(0.0) * gp.capacity_share;
     let affordable = if place_cost > 0.0 {
-        (spare.max(0.0) / place_cost).floor() as usize
+        (budget / place_cost).floor() as usize
     } else {
         usize::MAX
     };

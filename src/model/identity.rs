@@ -179,10 +179,7 @@ fn merge_into(world: &mut World, keep: usize, gone: usize, scratch: &mut Scratch
     scratch
         .more_ids
         .extend_from_slice(&world.networks[gone].members);
-    let (k_members, g_members) = (
-        world.networks[keep].members.len() as f64,
-        scratch.more_ids.len() as f64,
-    );
+
     for i in 0..scratch.more_ids.len() {
         world.set_network(scratch.more_ids[i], keep as u32);
     }
@@ -195,10 +192,6 @@ fn merge_into(world: &mut World, keep: usize, gone: usize, scratch: &mut Scratch
     k.library += library;
     k.coord.budget += g.budget;
     k.coord.capacity += g.capacity;
-    if k_members + g_members > 0.0 {
-        k.coord.energy =
-            (k.coord.energy * k_members + g.energy * g_members) / (k_members + g_members);
-    }
 }
 
 fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {

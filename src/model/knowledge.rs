@@ -31,7 +31,7 @@ pub fn allocate_bridging(world: &mut World, params: &Params, scratch: &mut Scrat
         } else {
             0.0
         };
-        n.coord.used += hours;
+        n.coord.use_hours(hours);
     }
 }
 

@@ -174,6 +174,8 @@ pub fn summary_columns() -> Vec<String> {
         .map(|c| format!("final_{c}"))
         .collect();
     cols.extend(FLOW_COLUMNS.iter().map(|c| format!("cumulative_{c}")));
+    // The share of all coordination value that was funded: steadier than any one tick's ratio.
+    cols.push("cumulative_coordination_funded_share".to_string());
     cols.push("first_full_stage_tick".to_string());
     cols
 }
@@ -182,16 +184,19 @@ pub fn summary_columns() -> Vec<String> {
 pub fn summary_values(run: &ReplicateOutput) -> Vec<Option<f64>> {
     let last = run.records.last().map(|r| r.values()).unwrap_or_default();
     let mut vals: Vec<Option<f64>> = last.iter().skip(1).map(|&v| Some(v)).collect();
+    let mut totals = Vec::with_capacity(FLOW_COLUMNS.len());
     for flow in FLOW_COLUMNS {
         let i = COLUMNS
             .iter()
             .position(|c| c == flow)
             .expect("flow columns are metric columns");
         // Tick 0 holds no flows; sum the ticks that ran.
-        vals.push(Some(
-            run.records.iter().skip(1).map(|r| r.values()[i]).sum(),
-        ));
+        let total: f64 = run.records.iter().skip(1).map(|r| r.values()[i]).sum();
+        totals.push(total);
+        vals.push(Some(total));
     }
+    let (value, funding) = (totals[0], totals[1]);
+    vals.push(Some(if value > 0.0 { funding / value } else { 0.0 }));
     vals.push(run.first_full_stage_tick.map(f64::from));
     vals
 }

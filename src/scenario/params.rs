@@ -309,6 +309,7 @@ define_params! {
         design: GatheringDesign = GatheringDesign::Tiered, "-", GatheringDesign::RANGE, "Universal (one track) or tiered (plenary plus self-selected tracks).";
         places: u32 = 30, "communities", Range::whole(1, 1_000_000), "Most communities one gathering can host.";
         hours_per_place: f64 = 0.3, "hours", Range::real(0.0, 1000.0), "Coordination capacity one place costs (tiered costs tiered_cost times more).";
+        capacity_share: f64 = 0.5, "share", Range::real(0.0, 1.0), "Most of a host's spare coordination capacity one gathering may use (the rest stays for other work that tick).";
         tiered_cost: f64 = 1.3, "x", Range::real(1.0, 10.0), "Cost multiple of a tiered place over a universal one.";
         guest_share: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of a network gathering's places offered to guests: non-members tied to a member.";
         delegates: u32 = 3, "people", Range::whole(1, 1000), "People one attending community sends (at most its members).";
