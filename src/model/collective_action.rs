@@ -6,8 +6,9 @@
 //! to `team_size` members (drawn at random) needs `project_size` times its largest member's
 //! production, paid from the pool (a partly funded project scales down its chance). The chance
 //! of success is
-//!   base_success x funded share x coverage x mean trust in the team x knowledge factor x coherence factor,
-//! where the knowledge factor is the gap penalty on the team's technical spread (less with
+//!   base_success x funded share x mean trust in the team x knowledge factor x coherence factor,
+//! where mean trust is over the ties the team's members have with each other (coverage already
+//! decided whether the project started), the knowledge factor is the gap penalty on the team's technical spread (less with
 //! bridging) and the coherence factor is 1 - coherence_weight x the network's value spread.
 //! Success returns resources x return_multiple x (team / 2)^(superadditivity - 1) to the team in
 //! equal shares; the surplus over the resources is coordination value. Success builds trust and
@@ -84,20 +85,23 @@ fn project(
         tech_lo = tech_lo.min(tech);
         tech_hi = tech_hi.max(tech);
         for &b in &team[i + 1..] {
-            trust_sum += world
-                .find_tie(a, b)
-                .map(|t| world.ties[t as usize].trust)
-                .unwrap_or(0.0);
-            pairs += 1;
+            if let Some(t) = world.find_tie(a, b) {
+                trust_sum += world.ties[t as usize].trust;
+                pairs += 1;
+            }
         }
     }
-    let mean_trust = trust_sum / pairs.max(1) as f64;
+    // The team works through the relationships it has; a team with none has no trust to use.
+    let mean_trust = if pairs == 0 {
+        0.0
+    } else {
+        trust_sum / pairs as f64
+    };
     let bridging = scratch.bridge_coverage.get(n).copied().unwrap_or(0.0);
     let knowledge = success_probability(tech_hi - tech_lo, bridging, params.knowledge.gap_penalty);
     let net = &world.networks[n];
     let coherence = (1.0 - params.governance.coherence_weight * net.value_spread).clamp(0.0, 1.0);
-    let p = (ca.base_success * funded * net.coord.coverage * mean_trust * knowledge * coherence)
-        .clamp(0.0, 1.0);
+    let p = (ca.base_success * funded * mean_trust * knowledge * coherence).clamp(0.0, 1.0);
     let succeeded = rng.random_bool(p);
 
     let gain = params.trust.cooperation_gain;
