@@ -148,6 +148,7 @@ fn write_run(
     files.push("manifest.json".to_string());
     let m = manifest::Manifest {
         coordsim_version: crate::VERSION.to_string(),
+        coordsim_build: crate::BUILD_ID.to_string(),
         scenario: manifest::ScenarioInfo::of(scenario),
         parameters: manifest::parameters_json(scenario),
         overrides: overrides(args),
@@ -613,6 +614,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
     let m = serde_json::json!({
         "kind": "compare",
         "coordsim_version": crate::VERSION,
+        "coordsim_build": crate::BUILD_ID,
         "arms": arms.iter().map(|a| serde_json::json!({
             "label": a.label,
             "scenario": manifest::ScenarioInfo::of(&a.scenario),

@@ -18,3 +18,7 @@ pub mod stats;
 
 /// The version written into every manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A fingerprint of the sources this binary was built from (see build.rs): two builds of the
+/// same version with different code have different ids.
+pub const BUILD_ID: &str = env!("COORDSIM_BUILD_ID");

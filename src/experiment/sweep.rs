@@ -32,6 +32,8 @@ use crate::stats::summarize;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub coordsim_version: String,
+    /// Fingerprint of the build's sources: shards from different builds are not mixed.
+    pub coordsim_build: String,
     pub scenario_name: String,
     pub scenario_sha256: String,
     pub overrides: Vec<String>,
@@ -172,6 +174,7 @@ pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Params>), SweepError> {
     }
     let plan = Plan {
         coordsim_version: crate::VERSION.to_string(),
+        coordsim_build: crate::BUILD_ID.to_string(),
         scenario_name: req.base.name.clone(),
         scenario_sha256: manifest::sha256_hex(req.base.text.as_bytes()),
         overrides: req.overrides.clone(),
@@ -192,8 +195,9 @@ pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Params>), SweepError> {
 
 /// Names the first field in which two plans differ.
 pub fn plan_difference(a: &Plan, b: &Plan) -> Option<&'static str> {
-    let checks: [(&'static str, bool); 10] = [
+    let checks: [(&'static str, bool); 11] = [
         ("coordsim version", a.coordsim_version == b.coordsim_version),
+        ("coordsim build", a.coordsim_build == b.coordsim_build),
         ("scenario file", a.scenario_sha256 == b.scenario_sha256),
         ("--set overrides", a.overrides == b.overrides),
         ("design", a.design == b.design),

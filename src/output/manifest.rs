@@ -12,6 +12,7 @@ use crate::scenario::Scenario;
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
     pub coordsim_version: String,
+    pub coordsim_build: String,
     pub scenario: ScenarioInfo,
     /// Every parameter after overrides, by table.
     pub parameters: serde_json::Value,
