@@ -1,13 +1,15 @@
 //! The commands behind the CLI: load and validate, run, write, and report to the terminal.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::RunArgs;
+use crate::cli::{PlotArgs, RunArgs};
 use crate::engine::ReplicateOutput;
 use crate::experiment::{self, ExperimentError};
 use crate::output::{self, OutputError, Staging, manifest};
+use crate::plot::{self, PlotError, PlotFile, RunData};
 use crate::scenario::{self, Scenario, ScenarioError, builtin, specs};
 
 /// Why a command failed; decides the exit code.
@@ -24,6 +26,8 @@ pub enum CommandError {
     Output(#[from] OutputError),
     #[error("{0}")]
     Experiment(#[from] ExperimentError),
+    #[error("{0}")]
+    Plot(#[from] PlotError),
 }
 
 impl CommandError {
@@ -31,7 +35,8 @@ impl CommandError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CommandError::Input(_) | CommandError::Inputs(_) | CommandError::Usage(_) => 2,
-            CommandError::Output(_) | CommandError::Experiment(_) => 1,
+            CommandError::Plot(e) if e.is_input() => 2,
+            CommandError::Output(_) | CommandError::Experiment(_) | CommandError::Plot(_) => 1,
         }
     }
 }
@@ -79,9 +84,21 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
     let clock = Instant::now();
     let threads = args.threads.map(|t| t as usize);
     let (runs, threads_used) = experiment::run_replicates(&scenario.params, threads, !args.quiet)?;
+    let plots = if args.no_plots {
+        Vec::new()
+    } else {
+        let data = RunData::from_runs(
+            &scenario.name,
+            &overrides(args),
+            scenario.params.trust.tie_threshold,
+            &runs,
+        );
+        plot::draw_run(&data, &plot::Options::default())?.files
+    };
     let files = write_run(
         &scenario,
         &runs,
+        &plots,
         &out_dir,
         args,
         command_line,
@@ -104,9 +121,14 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
     Ok(())
 }
 
+/// Where a run's plots go.
+pub const PLOTS_DIR: &str = "plots";
+
+#[allow(clippy::too_many_arguments)]
 fn write_run(
     scenario: &Scenario,
     runs: &[ReplicateOutput],
+    plots: &[PlotFile],
     out_dir: &Path,
     args: &RunArgs,
     command_line: Vec<String>,
@@ -126,13 +148,22 @@ fn write_run(
     staging.write(&out_dir.join("summary.json"), |w| {
         output::write_summary_json(w, name, runs)
     })?;
-    let files = [
+    let plot_dir = out_dir.join(PLOTS_DIR);
+    for p in plots {
+        staging.write(&plot_dir.join(&p.name), |w| w.write_all(&p.bytes))?;
+    }
+    let mut files: Vec<String> = [
         "timeseries.csv",
         "ties.csv",
+        "nodes.csv",
         "summary.csv",
         "summary.json",
         "manifest.json",
-    ];
+    ]
+    .iter()
+    .map(|f| f.to_string())
+    .collect();
+    files.extend(plots.iter().map(|p| format!("{PLOTS_DIR}/{}", p.name)));
     let m = manifest::Manifest {
         coordsim_version: crate::VERSION.to_string(),
         scenario: manifest::ScenarioInfo::of(scenario),
@@ -144,7 +175,7 @@ fn write_run(
         threads,
         started_at,
         finished_at: manifest::now_utc(),
-        files: files.iter().map(|f| f.to_string()).collect(),
+        files,
     };
     staging.write(&out_dir.join("manifest.json"), |w| manifest::write(w, &m))?;
     staging.commit()
@@ -229,12 +260,85 @@ fn report(
             }
         }
     }
-    let names: Vec<String> = files
+    let plot_dir = out.join(PLOTS_DIR);
+    let (plots, data): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+        .iter()
+        .partition(|f| f.parent() == Some(plot_dir.as_path()));
+    let _ = writeln!(
+        s,
+        "wrote {}: {}",
+        out.display(),
+        file_names(&data).join(", ")
+    );
+    if !plots.is_empty() {
+        let _ = writeln!(
+            s,
+            "drew {}: {}",
+            plot_dir.display(),
+            plot_stems(&plots).join(", ")
+        );
+    }
+    s
+}
+
+fn file_names(files: &[&PathBuf]) -> Vec<String> {
+    files
         .iter()
         .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .collect();
-    let _ = writeln!(s, "wrote {}: {}", out.display(), names.join(", "));
-    s
+        .collect()
+}
+
+/// Plot files by name without extension, with their formats: `dashboard (png, svg)`.
+fn plot_stems(files: &[&PathBuf]) -> Vec<String> {
+    let mut stems: Vec<(String, Vec<String>)> = Vec::new();
+    for f in files {
+        let stem = f
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext = f
+            .extension()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match stems.iter_mut().find(|(s, _)| *s == stem) {
+            Some((_, exts)) => exts.push(ext),
+            None => stems.push((stem, vec![ext])),
+        }
+    }
+    stems
+        .into_iter()
+        .map(|(s, e)| format!("{s} ({})", e.join(", ")))
+        .collect()
+}
+
+/// `coordsim plot DIR`: draws what applies to the folder into DIR/plots (or --out).
+pub fn plot(args: &PlotArgs) -> Result<(), CommandError> {
+    let options = plot::Options {
+        tick: args.tick,
+        animate: args.animate,
+        metric: args.metric.clone(),
+    };
+    let drawn = plot::draw_folder(&args.dir, &options)?;
+    let out = args.out.clone().unwrap_or_else(|| args.dir.join(PLOTS_DIR));
+    let mut staging = Staging::new();
+    for p in &drawn.files {
+        staging.write(&out.join(&p.name), |w| w.write_all(&p.bytes))?;
+    }
+    let written = staging.commit()?;
+    if !args.quiet {
+        for note in &drawn.notes {
+            eprintln!("note: {note}");
+        }
+        let refs: Vec<&PathBuf> = written.iter().collect();
+        println!(
+            "drew the {} in {} into {}: {}",
+            drawn.kind.name(),
+            args.dir.display(),
+            out.display(),
+            plot_stems(&refs).join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// A number rounded for reading (files keep full precision).

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Validate { files } => commands::validate(&files),
         Command::Explain { key, markdown } => commands::explain(key.as_deref(), markdown),
         Command::Scenarios => commands::scenarios(),
+        Command::Plot(args) => commands::plot(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
