@@ -109,10 +109,10 @@ fn a_run_draws_its_dashboard_panels_and_network_picture() {
     let dir = tempfile::tempdir().unwrap();
     small_run(dir.path(), "r", &[]);
     let plots = dir.path().join("r/plots");
-    check_png(&plots.join("dashboard.png"), (1900, 2460));
+    check_png(&plots.join("dashboard.png"), (1900, 2495));
     check_svg(
         &plots.join("dashboard.svg"),
-        (1900, 2460),
+        (1900, 2495),
         &[
             "Coordination dashboard: scenario",
             "baseline",
@@ -210,7 +210,7 @@ fn no_plots_draws_nothing_and_overrides_reach_the_titles() {
     );
     check_svg(
         &dir.path().join("direct/plots/dashboard.svg"),
-        (1900, 2460),
+        (1900, 2495),
         &["baseline (funding.policy=direct_service)"],
     );
 }

@@ -121,14 +121,16 @@ impl Figure for Overview<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let (header, body) = root.split_vertically(90);
-        header.draw_text(
+        chart::text(
+            &header,
             &self.title,
             &style::bold(size::TITLE)
                 .color(&INK)
                 .pos(Pos::new(HPos::Left, VPos::Top)),
             (22, 14),
         )?;
-        header.draw_text(
+        chart::text(
+            &header,
             "Lines: mean across replicates; shaded bands: 95% confidence interval of the mean.",
             &style::font(size::SUBTITLE)
                 .color(&MUTED)
@@ -170,7 +172,8 @@ impl Figure for Forest<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let (header, mut rest) = root.split_vertically(120);
-        header.draw_text(
+        chart::text(
+            &header,
             &format!(
                 "Differences from \u{201c}{}\u{201d} (the reference arm), with 95% CIs",
                 self.reference
@@ -180,7 +183,8 @@ impl Figure for Forest<'_> {
                 .pos(Pos::new(HPos::Left, VPos::Top)),
             (22, 14),
         )?;
-        header.draw_text(
+        chart::text(
+            &header,
             "Each dot: an arm's mean minus the reference's, paired by seed; bar: 95% CI. \
              A bar that crosses the dashed zero line is not a clear difference.",
             &style::font(size::SUBTITLE)
@@ -189,7 +193,8 @@ impl Figure for Forest<'_> {
             (22, 60),
         )?;
         if self.measures.is_empty() {
-            rest.draw_text(
+            chart::text(
+                &rest,
                 "compare.csv has no differences to show (only the reference arm)",
                 &style::font(size::SUBTITLE)
                     .color(&INK)
@@ -202,14 +207,10 @@ impl Figure for Forest<'_> {
             .measures
             .iter()
             .flat_map(|(_, rows)| rows.iter())
-            .map(|r| {
-                rest.estimate_text_size(&r.label, &TextStyle::from(style::font(size::TICK)))
-                    .map(|(w, _)| w)
-                    .unwrap_or(100)
-            })
+            .map(|r| chart::text_width(&rest, &r.label, size::TICK))
             .max()
             .unwrap_or(100)
-            .clamp(80, 420)
+            .clamp(80, 420) as u32
             + 24;
         for (measure, rows) in &self.measures {
             let (area, below) = rest.split_vertically(self.row_height(rows.len()));

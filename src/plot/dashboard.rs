@@ -110,7 +110,7 @@ pub fn panels(series: &Timeseries, arm: usize) -> Result<Vec<(&'static str, Pane
         vec![
             Series::new("fragmentation", VERMILLION, band("fragmentation")?),
             Series::new(
-                "largest component (share of communities)",
+                "largest connected group (share of communities)",
                 BLUE,
                 band("largest_component_share")?,
             ),
@@ -139,8 +139,8 @@ pub fn panels(series: &Timeseries, arm: usize) -> Result<Vec<(&'static str, Pane
     }
     let interdependence = time(
         "Interdependence and coherence",
-        "interdependence: share of resources that come from other communities; \
-         coherence: aligned share of communities in networks",
+        "interdependence: share of resources from other communities; \
+         coherence: aligned share in networks",
         "share (0-1)",
         Range::Auto,
         vec![
@@ -311,7 +311,7 @@ struct Dashboard<'a> {
 const COLS: usize = 2;
 const PANEL_W: u32 = 950;
 const PANEL_H: u32 = 580;
-const HEADER_H: u32 = 140;
+const HEADER_H: u32 = 175;
 
 impl Figure for Dashboard<'_> {
     fn size(&self) -> (u32, u32) {
@@ -324,7 +324,8 @@ impl Figure for Dashboard<'_> {
         let left = |f: FontDesc<'static>, c: &'static RGBColor| {
             f.color(c).pos(Pos::new(HPos::Left, VPos::Top))
         };
-        header.draw_text(
+        chart::text(
+            &header,
             &format!(
                 "Coordination dashboard: scenario \u{201c}{}\u{201d}",
                 self.scenario
@@ -332,7 +333,8 @@ impl Figure for Dashboard<'_> {
             &left(style::bold(size::TITLE), &INK),
             (22, 14),
         )?;
-        header.draw_text(
+        chart::text(
+            &header,
             &format!(
                 "{} replicates \u{00d7} {} weeks. Lines: mean across replicates; \
                  shaded bands: 95% confidence interval of the mean.",
@@ -341,11 +343,22 @@ impl Figure for Dashboard<'_> {
             &left(style::font(size::SUBTITLE), &MUTED),
             (22, 62),
         )?;
-        header.draw_text(
+        let (w, _) = header.dim_in_pixel();
+        let mut y = 98;
+        for line in chart::wrap(
+            &header,
             &self.headline,
-            &left(style::bold(size::SUBTITLE), &INK),
-            (22, 96),
-        )?;
+            &style::bold(size::SUBTITLE),
+            w as i32 - 44,
+        ) {
+            chart::text(
+                &header,
+                &line,
+                &left(style::bold(size::SUBTITLE), &INK),
+                (22, y),
+            )?;
+            y += (size::SUBTITLE * 1.4) as i32;
+        }
         let rows = self.panels.len().div_ceil(COLS);
         let cells = body.split_evenly((rows, COLS));
         for ((_, panel), cell) in self.panels.iter().zip(cells.iter()) {

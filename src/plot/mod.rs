@@ -113,6 +113,7 @@ pub struct PlotFile {
 /// Draws a figure into an RGB buffer.
 pub fn rgb(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
     style::register_fonts();
+    chart::set_vector(false);
     let (w, h) = fig.size();
     let mut buf = vec![0u8; w as usize * h as usize * 3];
     {
@@ -139,6 +140,7 @@ pub fn png(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
 /// A figure as SVG bytes (text stays text).
 pub fn svg(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
     style::register_fonts();
+    chart::set_vector(true);
     let (w, h) = fig.size();
     let mut text = String::new();
     {

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::fmt_num;
+use super::chart::{self, fmt_num};
 use super::data::{Node, RunData, Snapshots, Tie};
 use super::layout::{self, Layout};
 use super::style::{self, CATEGORICAL, INK, MUTED, UNAFFILIATED, WHITE};
@@ -169,7 +169,8 @@ impl Figure for Frame<'_> {
 
         // Header.
         let networks: BTreeSet<u32> = self.nodes.iter().filter_map(|n| n.network).collect();
-        root.draw_text(
+        chart::text(
+            root,
             &format!(
                 "Trusted ties at week {}: scenario \u{201c}{}\u{201d}, replicate {}",
                 self.tick, sc.scenario, sc.snaps.replicate
@@ -190,13 +191,15 @@ impl Figure for Frame<'_> {
                 fmt_num(*f, 2)
             ));
         }
-        root.draw_text(
+        chart::text(
+            root,
             &facts,
             &font(20.0).color(&INK).pos(left_top),
             (px(22.0), px(56.0)),
         )?;
         if let Some((m, lo, hi)) = sc.fragmentation_all.get(&self.tick) {
-            root.draw_text(
+            chart::text(
+                root,
                 &format!(
                     "Across all {} replicates at week {}: fragmentation {} (95% CI {} to {})",
                     sc.replicates,
@@ -293,7 +296,7 @@ impl Figure for Frame<'_> {
                 [(x - tw / 2, y - hh), (x + tw / 2, y + hh)],
                 WHITE.mix(0.85).filled(),
             ))?;
-            root.draw_text(&text, &label_style, (x, y))?;
+            chart::text(root, &text, &label_style, (x, y))?;
         }
 
         self.draw_legend(root, graph_w, header, s)?;
@@ -317,7 +320,8 @@ impl Figure for Frame<'_> {
                 ],
                 style::BLUE.filled(),
             ))?;
-            root.draw_text(
+            chart::text(
+                root,
                 &format!("week {} of {}", self.tick, sc.last_tick),
                 &bold(20.0)
                     .color(&INK)
@@ -363,9 +367,9 @@ impl Frame<'_> {
         let mut y = y_start + px(14.0);
         let line = px(29.0);
 
-        root.draw_text("Communities (dots)", &head, (x, y))?;
+        chart::text(root, "Communities (dots)", &head, (x, y))?;
         y += line;
-        root.draw_text("colour: network, size: members", &text, (x, y))?;
+        chart::text(root, "colour: network, size: members", &text, (x, y))?;
         y += line;
         // Networks by size at this tick.
         let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
@@ -380,7 +384,8 @@ impl Frame<'_> {
         for &(net, k) in by_size.iter().take(SHOWN) {
             let c = sc.colours.get(&net).copied().unwrap_or(UNAFFILIATED);
             root.draw(&Circle::new((x + px(10.0), y), px(8.0), c.filled()))?;
-            root.draw_text(
+            chart::text(
+                root,
                 &format!("network N{net}: {k} communities"),
                 &text,
                 (x + px(28.0), y),
@@ -388,7 +393,8 @@ impl Frame<'_> {
             y += line;
         }
         if by_size.len() > SHOWN {
-            root.draw_text(
+            chart::text(
+                root,
                 &format!("+ {} smaller networks", by_size.len() - SHOWN),
                 &text,
                 (x + px(28.0), y),
@@ -401,7 +407,8 @@ impl Frame<'_> {
             px(8.0),
             UNAFFILIATED.filled(),
         ))?;
-        root.draw_text(
+        chart::text(
+            root,
             &format!("in no network: {outside}"),
             &text,
             (x + px(28.0), y),
@@ -412,7 +419,8 @@ impl Frame<'_> {
         for m in size_examples(sc.max_members) {
             let r = self.radius(m, s);
             root.draw(&Circle::new((x + px(10.0), y), r, MUTED.mix(0.5).filled()))?;
-            root.draw_text(
+            chart::text(
+                root,
                 &format!("{} members", fmt_num(m, 0)),
                 &text,
                 (x + px(28.0), y),
@@ -422,7 +430,7 @@ impl Frame<'_> {
         y += px(10.0);
 
         // Ties.
-        root.draw_text("Ties (lines): trust", &head, (x, y))?;
+        chart::text(root, "Ties (lines): trust", &head, (x, y))?;
         y += line;
         let thr = sc.snaps.tie_threshold;
         for t in [thr, (thr + 1.0) / 2.0, 1.0] {
@@ -430,10 +438,11 @@ impl Frame<'_> {
                 vec![(x, y), (x + px(30.0), y)],
                 tie_colour(t, thr).stroke_width(px(3.0).max(1) as u32),
             ))?;
-            root.draw_text(&fmt_num(t, 2), &text, (x + px(40.0), y))?;
+            chart::text(root, &fmt_num(t, 2), &text, (x + px(40.0), y))?;
             y += line;
         }
-        root.draw_text(
+        chart::text(
+            root,
             &format!("only ties with trust \u{2265} {} count", fmt_num(thr, 2)),
             &style::font(17.0 * s)
                 .color(&MUTED)

@@ -175,26 +175,34 @@ pub mod size {
     pub const LEGEND: f64 = 19.0;
 }
 
-/// Registers the embedded Noto Sans as plotters' "sans-serif" (regular and bold), once.
+/// The font family charts ask for. PNG text is drawn with the embedded Noto Sans registered
+/// under this name; SVG text names it as a CSS list, so viewers that have Noto Sans use it and
+/// the others fall back to their sans-serif (layouts leave room for wider fonts, see
+/// `chart::set_slack`).
+pub const FAMILY: &str = "Noto Sans, sans-serif";
+
+/// Registers the embedded Noto Sans (regular and bold) with plotters, once, as "sans-serif"
+/// and as [`FAMILY`].
 pub fn register_fonts() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The fonts are compiled in and known to parse; a failure would show as FontUnavailable
         // when drawing, which is reported as an error there.
-        let _ =
-            plotters::style::register_font("sans-serif", FontStyle::Normal, ttf_noto_sans::REGULAR);
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, ttf_noto_sans::BOLD);
+        for name in ["sans-serif", FAMILY] {
+            let _ = plotters::style::register_font(name, FontStyle::Normal, ttf_noto_sans::REGULAR);
+            let _ = plotters::style::register_font(name, FontStyle::Bold, ttf_noto_sans::BOLD);
+        }
     });
 }
 
 /// The regular font at `px` pixels.
 pub fn font(px: f64) -> FontDesc<'static> {
-    FontDesc::new(FontFamily::SansSerif, px, FontStyle::Normal)
+    FontDesc::new(FontFamily::Name(FAMILY), px, FontStyle::Normal)
 }
 
 /// The bold font at `px` pixels.
 pub fn bold(px: f64) -> FontDesc<'static> {
-    FontDesc::new(FontFamily::SansSerif, px, FontStyle::Bold)
+    FontDesc::new(FontFamily::Name(FAMILY), px, FontStyle::Bold)
 }
 
 #[cfg(test)]

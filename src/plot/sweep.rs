@@ -276,7 +276,8 @@ impl Figure for Heatmap<'_> {
                 let style = style::bold(text_px)
                     .color(&ink)
                     .pos(Pos::new(HPos::Center, VPos::Bottom));
-                chart.plotting_area().strip_coord_spec().draw_text(
+                chart::text(
+                    &chart.plotting_area().strip_coord_spec(),
                     &format!("{:.value_dec$}", r.mean),
                     &style,
                     local,
@@ -284,7 +285,8 @@ impl Figure for Heatmap<'_> {
                 let style = style::font(text_px * 0.85)
                     .color(&ink)
                     .pos(Pos::new(HPos::Center, VPos::Top));
-                chart.plotting_area().strip_coord_spec().draw_text(
+                chart::text(
+                    &chart.plotting_area().strip_coord_spec(),
                     &format!("\u{00b1}{half:.value_dec$}"),
                     &style,
                     (local.0, local.1 + 2),
