@@ -288,7 +288,8 @@ fn file_names(files: &[&PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// Plot files by name without extension, with their formats: `dashboard (png, svg)`.
+/// Plot files by name without extension, with their formats: `dashboard (png, svg)`, or the
+/// formats once at the end when every plot has the same ones.
 fn plot_stems(files: &[&PathBuf]) -> Vec<String> {
     let mut stems: Vec<(String, Vec<String>)> = Vec::new();
     for f in files {
@@ -304,6 +305,18 @@ fn plot_stems(files: &[&PathBuf]) -> Vec<String> {
             Some((_, exts)) => exts.push(ext),
             None => stems.push((stem, vec![ext])),
         }
+    }
+    // The same formats for every plot: say them once.
+    if let Some((_, first)) = stems.first()
+        && stems.len() > 1
+        && stems.iter().all(|(_, e)| e == first)
+    {
+        let first = first.join(", ");
+        let mut names: Vec<String> = stems.into_iter().map(|(s, _)| s).collect();
+        if let Some(last) = names.last_mut() {
+            last.push_str(&format!(" ({first} each)"));
+        }
+        return names;
     }
     stems
         .into_iter()

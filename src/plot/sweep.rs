@@ -40,6 +40,22 @@ fn levels(rows: &[&SweepRow], key: usize) -> (Vec<String>, bool) {
     (vals, numeric)
 }
 
+/// A scenario key with its unit for an axis: `trust.half_life_ticks (weeks)`.
+fn key_desc(key: &str) -> String {
+    match crate::scenario::specs().iter().find(|s| s.key == key) {
+        Some(spec) if !spec.unit.is_empty() && spec.unit != "-" => {
+            // A tick is a week.
+            let unit = if spec.unit == "ticks" {
+                "weeks"
+            } else {
+                spec.unit
+            };
+            format!("{key} ({unit})")
+        }
+        _ => key.to_string(),
+    }
+}
+
 fn title_case(s: &str) -> String {
     match s.get(..1) {
         Some(f) => f.to_uppercase() + &s[1..],
@@ -130,7 +146,7 @@ impl Figure for LineFigure<'_> {
                 .build_cartesian_2d((x0 - xpad)..(x1 + xpad), lo..hi)?;
             chart
                 .configure_mesh()
-                .x_desc(self.key)
+                .x_desc(key_desc(self.key))
                 .y_desc(y_desc.as_str())
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
@@ -168,7 +184,7 @@ impl Figure for LineFigure<'_> {
                 .build_cartesian_2d(Categories(levels.len()), lo..hi)?;
             chart
                 .configure_mesh()
-                .x_desc(self.key)
+                .x_desc(key_desc(self.key))
                 .y_desc(y_desc.as_str())
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
@@ -237,8 +253,8 @@ impl Figure for Heatmap<'_> {
             .build_cartesian_2d(Categories(xs.len()), Categories(ys.len()))?;
         chart
             .configure_mesh()
-            .x_desc(self.keys[0])
-            .y_desc(self.keys[1])
+            .x_desc(key_desc(self.keys[0]))
+            .y_desc(key_desc(self.keys[1]))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
             .label_style(style::font(size::TICK).color(&INK))
@@ -318,7 +334,7 @@ impl Figure for Heatmap<'_> {
             .y_desc(if unit.is_empty() {
                 label.clone()
             } else {
-                unit.clone()
+                format!("{label} ({unit})")
             })
             .label_style(style::font(size::TICK).color(&INK))
             .axis_desc_style(style::font(size::AXIS).color(&INK))
