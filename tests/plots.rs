@@ -438,6 +438,37 @@ fn a_sweep_draws_a_line_for_one_key_and_a_heatmap_for_two() {
         ],
     );
 
+    // A sampled design that does not fill a grid: dots at their values.
+    let sampled: Vec<Vec<&str>> = vec![
+        vec!["0.05", "13"],
+        vec!["0.15", "40"],
+        vec!["0.3", "22"],
+        vec!["0.45", "60"],
+    ];
+    sweep_fixture(
+        &dir.path().join("sampled"),
+        &["funding.coordination_share", "trust.half_life_ticks"],
+        &sampled,
+    );
+    coordsim(dir.path())
+        .args(["plot", "sampled"])
+        .assert()
+        .success();
+    check_png(
+        &dir.path()
+            .join("sampled/plots/sweep_final_fragmentation.png"),
+        (1300, 1000),
+    );
+    check_svg(
+        &dir.path()
+            .join("sampled/plots/sweep_final_fragmentation.svg"),
+        (1300, 1000),
+        &[
+            "each dot: one sampled point",
+            "trust.half_life_ticks (weeks)",
+        ],
+    );
+
     sweep_fixture(
         &dir.path().join("three"),
         &["a.b", "c.d", "e.f"],
