@@ -48,6 +48,30 @@ pub enum Command {
     },
     /// Compare scenarios (or one scenario and what-ifs) on the same seeds, with paired differences.
     Compare(CompareArgs),
+    /// Draw (or redraw) the plots of a finished run, comparison or sweep folder.
+    Plot(PlotArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlotArgs {
+    /// Output folder of `coordsim run` (or of a comparison or sweep).
+    pub dir: PathBuf,
+    /// Week of the network picture (default: the last snapshot); must be a snapshot tick.
+    #[arg(long)]
+    pub tick: Option<u32>,
+    /// Also write network.gif, one frame per snapshot tick (run folders).
+    #[arg(long)]
+    pub animate: bool,
+    /// Summary measure to draw: a sweep's (default final_fragmentation) or the only one in a
+    /// comparison's forest plot.
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Folder for the plot files (default: DIR/plots).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing on success.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Default, Args)]
@@ -178,4 +202,7 @@ pub struct RunArgs {
     /// No progress bar and no summary table.
     #[arg(long)]
     pub quiet: bool,
+    /// Do not draw the dashboard and network picture into OUT/plots.
+    #[arg(long)]
+    pub no_plots: bool,
 }

@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::{CompareArgs, RunArgs, SweepArgs};
+use crate::cli::{CompareArgs, PlotArgs, RunArgs, SweepArgs};
 use crate::engine::ReplicateOutput;
 use crate::experiment::compare::{self as cmp, Arm};
 use crate::experiment::design::{Design, Vary};
@@ -13,6 +13,7 @@ use crate::experiment::slurm::SlurmJob;
 use crate::experiment::sweep::{self, Shard, SweepError, SweepRequest};
 use crate::experiment::{self, ExperimentError};
 use crate::output::{self, OutputError, Staging, manifest};
+use crate::plot::{self, PlotError, PlotFile, RunData};
 use crate::scenario::{self, Scenario, ScenarioError, builtin, specs};
 
 /// Why a command failed; decides the exit code.
@@ -31,6 +32,8 @@ pub enum CommandError {
     Experiment(#[from] ExperimentError),
     #[error("{0}")]
     Sweep(#[from] SweepError),
+    #[error("{0}")]
+    Plot(#[from] PlotError),
 }
 
 impl CommandError {
@@ -39,7 +42,11 @@ impl CommandError {
         match self {
             CommandError::Input(_) | CommandError::Inputs(_) | CommandError::Usage(_) => 2,
             CommandError::Sweep(e) if e.is_input() => 2,
-            CommandError::Output(_) | CommandError::Experiment(_) | CommandError::Sweep(_) => 1,
+            CommandError::Plot(e) if e.is_input() => 2,
+            CommandError::Output(_)
+            | CommandError::Experiment(_)
+            | CommandError::Sweep(_)
+            | CommandError::Plot(_) => 1,
         }
     }
 }
@@ -97,9 +104,21 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
     let clock = Instant::now();
     let threads = args.threads.map(|t| t as usize);
     let (runs, threads_used) = experiment::run_replicates(&scenario.params, threads, !args.quiet)?;
+    let plots = if args.no_plots {
+        Vec::new()
+    } else {
+        let data = RunData::from_runs(
+            &scenario.name,
+            &overrides(args),
+            scenario.params.trust.tie_threshold,
+            &runs,
+        );
+        plot::draw_run(&data, &plot::Options::default())?.files
+    };
     let files = write_run(
         &scenario,
         &runs,
+        &plots,
         &out_dir,
         args,
         command_line,
@@ -122,9 +141,14 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
     Ok(())
 }
 
+/// Where a run's plots go.
+pub const PLOTS_DIR: &str = "plots";
+
+#[allow(clippy::too_many_arguments)]
 fn write_run(
     scenario: &Scenario,
     runs: &[ReplicateOutput],
+    plots: &[PlotFile],
     out_dir: &Path,
     args: &RunArgs,
     command_line: Vec<String>,
@@ -145,7 +169,12 @@ fn write_run(
         output::write_summary_json(w, name, runs)
     })?;
     let mut files = staging.names();
+    let plot_dir = out_dir.join(PLOTS_DIR);
+    for p in plots {
+        staging.write(&plot_dir.join(&p.name), |w| w.write_all(&p.bytes))?;
+    }
     files.push("manifest.json".to_string());
+    files.extend(plots.iter().map(|p| format!("{PLOTS_DIR}/{}", p.name)));
     let m = manifest::Manifest {
         coordsim_version: crate::VERSION.to_string(),
         coordsim_build: crate::BUILD_ID.to_string(),
@@ -213,12 +242,98 @@ fn report(
             }
         }
     }
-    let names: Vec<String> = files
+    let plot_dir = out.join(PLOTS_DIR);
+    let (plots, data): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+        .iter()
+        .partition(|f| f.parent() == Some(plot_dir.as_path()));
+    let _ = writeln!(
+        s,
+        "wrote {}: {}",
+        out.display(),
+        file_names(&data).join(", ")
+    );
+    if !plots.is_empty() {
+        let _ = writeln!(
+            s,
+            "drew {}: {}",
+            plot_dir.display(),
+            plot_stems(&plots).join(", ")
+        );
+    }
+    s
+}
+
+fn file_names(files: &[&PathBuf]) -> Vec<String> {
+    files
         .iter()
         .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .collect();
-    let _ = writeln!(s, "wrote {}: {}", out.display(), names.join(", "));
-    s
+        .collect()
+}
+
+/// Plot files by name without extension, with their formats: `dashboard (png, svg)`, or the
+/// formats once at the end when every plot has the same ones.
+fn plot_stems(files: &[&PathBuf]) -> Vec<String> {
+    let mut stems: Vec<(String, Vec<String>)> = Vec::new();
+    for f in files {
+        let stem = f
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext = f
+            .extension()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match stems.iter_mut().find(|(s, _)| *s == stem) {
+            Some((_, exts)) => exts.push(ext),
+            None => stems.push((stem, vec![ext])),
+        }
+    }
+    // The same formats for every plot: say them once.
+    if let Some((_, first)) = stems.first()
+        && stems.len() > 1
+        && stems.iter().all(|(_, e)| e == first)
+    {
+        let first = first.join(", ");
+        let mut names: Vec<String> = stems.into_iter().map(|(s, _)| s).collect();
+        if let Some(last) = names.last_mut() {
+            last.push_str(&format!(" ({first} each)"));
+        }
+        return names;
+    }
+    stems
+        .into_iter()
+        .map(|(s, e)| format!("{s} ({})", e.join(", ")))
+        .collect()
+}
+
+/// `coordsim plot DIR`: draws what applies to the folder into DIR/plots (or --out).
+pub fn plot(args: &PlotArgs) -> Result<(), CommandError> {
+    let options = plot::Options {
+        tick: args.tick,
+        animate: args.animate,
+        metric: args.metric.clone(),
+    };
+    let drawn = plot::draw_folder(&args.dir, &options)?;
+    let out = args.out.clone().unwrap_or_else(|| args.dir.join(PLOTS_DIR));
+    let mut staging = Staging::new();
+    for p in &drawn.files {
+        staging.write(&out.join(&p.name), |w| w.write_all(&p.bytes))?;
+    }
+    let written = staging.commit()?;
+    if !args.quiet {
+        for note in &drawn.notes {
+            eprintln!("note: {note}");
+        }
+        let refs: Vec<&PathBuf> = written.iter().collect();
+        println!(
+            "drew the {} in {} into {}: {}",
+            drawn.kind.name(),
+            args.dir.display(),
+            out.display(),
+            plot_stems(&refs).join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// The measures the terminal reports, with their plain-language names.

@@ -4,7 +4,8 @@
 //! Modules in reading order: `scenario` (the TOML file becomes validated parameters),
 //! `engine` (the world and the tick schedule), `model` (one module per mechanism), `metrics`
 //! (what users read), `stats` (means and t-intervals), `experiment` (replicates in parallel),
-//! `output` (CSV, JSON and the manifest, written atomically).
+//! `output` (CSV, JSON and the manifest, written atomically), `plot` (charts drawn from the
+//! outputs; the only user of plotters).
 
 pub mod cli;
 pub mod commands;
@@ -13,6 +14,7 @@ pub mod experiment;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod plot;
 pub mod scenario;
 pub mod stats;
 

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => commands::sweep(&args, command_line),
         Command::Merge { dirs, out } => commands::merge(&dirs, &out, command_line),
         Command::Compare(args) => commands::compare(&args, command_line),
+        Command::Plot(args) => commands::plot(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

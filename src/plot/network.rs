@@ -1,0 +1,554 @@
+//! The network picture: the trusted-tie graph of one replicate at a snapshot tick, and the
+//! animated GIF with one frame per snapshot. Communities keep their place in every frame (the
+//! layout is computed once); colours mark networks, sizes members, tie shade trust.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::chart::{self, fmt_num};
+use super::data::{Node, RunData, Snapshots, Tie};
+use super::layout::{self, Layout};
+use super::style::{self, CATEGORICAL, INK, MUTED, UNAFFILIATED, WHITE};
+use super::{Figure, PlotError, PlotFile, png_and_svg, rgb};
+
+/// Everything frames share: positions, network colours, size scale, per-tick context.
+struct Scene<'a> {
+    scenario: &'a str,
+    snaps: &'a Snapshots,
+    layout: Layout,
+    colours: BTreeMap<u32, RGBColor>,
+    max_members: f64,
+    last_tick: u32,
+    /// Fragmentation of the pictured replicate, by tick.
+    fragmentation: BTreeMap<u32, f64>,
+    /// Fragmentation across all replicates (mean, low, high), by tick.
+    fragmentation_all: BTreeMap<u32, (f64, f64, f64)>,
+    replicates: usize,
+}
+
+impl<'a> Scene<'a> {
+    fn new(run: &'a RunData, snaps: &'a Snapshots) -> Self {
+        let layout = layout::compute(&snaps.nodes, &snaps.ties);
+        let colours = network_colours(snaps, &layout);
+        let max_members = snaps
+            .nodes
+            .iter()
+            .map(|n| n.members)
+            .fold(1.0_f64, f64::max);
+        let series = &run.series;
+        let (mut fragmentation, mut fragmentation_all) = (BTreeMap::new(), BTreeMap::new());
+        if let Ok(col) = series.column("fragmentation") {
+            for row in &series.arms[0].rows {
+                if row.replicate == snaps.replicate {
+                    fragmentation.insert(row.tick, row.values[col]);
+                }
+            }
+            for p in series.band(0, col) {
+                fragmentation_all.insert(p.tick as u32, (p.mean, p.low, p.high));
+            }
+        }
+        Scene {
+            scenario: &run.scenario,
+            snaps,
+            layout,
+            colours,
+            max_members,
+            last_tick: snaps.ticks.last().copied().unwrap_or(0),
+            fragmentation,
+            fragmentation_all,
+            replicates: series.replicates(0),
+        }
+    }
+
+    fn frame(&self, tick: u32, size: (u32, u32), progress: bool) -> Frame<'_> {
+        Frame {
+            scene: self,
+            tick,
+            nodes: self.snaps.nodes.iter().filter(|n| n.tick == tick).collect(),
+            ties: self.snaps.ties.iter().filter(|t| t.tick == tick).collect(),
+            size,
+            progress,
+        }
+    }
+}
+
+/// Colours networks so that networks that touch (a tie between members, in any snapshot)
+/// differ where the palette allows: greedy, in order of first appearance, deterministic.
+fn network_colours(snaps: &Snapshots, layout: &Layout) -> BTreeMap<u32, RGBColor> {
+    let mut order: Vec<u32> = Vec::new();
+    let mut member_of: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+    // Centre of each network's members at each snapshot: (tick, network) -> (x, y, count).
+    let mut centroid: BTreeMap<(u32, u32), (f64, f64, f64)> = BTreeMap::new();
+    for n in &snaps.nodes {
+        if let Some(net) = n.network {
+            if !order.contains(&net) {
+                order.push(net);
+            }
+            member_of.insert((n.tick, n.community), net);
+            if let Some((x, y)) = layout.get(n.community) {
+                let c = centroid.entry((n.tick, net)).or_default();
+                *c = (c.0 + x, c.1 + y, c.2 + 1.0);
+            }
+        }
+    }
+    let mut touching: BTreeSet<(u32, u32)> = BTreeSet::new();
+    for t in &snaps.ties {
+        if let (Some(&a), Some(&b)) = (
+            member_of.get(&(t.tick, t.source)),
+            member_of.get(&(t.tick, t.target)),
+        ) && a != b
+        {
+            touching.insert((a.min(b), a.max(b)));
+        }
+    }
+    // Networks whose members sit close together in some snapshot also count as neighbours.
+    for &tick in &snaps.ticks {
+        let here: Vec<(u32, f64, f64)> = centroid
+            .range((tick, 0)..=(tick, u32::MAX))
+            .map(|(&(_, net), c)| (net, c.0 / c.2, c.1 / c.2))
+            .collect();
+        for (i, a) in here.iter().enumerate() {
+            for b in &here[i + 1..] {
+                if ((a.1 - b.1).powi(2) + (a.2 - b.2).powi(2)).sqrt() < 0.3 {
+                    touching.insert((a.0.min(b.0), a.0.max(b.0)));
+                }
+            }
+        }
+    }
+    let mut colour_idx: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut used = [0usize; CATEGORICAL.len()];
+    for &net in &order {
+        let mut clashes = [0usize; CATEGORICAL.len()];
+        for (&other, &ci) in &colour_idx {
+            if touching.contains(&(net.min(other), net.max(other))) {
+                clashes[ci] += 1;
+            }
+        }
+        let best = (0..CATEGORICAL.len())
+            .min_by_key(|&ci| (clashes[ci], used[ci], ci))
+            .unwrap_or(0);
+        used[best] += 1;
+        colour_idx.insert(net, best);
+    }
+    colour_idx
+        .into_iter()
+        .map(|(net, ci)| (net, CATEGORICAL[ci]))
+        .collect()
+}
+
+/// One picture of the graph at a tick.
+struct Frame<'a> {
+    scene: &'a Scene<'a>,
+    tick: u32,
+    nodes: Vec<&'a Node>,
+    ties: Vec<&'a Tie>,
+    size: (u32, u32),
+    /// Draw the week's progress bar (GIF frames).
+    progress: bool,
+}
+
+const LEGEND_W: f64 = 330.0;
+
+impl Figure for Frame<'_> {
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
+        let sc = self.scene;
+        let (w, h) = self.size;
+        // Everything scales with the height (1000 px is the reference).
+        let s = h as f64 / 1000.0;
+        let px = |v: f64| (v * s).round() as i32;
+        let font = |v: f64| style::font(v * s);
+        let bold = |v: f64| style::bold(v * s);
+        let left_top = Pos::new(HPos::Left, VPos::Top);
+
+        // Header.
+        let networks: BTreeSet<u32> = self.nodes.iter().filter_map(|n| n.network).collect();
+        chart::text(
+            root,
+            &format!(
+                "Trusted ties at week {}: scenario \u{201c}{}\u{201d}, replicate {}",
+                self.tick, sc.scenario, sc.snaps.replicate
+            ),
+            &bold(28.0).color(&INK).pos(left_top),
+            (px(22.0), px(14.0)),
+        )?;
+        let mut facts = format!(
+            "{} communities \u{00b7} {} trusted ties \u{00b7} {} network{}",
+            self.nodes.len(),
+            self.ties.len(),
+            networks.len(),
+            if networks.len() == 1 { "" } else { "s" }
+        );
+        if let Some(f) = sc.fragmentation.get(&self.tick) {
+            facts.push_str(&format!(
+                " \u{00b7} fragmentation {} in this replicate",
+                fmt_num(*f, 2)
+            ));
+        }
+        chart::text(
+            root,
+            &facts,
+            &font(20.0).color(&INK).pos(left_top),
+            (px(22.0), px(56.0)),
+        )?;
+        if let Some((m, lo, hi)) = sc.fragmentation_all.get(&self.tick) {
+            chart::text(
+                root,
+                &format!(
+                    "Across all {} replicates at week {}: fragmentation {} (95% CI {} to {})",
+                    sc.replicates,
+                    self.tick,
+                    fmt_num(*m, 2),
+                    fmt_num(*lo, 2),
+                    fmt_num(*hi, 2)
+                ),
+                &font(18.0).color(&MUTED).pos(left_top),
+                (px(22.0), px(86.0)),
+            )?;
+        }
+        let header = px(122.0);
+        let footer = if self.progress { px(56.0) } else { px(12.0) };
+        let legend_w = px(LEGEND_W);
+        let graph_w = w as i32 - legend_w;
+        let graph_h = h as i32 - header - footer;
+        let side = graph_w.min(graph_h) - px(40.0);
+        let (gx, gy) = ((graph_w - side) / 2, header + (graph_h - side) / 2);
+        let at = |c: u32| {
+            sc.layout.get(c).map(|(x, y)| {
+                (
+                    gx + (x * side as f64).round() as i32,
+                    gy + (y * side as f64).round() as i32,
+                )
+            })
+        };
+
+        // Ties, weakest first, shaded from light (at the tie threshold) to dark (trust 1).
+        let thr = sc.snaps.tie_threshold;
+        let mut ties = self.ties.clone();
+        ties.sort_by(|a, b| a.trust.total_cmp(&b.trust));
+        for t in ties {
+            if let (Some(a), Some(b)) = (at(t.source), at(t.target)) {
+                let shade = tie_colour(t.trust, thr);
+                root.draw(&PathElement::new(
+                    vec![a, b],
+                    shade.stroke_width(px(2.0).max(1) as u32),
+                ))?;
+            }
+        }
+        // Communities: outside networks first, then by network; larger ones underneath.
+        let mut nodes = self.nodes.clone();
+        nodes.sort_by(|a, b| {
+            a.network
+                .is_some()
+                .cmp(&b.network.is_some())
+                .then(b.members.total_cmp(&a.members))
+                .then(a.community.cmp(&b.community))
+        });
+        for n in &nodes {
+            let Some(p) = at(n.community) else { continue };
+            let r = self.radius(n.members, s);
+            let fill = n
+                .network
+                .and_then(|net| sc.colours.get(&net).copied())
+                .unwrap_or(UNAFFILIATED);
+            root.draw(&Circle::new(p, r, fill.filled()))?;
+            root.draw(&Circle::new(p, r, WHITE.stroke_width(1)))?;
+        }
+        // Network names above their members: at the members' mean x, over the topmost one.
+        let mut centres: BTreeMap<u32, (f64, f64, f64)> = BTreeMap::new();
+        for n in &self.nodes {
+            if let (Some(net), Some((x, y))) = (n.network, at(n.community)) {
+                let top = y as f64 - self.radius(n.members, s) as f64;
+                let c = centres.entry(net).or_insert((0.0, f64::INFINITY, 0.0));
+                *c = (c.0 + x as f64, c.1.min(top), c.2 + 1.0);
+            }
+        }
+        let label_style = bold(17.0)
+            .color(&INK)
+            .pos(Pos::new(HPos::Center, VPos::Center));
+        // Labels avoid each other: each moves down or up by a line until it is clear.
+        let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
+        for (net, (x, y, k)) in &centres {
+            let (x, y0) = ((x / k).round() as i32, y.round() as i32 - px(16.0));
+            let text = format!("N{net}");
+            let tw = (text.chars().count() as f64 * 10.5 * s) as i32 + px(8.0);
+            let hh = px(12.0);
+            let clear = |y: i32, placed: &[(i32, i32, i32, i32)]| {
+                placed.iter().all(|&(a0, b0, a1, b1)| {
+                    x + tw / 2 < a0 || x - tw / 2 > a1 || y + hh < b0 || y - hh > b1
+                })
+            };
+            let y = (0..12)
+                .map(|i| {
+                    let shift = (i + 1) / 2 * 2 * hh + px(2.0) * ((i + 1) / 2);
+                    if i % 2 == 1 { y0 + shift } else { y0 - shift }
+                })
+                .find(|&y| clear(y, &placed))
+                .unwrap_or(y0);
+            placed.push((x - tw / 2, y - hh, x + tw / 2, y + hh));
+            root.draw(&Rectangle::new(
+                [(x - tw / 2, y - hh), (x + tw / 2, y + hh)],
+                WHITE.mix(0.85).filled(),
+            ))?;
+            chart::text(root, &text, &label_style, (x, y))?;
+        }
+
+        self.draw_legend(root, graph_w, header, s)?;
+
+        if self.progress {
+            let y = h as i32 - px(34.0);
+            let (x0, x1) = (px(22.0), w as i32 - px(22.0) - px(190.0));
+            let frac = if sc.last_tick > 0 {
+                self.tick as f64 / sc.last_tick as f64
+            } else {
+                1.0
+            };
+            root.draw(&Rectangle::new(
+                [(x0, y - px(6.0)), (x1, y + px(6.0))],
+                style::GRID.filled(),
+            ))?;
+            root.draw(&Rectangle::new(
+                [
+                    (x0, y - px(6.0)),
+                    (x0 + ((x1 - x0) as f64 * frac) as i32, y + px(6.0)),
+                ],
+                style::BLUE.filled(),
+            ))?;
+            chart::text(
+                root,
+                &format!("week {} of {}", self.tick, sc.last_tick),
+                &bold(20.0)
+                    .color(&INK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+                (x1 + px(14.0), y),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Tie shade: light grey at the threshold, near black at trust 1.
+fn tie_colour(trust: f64, threshold: f64) -> RGBColor {
+    let t = if threshold < 1.0 {
+        ((trust - threshold) / (1.0 - threshold)).clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    style::blend(RGBColor(0xD0, 0xD0, 0xD0), RGBColor(0x30, 0x30, 0x30), t)
+}
+
+impl Frame<'_> {
+    fn radius(&self, members: f64, s: f64) -> i32 {
+        let frac = (members.max(0.0) / self.scene.max_members).sqrt();
+        ((3.0 + 11.0 * frac) * s).round().max(2.0) as i32
+    }
+
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        x_start: i32,
+        y_start: i32,
+        s: f64,
+    ) -> Result<(), PlotError> {
+        let sc = self.scene;
+        let px = |v: f64| (v * s).round() as i32;
+        let font = style::font(19.0 * s);
+        let text = font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
+        let head = style::bold(20.0 * s)
+            .color(&INK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let x = x_start + px(4.0);
+        let mut y = y_start + px(14.0);
+        let line = px(29.0);
+
+        chart::text(root, "Communities (dots)", &head, (x, y))?;
+        y += line;
+        chart::text(root, "colour: network, size: members", &text, (x, y))?;
+        y += line;
+        // Networks by size at this tick.
+        let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+        for n in &self.nodes {
+            if let Some(net) = n.network {
+                *counts.entry(net).or_default() += 1;
+            }
+        }
+        let mut by_size: Vec<(u32, usize)> = counts.into_iter().collect();
+        by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        const SHOWN: usize = 10;
+        for &(net, k) in by_size.iter().take(SHOWN) {
+            let c = sc.colours.get(&net).copied().unwrap_or(UNAFFILIATED);
+            root.draw(&Circle::new((x + px(10.0), y), px(8.0), c.filled()))?;
+            chart::text(
+                root,
+                &format!("network N{net}: {k} communities"),
+                &text,
+                (x + px(28.0), y),
+            )?;
+            y += line;
+        }
+        if by_size.len() > SHOWN {
+            chart::text(
+                root,
+                &format!("+ {} smaller networks", by_size.len() - SHOWN),
+                &text,
+                (x + px(28.0), y),
+            )?;
+            y += line;
+        }
+        let outside = self.nodes.iter().filter(|n| n.network.is_none()).count();
+        root.draw(&Circle::new(
+            (x + px(10.0), y),
+            px(8.0),
+            UNAFFILIATED.filled(),
+        ))?;
+        chart::text(
+            root,
+            &format!("in no network: {outside}"),
+            &text,
+            (x + px(28.0), y),
+        )?;
+        y += line + px(10.0);
+
+        // Sizes.
+        for m in size_examples(sc.max_members) {
+            let r = self.radius(m, s);
+            root.draw(&Circle::new((x + px(10.0), y), r, MUTED.mix(0.5).filled()))?;
+            chart::text(
+                root,
+                &format!("{} members", fmt_num(m, 0)),
+                &text,
+                (x + px(28.0), y),
+            )?;
+            y += line.max(2 * r + px(4.0));
+        }
+        y += px(10.0);
+
+        // Ties.
+        chart::text(root, "Ties (lines): trust", &head, (x, y))?;
+        y += line;
+        let thr = sc.snaps.tie_threshold;
+        for t in [thr, (thr + 1.0) / 2.0, 1.0] {
+            root.draw(&PathElement::new(
+                vec![(x, y), (x + px(30.0), y)],
+                tie_colour(t, thr).stroke_width(px(3.0).max(1) as u32),
+            ))?;
+            chart::text(root, &fmt_num(t, 2), &text, (x + px(40.0), y))?;
+            y += line;
+        }
+        chart::text(
+            root,
+            &format!("only ties with trust \u{2265} {} count", fmt_num(thr, 2)),
+            &style::font(17.0 * s)
+                .color(&MUTED)
+                .pos(Pos::new(HPos::Left, VPos::Center)),
+            (x, y),
+        )?;
+        Ok(())
+    }
+}
+
+/// Round member counts (1, 2 or 5 times a power of ten, at most `max`) that illustrate the
+/// size scale.
+fn size_examples(max: f64) -> Vec<f64> {
+    let nice = |v: f64| -> f64 {
+        if v < 1.0 {
+            return 0.0;
+        }
+        let mag = 10f64.powf(v.log10().floor());
+        let r = v / mag;
+        let step = if r >= 5.0 {
+            5.0
+        } else if r >= 2.0 {
+            2.0
+        } else {
+            1.0
+        };
+        step * mag
+    };
+    let mut out = vec![nice(max / 8.0), nice(max / 2.5), nice(max)];
+    out.dedup();
+    out.retain(|&m| m > 0.0);
+    out
+}
+
+/// The picture at `tick` (default: the last snapshot): `network.png/.svg`, or
+/// `network_tick_N.png/.svg` for an explicit tick.
+pub fn draw(
+    run: &RunData,
+    snaps: &Snapshots,
+    tick: Option<u32>,
+) -> Result<Vec<PlotFile>, PlotError> {
+    let chosen = match tick {
+        None => snaps.ticks.last().copied().unwrap_or(0),
+        Some(t) if snaps.ticks.contains(&t) => t,
+        Some(t) => {
+            return Err(PlotError::Usage(format!(
+                "tick {t} has no snapshot; snapshot ticks are {} (set output.ties_every for more)",
+                snaps
+                    .ticks
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    };
+    let scene = Scene::new(run, snaps);
+    let stem = match tick {
+        None => "network".to_string(),
+        Some(t) => format!("network_tick_{t}"),
+    };
+    png_and_svg(&stem, &scene.frame(chosen, (1300, 1000), false))
+}
+
+/// Size of a GIF frame.
+pub const GIF_SIZE: (u32, u32) = (975, 750);
+
+/// `network.gif`: one frame per snapshot tick, the same layout in every frame.
+pub fn animate(run: &RunData, snaps: &Snapshots) -> Result<PlotFile, PlotError> {
+    let scene = Scene::new(run, snaps);
+    let (w, h) = GIF_SIZE;
+    let mut out = Vec::new();
+    {
+        let gif_err = |e: gif::EncodingError| PlotError::Draw(format!("GIF encoding: {e}"));
+        let mut encoder = gif::Encoder::new(&mut out, w as u16, h as u16, &[]).map_err(gif_err)?;
+        encoder.set_repeat(gif::Repeat::Infinite).map_err(gif_err)?;
+        let n = snaps.ticks.len().max(1);
+        // About 8 seconds in all, at most a second a frame; the last frame stays longer.
+        let delay = ((800 / n) as u16).clamp(25, 100);
+        for (i, &tick) in snaps.ticks.iter().enumerate() {
+            let buf = rgb(&scene.frame(tick, (w, h), true))?;
+            let mut frame = gif::Frame::from_rgb_speed(w as u16, h as u16, &buf, 10);
+            frame.delay = if i + 1 == n { delay + 250 } else { delay };
+            encoder.write_frame(&frame).map_err(gif_err)?;
+        }
+    }
+    Ok(PlotFile {
+        name: "network.gif".to_string(),
+        bytes: out,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tie_shades_darken_with_trust() {
+        let (a, b) = (tie_colour(0.5, 0.5), tie_colour(1.0, 0.5));
+        assert!(a.0 > b.0);
+        assert_eq!(tie_colour(2.0, 0.5), b);
+    }
+
+    #[test]
+    fn size_examples_are_round() {
+        assert_eq!(size_examples(52.0), vec![5.0, 20.0, 50.0]);
+        assert_eq!(size_examples(70.0), vec![5.0, 20.0, 50.0]);
+    }
+}
