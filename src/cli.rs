@@ -117,6 +117,9 @@ pub struct SweepArgs {
     /// No progress bar and no summary.
     #[arg(long)]
     pub quiet: bool,
+    /// Do not draw the sweep's plots (into OUT/plots) at the end.
+    #[arg(long)]
+    pub no_plots: bool,
     /// Write a Slurm submit script for this sweep to FILE instead of running it.
     #[arg(long, value_name = "FILE")]
     pub emit_slurm: Option<PathBuf>,
@@ -175,6 +178,9 @@ pub struct CompareArgs {
     /// No progress bar and no tables.
     #[arg(long)]
     pub quiet: bool,
+    /// Do not draw the comparison's plots (into OUT/plots) at the end.
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 #[derive(Debug, Default, Args)]

@@ -313,13 +313,8 @@ pub fn plot(args: &PlotArgs) -> Result<(), CommandError> {
         animate: args.animate,
         metric: args.metric.clone(),
     };
-    let drawn = plot::draw_folder(&args.dir, &options)?;
     let out = args.out.clone().unwrap_or_else(|| args.dir.join(PLOTS_DIR));
-    let mut staging = Staging::new();
-    for p in &drawn.files {
-        staging.write(&out.join(&p.name), |w| w.write_all(&p.bytes))?;
-    }
-    let written = staging.commit()?;
+    let (drawn, written) = draw_into(&args.dir, &options, &out)?;
     if !args.quiet {
         for note in &drawn.notes {
             eprintln!("note: {note}");
@@ -332,6 +327,32 @@ pub fn plot(args: &PlotArgs) -> Result<(), CommandError> {
             out.display(),
             plot_stems(&refs).join(", ")
         );
+    }
+    Ok(())
+}
+
+/// Draws what applies to a finished folder into `out`, atomically.
+fn draw_into(
+    dir: &Path,
+    options: &plot::Options,
+    out: &Path,
+) -> Result<(plot::Drawn, Vec<PathBuf>), CommandError> {
+    let drawn = plot::draw_folder(dir, options)?;
+    let mut staging = Staging::new();
+    for p in &drawn.files {
+        staging.write(&out.join(&p.name), |w| w.write_all(&p.bytes))?;
+    }
+    let written = staging.commit()?;
+    Ok((drawn, written))
+}
+
+/// After `sweep`, `merge` or `compare`: their charts into DIR/plots, and a line saying so.
+fn draw_finished(dir: &Path, quiet: bool) -> Result<(), CommandError> {
+    let out = dir.join(PLOTS_DIR);
+    let (_, written) = draw_into(dir, &plot::Options::default(), &out)?;
+    if !quiet {
+        let refs: Vec<&PathBuf> = written.iter().collect();
+        println!("drew {}: {}", out.display(), plot_stems(&refs).join(", "));
     }
     Ok(())
 }
@@ -584,6 +605,10 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
             println!("wrote {}: {}", request.out.display(), names.join(", "));
         }
     }
+    // Shards are drawn once merged; a sweep that was already complete has its plots.
+    if shard.is_none() && !outcome.files.is_empty() && !args.no_plots {
+        draw_finished(&request.out, args.quiet)?;
+    }
     Ok(())
 }
 
@@ -675,6 +700,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command_line: Vec<String>) -> Result<
         out.display(),
         names.join(", ")
     );
+    draw_finished(out, false)?;
     Ok(())
 }
 
@@ -764,6 +790,9 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
                 &out_dir
             )
         );
+    }
+    if !args.no_plots {
+        draw_finished(&out_dir, args.quiet)?;
     }
     Ok(())
 }
