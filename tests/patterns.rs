@@ -243,3 +243,22 @@ fn pattern_8_pattern_library_replication_grows_chapters_without_planning() {
 fn diff_each(a: &[Option<f64>], b: &[Option<f64>]) -> Vec<Option<f64>> {
     a.iter().zip(b).map(|(x, y)| Some((*y)? - (*x)?)).collect()
 }
+
+#[test]
+fn calibration_all_in_for_sport_reaches_about_111_participants_in_six_gatherings() {
+    let runs = run("all_in_for_sport", &[]);
+    let s = Scenario::find("all_in_for_sport").unwrap();
+    let gatherings = s.params.run.ticks / s.params.gatherings.every_ticks;
+    assert_eq!(gatherings, 6, "six gathering rounds");
+    let participants = mean(&measure(&runs, "final_gathering_participants"));
+    assert!(
+        (96.0..=126.0).contains(&participants.mean),
+        "distinct participants: {participants:?}"
+    );
+    // Knowledge sharing works while financial interdependence does not materialise.
+    let stage_7 = mean(&measure(&runs, "final_stage_7"));
+    assert!(
+        stage_7.mean < 0.02,
+        "no interdependent network: {stage_7:?}"
+    );
+}
