@@ -113,7 +113,8 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
     world.communities.reserve(pop.communities as usize);
     world.open.energy = 1.0;
     for i in 0..pop.communities {
-        let region = i % pop.regions;
+        // Regions are contiguous blocks of indices, so local encounters touch nearby memory.
+        let region = (u64::from(i) * u64::from(pop.regions) / u64::from(pop.communities)) as u32;
         let culture = rng.random_range(0..cultures);
         let community = draw_community(params, region, rng);
         jitter_into(
