@@ -136,5 +136,7 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
         identity::assign_networks(&mut world, params);
     }
     world.refresh_networks();
+    // Stages at tick 0 already reflect the relationships that exist before the run.
+    crate::model::stages::update(&mut world, params);
     world
 }
