@@ -76,6 +76,8 @@ pub struct PlotArgs {
 
 #[derive(Debug, Default, Args)]
 pub struct SweepArgs {
+    #[command(flatten)]
+    pub flags: RunFlags,
     /// Scenario file or shipped scenario name; its [sweep] table is used if present.
     pub scenario: String,
     /// A varied key: KEY=V1,V2,... (a list) or KEY=LO..HI (a range, for lhs and random). Repeatable.
@@ -93,18 +95,6 @@ pub struct SweepArgs {
     /// Keep every Nth tick (and the last) in timeseries.csv; 0 keeps only the last (default 1).
     #[arg(long)]
     pub series_every: Option<u32>,
-    /// Master seed (same as --set run.seed=N).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Ticks per run (same as --set run.ticks=N).
-    #[arg(long)]
-    pub ticks: Option<u32>,
-    /// Override any scenario key for every point.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
-    pub threads: Option<u32>,
     /// Output folder (default: outputs/<scenario name>-sweep).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -114,12 +104,6 @@ pub struct SweepArgs {
     /// Run only shard I of N (I counts from 0), for clusters; join with `coordsim merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// No progress bar and no summary.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Do not draw the sweep's plots (into OUT/plots) at the end.
-    #[arg(long)]
-    pub no_plots: bool,
     /// Write a Slurm submit script for this sweep to FILE instead of running it.
     #[arg(long, value_name = "FILE")]
     pub emit_slurm: Option<PathBuf>,
@@ -151,52 +135,44 @@ pub struct SweepArgs {
 
 #[derive(Debug, Default, Args)]
 pub struct CompareArgs {
+    #[command(flatten)]
+    pub flags: RunFlags,
     /// Scenario files or shipped names: the first is the reference arm. With --what-if, one base scenario.
     #[arg(required = true)]
     pub scenarios: Vec<String>,
     /// An arm made from the base by KEY=VALUE (several keys: KEY=VALUE;KEY=VALUE). Repeatable.
     #[arg(long = "what-if", value_name = "KEY=VALUE")]
     pub what_if: Vec<String>,
-    /// Override a key in every arm.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
-    /// Master seed for every arm (same as --set run.seed=N).
-    #[arg(long)]
-    pub seed: Option<u64>,
     /// Replicates per arm (same as --set run.replicates=N).
     #[arg(long)]
     pub replicates: Option<u32>,
-    /// Ticks (same as --set run.ticks=N).
-    #[arg(long)]
-    pub ticks: Option<u32>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
-    pub threads: Option<u32>,
     /// Output folder (default: outputs/compare).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// No progress bar and no tables.
-    #[arg(long)]
-    pub quiet: bool,
-    /// Do not draw the comparison's plots (into OUT/plots) at the end.
-    #[arg(long)]
-    pub no_plots: bool,
 }
 
 #[derive(Debug, Default, Args)]
 pub struct RunArgs {
+    #[command(flatten)]
+    pub flags: RunFlags,
     /// Scenario file, or the name of a shipped scenario (default: baseline).
     pub scenario: Option<String>,
     /// Output folder (default: outputs/<scenario name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Master seed (same as --set run.seed=N).
-    #[arg(long)]
-    pub seed: Option<u64>,
     /// Number of replicates (same as --set run.replicates=N).
     #[arg(long)]
     pub replicates: Option<u32>,
-    /// Ticks to simulate (same as --set run.ticks=N).
+}
+
+/// Flags shared by `run`, `sweep` and `compare`: seed, length and overrides of the scenario, and
+/// how the work is run and shown.
+#[derive(Debug, Default, Args)]
+pub struct RunFlags {
+    /// Master seed (same as --set run.seed=N).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Ticks per run (same as --set run.ticks=N).
     #[arg(long)]
     pub ticks: Option<u32>,
     /// Override any scenario key, validated as in the file: --set trust.half_life_ticks=13.
@@ -205,10 +181,10 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub threads: Option<u32>,
-    /// No progress bar and no summary table.
+    /// No progress bar and no summary.
     #[arg(long)]
     pub quiet: bool,
-    /// Do not draw the dashboard and network picture into OUT/plots.
+    /// Do not draw the plots into OUT/plots at the end.
     #[arg(long)]
     pub no_plots: bool,
 }

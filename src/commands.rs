@@ -63,7 +63,12 @@ pub fn resolve_scenario(args: &RunArgs) -> Result<Scenario, ScenarioError> {
 
 /// Every override of a run: `--set` ones in order, then --seed, --replicates and --ticks.
 pub fn overrides(args: &RunArgs) -> Vec<String> {
-    with_shortcuts(&args.set, args.seed, args.replicates, args.ticks)
+    with_shortcuts(
+        &args.flags.set,
+        args.flags.seed,
+        args.replicates,
+        args.flags.ticks,
+    )
 }
 
 /// `--set` assignments followed by the shortcut flags as assignments.
@@ -102,9 +107,10 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
         .unwrap_or_else(|| Path::new("outputs").join(folder_name(&scenario.name)));
     let started_at = manifest::now_utc();
     let clock = Instant::now();
-    let threads = args.threads.map(|t| t as usize);
-    let (runs, threads_used) = experiment::run_replicates(&scenario.params, threads, !args.quiet)?;
-    let plots = if args.no_plots {
+    let threads = args.flags.threads.map(|t| t as usize);
+    let (runs, threads_used) =
+        experiment::run_replicates(&scenario.params, threads, !args.flags.quiet)?;
+    let plots = if args.flags.no_plots {
         Vec::new()
     } else {
         let data = RunData::from_runs(
@@ -125,7 +131,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
         threads_used,
         started_at,
     )?;
-    if !args.quiet {
+    if !args.flags.quiet {
         print!(
             "{}",
             report(
@@ -520,7 +526,7 @@ fn absolute(path: &Path) -> PathBuf {
 /// `coordsim sweep`: runs a design (or its shard), or writes a Slurm script for it.
 pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandError> {
     let mut base = Scenario::find(&args.scenario)?;
-    let overrides = with_shortcuts(&args.set, args.seed, None, args.ticks);
+    let overrides = with_shortcuts(&args.flags.set, args.flags.seed, None, args.flags.ticks);
     base.apply_overrides(&overrides)?;
     let table = base.sweep.clone().unwrap_or_default();
     let mut vary: Vec<Vary> = table.vary.clone();
@@ -558,9 +564,9 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
         }),
         resume: args.resume,
         shard,
-        threads: args.threads.map(|t| t as usize),
+        threads: args.flags.threads.map(|t| t as usize),
         command_line: command_line.clone(),
-        show_progress: !args.quiet,
+        show_progress: !args.flags.quiet,
         base,
     };
     if let Some(file) = &args.emit_slurm {
@@ -568,7 +574,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
     }
     let clock = Instant::now();
     let outcome = sweep::run_sweep(&request)?;
-    if !args.quiet {
+    if !args.flags.quiet {
         let (plan, _) = sweep::plan(&request)?;
         let what = match shard {
             Some(s) => format!(
@@ -606,8 +612,8 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
         }
     }
     // Shards are drawn once merged; a sweep that was already complete has its plots.
-    if shard.is_none() && !outcome.files.is_empty() && !args.no_plots {
-        draw_finished(&request.out, args.quiet)?;
+    if shard.is_none() && !outcome.files.is_empty() && !args.flags.no_plots {
+        draw_finished(&request.out, args.flags.quiet)?;
     }
     Ok(())
 }
@@ -663,7 +669,7 @@ fn emit_slurm(
     let mut staging = Staging::new();
     staging.write(file, |w| w.write_all(job.script().as_bytes()))?;
     staging.commit()?;
-    if !args.quiet {
+    if !args.flags.quiet {
         println!(
             "wrote {}: {} shards of {} runs in all; submit with: bash {}",
             file.display(),
@@ -706,7 +712,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command_line: Vec<String>) -> Result<
 
 /// `coordsim compare`.
 pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), CommandError> {
-    let common = with_shortcuts(&args.set, args.seed, args.replicates, args.ticks);
+    let common = with_shortcuts(
+        &args.flags.set,
+        args.flags.seed,
+        args.replicates,
+        args.flags.ticks,
+    );
     let mut arms: Vec<Arm> = if args.what_if.is_empty() {
         if args.scenarios.len() < 2 {
             return Err(CommandError::Usage(
@@ -742,7 +753,11 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
         .unwrap_or_else(|| Path::new("outputs").join("compare"));
     let started_at = manifest::now_utc();
     let clock = Instant::now();
-    let (results, threads) = cmp::run_arms(&arms, args.threads.map(|t| t as usize), !args.quiet)?;
+    let (results, threads) = cmp::run_arms(
+        &arms,
+        args.flags.threads.map(|t| t as usize),
+        !args.flags.quiet,
+    )?;
     let rows = cmp::measures(&arms, &results);
     let seeds = cmp::shared_seeds(&arms);
     let mut staging = Staging::new();
@@ -778,7 +793,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
         writeln!(w)
     })?;
     staging.commit()?;
-    if !args.quiet {
+    if !args.flags.quiet {
         print!(
             "{}",
             compare_report(
@@ -791,8 +806,8 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
             )
         );
     }
-    if !args.no_plots {
-        draw_finished(&out_dir, args.quiet)?;
+    if !args.flags.no_plots {
+        draw_finished(&out_dir, args.flags.quiet)?;
     }
     Ok(())
 }
