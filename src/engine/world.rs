@@ -172,6 +172,9 @@ pub struct Network {
 #[derive(Debug, Clone, Default)]
 pub struct Flows {
     pub coordination_value: f64,
+    /// The part of `coordination_value` created inside networks: between co-members, or by a
+    /// network as a whole (pool relief, projects, library learning).
+    pub network_value: f64,
     pub coordination_funding: f64,
     pub direct_funding: f64,
     pub direct_value: f64,
@@ -476,9 +479,10 @@ impl World {
     /// community creates); it counts toward their network's value when they share one.
     pub fn credit_value(&mut self, a: u32, b: u32, value: f64) {
         self.flows.coordination_value += value;
-        let n = self.communities[a as usize].network;
-        if n != NO_NETWORK && n == self.communities[b as usize].network {
+        if self.same_network(a, b) {
+            let n = self.communities[a as usize].network;
             self.networks[n as usize].value_tick += value;
+            self.flows.network_value += value;
         }
     }
 
@@ -486,6 +490,13 @@ impl World {
     pub fn credit_network_value(&mut self, network: usize, value: f64) {
         self.flows.coordination_value += value;
         self.networks[network].value_tick += value;
+        self.flows.network_value += value;
+    }
+
+    /// Whether `a` and `b` are members of the same network.
+    pub fn same_network(&self, a: u32, b: u32) -> bool {
+        let n = self.communities[a as usize].network;
+        n != NO_NETWORK && n == self.communities[b as usize].network
     }
 
     /// Moves a community into a network (or out, with [`NO_NETWORK`]).

@@ -70,6 +70,7 @@ define_record!(
     network_coverage,
     gathering_participants,
     library_entries,
+    network_value,
 );
 
 /// Metrics that are flows per tick: their sums over a run are reported as cumulative values.
@@ -82,6 +83,7 @@ pub const FLOW_COLUMNS: &[&str] = &[
     "aid_flow",
     "collective_actions_started",
     "collective_actions_succeeded",
+    "network_value",
 ];
 
 /// Computes the metrics of the world as it stands.
@@ -206,6 +208,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         network_coverage: per_network(coverage_sum),
         gathering_participants: g.participants,
         library_entries: library,
+        network_value: world.flows.network_value,
     }
 }
 

@@ -6,8 +6,13 @@
 //! centralization c: a central plan adapts to the average context, not to each member's.
 //! Production is base production times fit. Inside a network, values are pulled toward the
 //! network's mean by central_pull x c + identity_pull x coverage per tick: central control and
-//! facilitated shared identity both build coherence. Coordination cost savings and exit
-//! pressure from centralization live in `scale` and `identity`.
+//! facilitated shared identity both build coherence. Central control also stifles innovation:
+//! joint work between co-members follows a central plan on each side with probability c, and
+//! when both sides do (probability c^2) it yields only `central_innovation` of the knowledge
+//! it would otherwise create (Damanpour 1991: centralization goes with less innovation); at
+//! least one autonomous partner is enough to bring something new. Coordination cost savings,
+//! the cost of deciding by consensus and exit pressure from centralization live in `scale` and
+//! `identity`.
 
 use rand::RngExt;
 
@@ -22,6 +27,12 @@ pub fn adaptation(in_network: bool, centralization: f64, central_adaptation: f64
     } else {
         1.0
     }
+}
+
+/// Share of the knowledge joint work between two co-members of a network of centralization
+/// `centralization` creates, against two autonomous partners.
+pub fn innovation(centralization: f64, central_innovation: f64) -> f64 {
+    1.0 - centralization * centralization * (1.0 - central_innovation)
 }
 
 pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
@@ -59,5 +70,13 @@ mod tests {
         assert_eq!(adaptation(false, 1.0, 0.3), 1.0);
         assert_eq!(adaptation(true, 0.0, 0.3), 1.0);
         assert!((adaptation(true, 1.0, 0.3) - 0.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn central_plans_stifle_innovation_only_when_both_partners_follow_one() {
+        assert_eq!(innovation(0.0, 0.5), 1.0);
+        assert!((innovation(1.0, 0.5) - 0.5).abs() < 1e-12);
+        // Half the authority: a quarter of joint work is planned on both sides.
+        assert!((innovation(0.5, 0.5) - 0.875).abs() < 1e-12);
     }
 }

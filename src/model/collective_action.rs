@@ -1,15 +1,14 @@
 //! Step 6, collective action: projects bigger than any member, with superadditive value.
 //!
-//! Each tick a network considers a project with probability project_rate x coverage; deciding
-//! to start it takes deliberation_hours x team x (1 - centralization) of spare capacity (a
-//! central decision takes none), and without that capacity nothing starts. A team of up
-//! to `team_size` members (drawn at random) needs `project_size` times its largest member's
-//! production, paid from the pool (a partly funded project scales down its chance). The chance
-//! of success is
+//! Each tick a network starts a project with probability project_rate x coverage (what deciding
+//! together costs is part of the coverage: see `scale`). A team of up to `team_size` members
+//! (drawn at random) needs `project_size` times its largest member's production, paid from the
+//! pool (a partly funded project scales down its chance). The chance of success is
 //!   base_success x funded share x mean trust in the team x knowledge factor x coherence factor,
 //! where mean trust is over the ties the team's members have with each other (coverage already
-//! decided whether the project started), the knowledge factor is the gap penalty on the team's technical spread (less with
-//! bridging) and the coherence factor is 1 - coherence_weight x the network's value spread.
+//! decided whether the project started), the knowledge factor is the gap penalty on the team's
+//! technical spread (less with bridging) and the coherence factor is
+//! 1 - coherence_weight x the network's value spread.
 //! Success returns resources x return_multiple x (team / 2)^(superadditivity - 1) to the team in
 //! equal shares; the surplus over the resources is coordination value. Success builds trust and
 //! shared infrastructure on the team's ties (creating ties between members who had none) and
@@ -31,16 +30,6 @@ pub fn run_projects(world: &mut World, params: &Params, rng: &mut ModelRng, scra
             continue;
         }
         if rng.random_bool((params.collective_action.project_rate * net.coord.coverage).min(1.0)) {
-            // Deciding together takes everyone's time unless a centre decides.
-            let g = &params.governance;
-            let team = (params.collective_action.team_size as usize).min(net.members.len()) as f64;
-            let deliberation = g.deliberation_hours * team * (1.0 - g.centralization);
-            if deliberation > 0.0 {
-                if net.coord.capacity - net.coord.used < deliberation {
-                    continue;
-                }
-                world.networks[n].coord.use_hours(deliberation);
-            }
             project(world, params, n, rng, scratch);
         }
     }

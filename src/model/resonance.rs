@@ -5,11 +5,13 @@
 //! shows the true alignment of their hidden practice styles (1 - normalised distance) plus noise;
 //! the perceived alignment is a running average of what was seen. Work that shows misalignment
 //! costs trust; aligned work that succeeds across the knowledge gap builds trust and creates
-//! knowledge value; aligned work that fails leaves trust as it was. Cost: O(ties).
+//! knowledge value (less between co-members who both follow a central plan: see `autonomy`);
+//! aligned work that fails leaves trust as it was. Cost: O(ties).
 
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::autonomy::innovation;
 use super::coordination::shared_coverage;
 use super::knowledge::{bridging_between, success_probability};
 use super::trust::{cooperate, defect};
@@ -48,7 +50,15 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
             tie.trust = defect(tie.trust, r.misalignment_penalty);
         } else if succeeded {
             tie.trust = cooperate(tie.trust, params.trust.cooperation_gain);
-            world.credit_value(a, b, params.knowledge.knowledge_value * gap);
+            let planned = if world.same_network(a, b) {
+                innovation(
+                    params.governance.centralization,
+                    params.governance.central_innovation,
+                )
+            } else {
+                1.0
+            };
+            world.credit_value(a, b, params.knowledge.knowledge_value * gap * planned);
         }
     }
 }

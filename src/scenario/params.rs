@@ -292,7 +292,8 @@ define_params! {
         context_drift: f64 = 0.04, "fit/tick", Range::real(0.0, 1.0), "Mean local fit lost per tick as each community's context changes.";
         central_intolerance: f64 = 0.5, "share", Range::real(0.0, 1.0), "At full centralization, members tolerate this much less value divergence before exiting.";
         central_adaptation: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of local adaptation a central plan still delivers at full centralization.";
-        deliberation_hours: f64 = 0.0, "hours/participant", Range::real(0.0, 1000.0), "Coordination a collective decision (starting a project) takes per participant without central control; it shrinks to nothing at full centralization.";
+        consensus_hours: f64 = 0.15, "hours/tick per member pair", Range::real(0.0, 1000.0), "Coordination per tick that deciding network-wide by consensus costs per pair of member communities; central control takes the broadest decisions first, so it falls as (1 - centralization)^3.";
+        central_innovation: f64 = 0.5, "share", Range::real(0.0, 1.0), "Share of the knowledge joint work creates that remains when both partners follow a central plan.";
         coherence_weight: f64 = 1.0, "share", Range::real(0.0, 1.0), "How much a project's success depends on the network's value coherence.";
     }
     /// Knowledge gaps between technical and non-technical communities.
