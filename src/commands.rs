@@ -381,6 +381,10 @@ const HEADLINE: &[(&str, &str)] = &[
         "coordination value, all ticks",
     ),
     (
+        "cumulative_network_value",
+        "value created inside networks, all ticks",
+    ),
+    (
         "cumulative_coordination_funding",
         "coordination funding, all ticks",
     ),

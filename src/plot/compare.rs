@@ -13,8 +13,9 @@ use super::style::{self, CATEGORICAL, GRID, INK, MUTED, size};
 use super::{Figure, PlotError, PlotFile, png_and_svg};
 
 /// The metrics overlaid, with their axis ranges.
-const METRICS: [(&str, Range); 10] = [
+const METRICS: [(&str, Range); 11] = [
     ("coordination_value", Range::Auto),
+    ("network_value", Range::Auto),
     ("coordination_funding", Range::Auto),
     ("cumulative_coordination_value_gap", Range::Auto),
     ("fragmentation", Range::Fixed(0.0, 1.0)),
@@ -27,10 +28,11 @@ const METRICS: [(&str, Range); 10] = [
 ];
 
 /// The summary measures of the forest plot by default (those present are shown).
-const HEADLINE: [&str; 8] = [
+const HEADLINE: [&str; 9] = [
     "final_fragmentation",
     "final_cumulative_coordination_value_gap",
     "cumulative_coordination_value",
+    "cumulative_network_value",
     "cumulative_coordination_funding",
     "final_mean_trust",
     "final_networks",

@@ -136,6 +136,7 @@ pub fn metric_label(metric: &str) -> (String, &'static str) {
         "mean_network_people" => ("people per network", "people"),
         "gathering_participants" => ("gathering participants", "communities"),
         "library_entries" => ("pattern library entries", "entries"),
+        "network_value" => ("value created inside networks", "resources per week"),
         other => return (other.replace('_', " "), ""),
     };
     (label.to_string(), unit)
