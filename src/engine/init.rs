@@ -4,7 +4,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
 
 use super::rng::ModelRng;
-use super::world::{Community, NO_NETWORK, World};
+use super::world::{Community, World};
 use crate::model::identity;
 use crate::scenario::Params;
 
@@ -31,7 +31,6 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
         },
         region,
         energy: 1.0,
-        network: NO_NETWORK,
         specialist: rng.random_bool(pop.specialist_share),
         free_rider: rng.random_bool(pop.free_rider_share),
         stage: 0,

@@ -93,13 +93,13 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     let (mut inside_sum, mut inside) = (0.0, 0usize);
     for t in world.live_ties() {
         live += 1;
-        trust_sum += t.trust;
-        let na = world.communities[t.a as usize].network;
-        if na != NO_NETWORK && na == world.communities[t.b as usize].network {
+        trust_sum += t.trust();
+        let na = world.network_of(t.a);
+        if na != NO_NETWORK && na == world.network_of(t.b) {
             inside += 1;
-            inside_sum += t.trust;
+            inside_sum += t.trust();
         }
-        if t.trust >= threshold {
+        if t.trust() >= threshold {
             strong_ties += 1;
         }
     }
@@ -107,15 +107,15 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         n,
         world
             .live_ties()
-            .filter(|t| t.trust >= threshold)
+            .filter(|t| t.trust() >= threshold)
             .map(|t| (t.a, t.b)),
         &mut scratch.components,
     );
 
     let members_in_networks = world
-        .communities
+        .memberships()
         .iter()
-        .filter(|c| c.network != NO_NETWORK)
+        .filter(|&&n| n != NO_NETWORK)
         .count();
     let network_members_share = members_in_networks as f64 / nf;
     let live_networks: Vec<_> = world.networks.iter().filter(|n| n.alive).collect();

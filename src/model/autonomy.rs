@@ -28,7 +28,7 @@ pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
     let g = &params.governance;
     let dims = world.value_dims;
     for i in 0..world.communities.len() {
-        let network = world.communities[i].network;
+        let network = world.network_of(i as u32);
         let a = adaptation(
             network != NO_NETWORK,
             g.centralization,

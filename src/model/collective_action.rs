@@ -86,7 +86,7 @@ fn project(
         tech_hi = tech_hi.max(tech);
         for &b in &team[i + 1..] {
             if let Some(t) = world.find_tie(a, b) {
-                trust_sum += world.ties[t as usize].trust;
+                trust_sum += world.ties[t as usize].trust();
                 pairs += 1;
             }
         }
@@ -138,10 +138,10 @@ fn project(
             let tie = &mut world.ties[t];
             tie.touched = true;
             if succeeded {
-                tie.trust = cooperate(tie.trust, gain);
-                tie.stake += stake_gain;
+                tie.trust = cooperate(tie.trust(), gain) as f32;
+                tie.stake = (tie.stake() + stake_gain) as f32;
             } else {
-                tie.trust = defect(tie.trust, ca.failure_penalty);
+                tie.trust = defect(tie.trust(), ca.failure_penalty) as f32;
             }
         }
     }

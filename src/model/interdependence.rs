@@ -28,9 +28,9 @@ pub fn update(world: &mut World, params: &Params) {
         c.stake = 0.0;
     }
     for t in world.ties.iter_mut().filter(|t| t.alive) {
-        t.stake *= factor;
-        world.communities[t.a as usize].stake += t.stake;
-        world.communities[t.b as usize].stake += t.stake;
+        t.stake = (t.stake() * factor) as f32;
+        world.communities[t.a as usize].stake += t.stake();
+        world.communities[t.b as usize].stake += t.stake();
     }
     let w = 1.0 / ip.window_ticks;
     for c in &mut world.communities {

@@ -146,15 +146,15 @@ fn weights(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
         AllocationRule::Quadratic => {
             for &m in members {
                 let mut sum_sqrt = 0.0;
-                for &t in &world.adjacency[m as usize] {
+                for &t in world.tie_ids_of(m) {
                     let tie = &world.ties[t as usize];
                     let other = tie.other(m);
-                    if world.communities[other as usize].network == n as u32
-                        && tie.trust >= params.trust.tie_threshold
+                    if world.network_of(other) == n as u32
+                        && tie.trust() >= params.trust.tie_threshold
                     {
                         let c = world.communities[other as usize].last_contribution_rate
                             * world.communities[other as usize].own_tick;
-                        sum_sqrt += (c * tie.trust).sqrt();
+                        sum_sqrt += (c * tie.trust()).sqrt();
                     }
                 }
                 scratch.floats.push(sum_sqrt * sum_sqrt);
@@ -177,17 +177,16 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
             .iter()
             .copied()
             .filter(|&o| {
-                world.communities[o as usize].network == n as u32
-                    && world.communities[o as usize].need > 0.0
+                world.network_of(o) == n as u32 && world.communities[o as usize].need > 0.0
             })
             .max_by(|&x, &y| {
                 let tx = world
                     .find_tie(m, x)
-                    .map(|t| world.ties[t as usize].trust)
+                    .map(|t| world.ties[t as usize].trust())
                     .unwrap_or(0.0);
                 let ty = world
                     .find_tie(m, y)
-                    .map(|t| world.ties[t as usize].trust)
+                    .map(|t| world.ties[t as usize].trust())
                     .unwrap_or(0.0);
                 tx.total_cmp(&ty).then(y.cmp(&x))
             })

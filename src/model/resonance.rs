@@ -41,13 +41,13 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
         );
         let succeeded = rng.random_bool(success);
         let tie = &mut world.ties[id];
-        tie.alignment += r.learning_rate * (observed - tie.alignment);
-        tie.joint_work += 1;
+        tie.alignment = (tie.alignment() + r.learning_rate * (observed - tie.alignment())) as f32;
+        tie.joint_work = tie.joint_work.saturating_add(1);
         tie.touched = true;
-        if tie.alignment < r.min_alignment {
-            tie.trust = defect(tie.trust, r.misalignment_penalty);
+        if tie.alignment() < r.min_alignment {
+            tie.trust = defect(tie.trust(), r.misalignment_penalty) as f32;
         } else if succeeded {
-            tie.trust = cooperate(tie.trust, params.trust.cooperation_gain);
+            tie.trust = cooperate(tie.trust(), params.trust.cooperation_gain) as f32;
             world.credit_value(a, b, params.knowledge.knowledge_value * gap);
         }
     }
@@ -71,7 +71,7 @@ mod tests {
         for _ in 0..20 {
             joint_work(&mut w, &params, &mut rng, &Scratch::default());
         }
-        w.ties[t].trust
+        w.ties[t].trust()
     }
 
     #[test]
