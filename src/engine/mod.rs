@@ -32,6 +32,14 @@ pub struct Scratch {
     pub order: Vec<u32>,
     /// Bridging coverage of each network this tick.
     pub bridge_coverage: Vec<f64>,
+    /// Network pairs joined by strong ties (identity's merge).
+    pub pairs: Vec<u64>,
+    /// Networks (identity's split), and big clusters of one network as (size, root).
+    pub networks: Vec<usize>,
+    pub clusters: Vec<(u32, u32)>,
+    /// Votes per member and members in order of votes (pooling's vote rule).
+    pub votes: Vec<u32>,
+    pub ranked: Vec<u32>,
     pub components: metrics::graph::Components,
 }
 
@@ -191,7 +199,7 @@ fn snapshot(world: &World, params: &Params, ties: &mut Vec<TieRow>, nodes: &mut 
             region: c.region,
             network: (world.network_of(i as u32) != world::NO_NETWORK)
                 .then(|| world.networks[world.network_of(i as u32) as usize].label),
-            members: c.members,
+            members: f64::from(c.members),
             stage: c.stage,
         }
     }));

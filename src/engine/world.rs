@@ -1,9 +1,15 @@
 //! The world's state: communities, ties, networks and coordination units, laid out for the cache.
 //!
-//! Communities live in one `Vec` of plain structs indexed by `u32`; their value and practice
-//! vectors live in flat arrays (`K` floats per community). Ties are stored once each in a slab
-//! (`Vec<Tie>` plus a free list) with a per-community adjacency list of tie ids, so the cost of
-//! a tick is linear in communities plus ties. Nothing here does I/O.
+//! Communities live in one `Vec` of plain 96-byte structs indexed by `u32`; their value and
+//! practice vectors live in flat arrays (`K` floats per community), and their network in a
+//! `u32` array of its own, because it is read for both ends of ties at random. Ties (32 bytes)
+//! are stored once each in a slab with a packed adjacency: one array of tie ids, a span per
+//! community. At the start of every tick [`World::compact_ties`] drops removed ties, orders the
+//! rest by lower endpoint and repacks the adjacency in O(communities + ties), so a community's
+//! ties sit together and, regions being contiguous blocks of indices, near its neighbours'.
+//! The cost of a tick is linear in communities plus ties; the layout keeps the memory it
+//! touches small (about 300 bytes per community, was about 500) because at 100,000
+//! communities the world no longer fits in the last-level cache. Nothing here does I/O.
 
 use crate::scenario::Params;
 
@@ -11,45 +17,52 @@ use crate::scenario::Params;
 pub const NO_NETWORK: u32 = u32::MAX;
 
 /// One community: an agent.
+///
+/// 96 bytes (it was 144): the per-tick passes over communities and the lookups of partners are
+/// memory-bound. Money and this tick's flows (production, treasury, need, inflows) stay `f64`;
+/// shares in [0, 1], people, stake and the all-time records are `f32` (arithmetic on them is
+/// done in `f64`), counts are small integers.
 #[derive(Debug, Clone)]
 pub struct Community {
-    /// People in the community (drives the Dunbar budget and network scale).
-    pub members: f64,
     /// Production at perfect local fit, resources per tick.
     pub base_production: f64,
-    /// Fit of its practice to its local context in [0, 1]; production = base * fit.
-    pub fit: f64,
     pub treasury: f64,
     /// Unmet need from shocks.
     pub need: f64,
-    /// Technical level in [0, 1].
-    pub tech: f64,
-    pub region: u32,
-    /// Volunteer energy of its people in [0, 1]: burns out in unpaid coordination.
-    pub energy: f64,
-    pub specialist: bool,
-    pub free_rider: bool,
-    /// Formation stage 0..=7.
-    pub stage: u8,
-    /// Most ties it can maintain (Dunbar layers).
-    pub tie_budget: u32,
-    /// Aid given plus received, all time.
-    pub aid_exchanged: f64,
-    /// Contributed to a pool, all time.
-    pub contributed: f64,
-    /// Contribution last tick as a share of production (for conditional cooperation).
-    pub last_contribution_rate: f64,
-    pub projects_succeeded: u32,
-    /// Sum of shared-infrastructure stake over its ties.
-    pub stake: f64,
     /// Inflows this tick: aid, pool allocations, project returns.
     pub inflow_tick: f64,
     /// Production this tick.
     pub own_tick: f64,
-    pub inflow_avg: f64,
-    pub own_avg: f64,
+    /// People in the community (drives the Dunbar budget and network scale).
+    pub members: f32,
+    /// Fit of its practice to its local context in [0, 1]; production = base * fit.
+    pub fit: f32,
+    /// Technical level in [0, 1].
+    pub tech: f32,
+    /// Volunteer energy of its people in [0, 1]: burns out in unpaid coordination.
+    pub energy: f32,
+    /// Contribution last tick as a share of production (for conditional cooperation).
+    pub last_contribution_rate: f32,
+    /// Sum of shared-infrastructure stake over its ties.
+    pub stake: f32,
+    /// Aid given plus received, all time.
+    pub aid_exchanged: f32,
+    /// Contributed to a pool, all time.
+    pub contributed: f32,
+    /// Moving averages of inflows and own production (the interdependence metric).
+    pub inflow_avg: f32,
+    pub own_avg: f32,
+    pub region: u32,
     /// Index of the last gathering it attended, and the track fit it had there.
     pub last_gathering: u32,
+    /// Most ties it can maintain (Dunbar layers).
+    pub tie_budget: u16,
+    /// Successful projects it took part in (saturates; only whether there was one is read).
+    pub projects_succeeded: u16,
+    /// Formation stage 0..=7.
+    pub stage: u8,
+    pub specialist: bool,
+    pub free_rider: bool,
     pub last_track_matched: bool,
 }
 
@@ -449,7 +462,7 @@ impl World {
         }
         let live = counts[n] as usize;
         let spare = &mut self.spare_ties;
-        spare.clear();
+        // Every slot below `live` is written below: no need to clear what it held.
         spare.resize(live, Tie::removed());
         for t in self.ties.iter().filter(|t| t.alive) {
             let slot = &mut counts[t.a.min(t.b) as usize];
@@ -494,7 +507,7 @@ impl World {
             n.people = n
                 .members
                 .iter()
-                .map(|&m| self.communities[m as usize].members)
+                .map(|&m| f64::from(self.communities[m as usize].members))
                 .sum();
             n.mean_values.clear();
             n.mean_values.resize(k, 0.0);
@@ -682,7 +695,8 @@ impl Adjacency {
             s.cap += ADJACENCY_SLACK;
             start += s.cap;
         }
-        self.spare.clear();
+        // Slots are written up to each span's length below; the free room past it is never
+        // read, so what it held need not be cleared.
         self.spare.resize(start as usize, 0);
         for (id, t) in ties.iter().enumerate().filter(|(_, t)| t.alive) {
             for c in [t.a, t.b] {

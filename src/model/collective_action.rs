@@ -81,7 +81,7 @@ fn project(
     let (mut trust_sum, mut pairs) = (0.0, 0u32);
     let (mut tech_lo, mut tech_hi) = (f64::MAX, f64::MIN);
     for (i, &a) in team.iter().enumerate() {
-        let tech = world.communities[a as usize].tech;
+        let tech = f64::from(world.communities[a as usize].tech);
         tech_lo = tech_lo.min(tech);
         tech_hi = tech_hi.max(tech);
         for &b in &team[i + 1..] {
@@ -114,7 +114,7 @@ fn project(
             let c = &mut world.communities[m as usize];
             c.treasury += share;
             c.inflow_tick += share;
-            c.projects_succeeded += 1;
+            c.projects_succeeded = c.projects_succeeded.saturating_add(1);
         }
         world.ledger.project_returns_in += value;
         let surplus = (value - spent).max(0.0);

@@ -57,14 +57,15 @@ pub fn update(world: &mut World, params: &Params) {
         let (mut hours, mut weighted_energy) = (0.0, 0.0);
         for &m in &n.members {
             let c = &world.communities[m as usize];
-            hours += c.members * c.energy * cp.volunteer_hours;
-            weighted_energy += c.members * c.energy;
+            let people_energy = f64::from(c.members) * f64::from(c.energy);
+            hours += people_energy * cp.volunteer_hours;
+            weighted_energy += people_energy;
         }
         let (s, paid_fraction) = work(&mut n.coord, hours, cp);
         spent += s;
         for &m in &n.members {
             let c = &mut world.communities[m as usize];
-            c.energy = tire(c.energy, paid_fraction, cp);
+            c.energy = tire(f64::from(c.energy), paid_fraction, cp) as f32;
         }
         n.coord.energy = if n.people > 0.0 {
             weighted_energy / n.people
@@ -86,7 +87,7 @@ pub fn update(world: &mut World, params: &Params) {
         .iter()
         .zip(world.memberships())
         .filter(|&(_, &n)| n == NO_NETWORK)
-        .map(|(c, _)| c.members)
+        .map(|(c, _)| f64::from(c.members))
         .sum();
     world.open.required = cp.hours_per_person * unaffiliated_people;
     world.open.coverage = coverage(world.open.capacity, world.open.required);

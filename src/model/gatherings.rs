@@ -152,7 +152,7 @@ fn gather(
     for &c in &scratch.ids {
         let com = &mut world.communities[c as usize];
         if com.last_gathering == u32::MAX {
-            world.gatherings.participants += com.members.min(gp.delegates as f64);
+            world.gatherings.participants += f64::from(com.members).min(gp.delegates as f64);
         }
         com.last_gathering = round;
         com.last_track_matched = tiered || !com.specialist;

@@ -132,7 +132,8 @@ fn most_common(sorted: &[u32]) -> Option<(u32, u32)> {
 
 fn merge(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let id = &params.identity;
-    let mut pairs: Vec<u64> = Vec::new();
+    let mut pairs = std::mem::take(&mut scratch.pairs);
+    pairs.clear();
     for t in 0..world.ties.len() {
         if !strong(world, params, t) {
             continue;
@@ -167,6 +168,7 @@ fn merge(world: &mut World, params: &Params, scratch: &mut Scratch) {
         };
         merge_into(world, keep, gone, scratch);
     }
+    scratch.pairs = pairs;
 }
 
 fn merge_into(world: &mut World, keep: usize, gone: usize, scratch: &mut Scratch) {
@@ -203,10 +205,14 @@ fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {
             scratch.components.union(a, b);
         }
     }
-    let live: Vec<usize> = world.live_networks().collect();
-    for n_idx in live {
+    // Networks founded by the splits below are not split again this tick.
+    let mut live = std::mem::take(&mut scratch.networks);
+    live.clear();
+    live.extend(world.live_networks());
+    let mut clusters = std::mem::take(&mut scratch.clusters);
+    for &n_idx in &live {
         // Big clusters of this network: (size, root), largest first.
-        let mut clusters: Vec<(u32, u32)> = Vec::new();
+        clusters.clear();
         for &m in &world.networks[n_idx].members {
             let root = scratch.components.find(m);
             let size = scratch.components.size_of(m);
@@ -240,6 +246,8 @@ fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {
             world.networks[new].library = world.networks[n_idx].library;
         }
     }
+    scratch.networks = live;
+    scratch.clusters = clusters;
 }
 
 fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
@@ -279,7 +287,7 @@ fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Sc
             continue;
         }
         let stake = if params.mechanisms.interdependence {
-            world.communities[c as usize].stake
+            f64::from(world.communities[c as usize].stake)
         } else {
             0.0
         };

@@ -29,11 +29,11 @@ pub fn shocks_and_aid(
     for c in &mut world.communities {
         if rng.random_bool(ms.shock_probability) {
             let absorbed = if cushion_on {
-                cushion(c.stake, params.interdependence.shock_cushion)
+                cushion(f64::from(c.stake), params.interdependence.shock_cushion)
             } else {
                 0.0
             };
-            c.need += ms.shock_size_ticks * c.base_production * c.fit * (1.0 - absorbed);
+            c.need += ms.shock_size_ticks * c.base_production * f64::from(c.fit) * (1.0 - absorbed);
         }
     }
     // The needy ask in a random order, so no community is first in line by its index.
@@ -85,7 +85,7 @@ pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratc
             world.ties[t].touched = true;
             continue;
         }
-        let slack = (p.treasury - ms.reserve_ticks * p.base_production * p.fit).max(0.0);
+        let slack = (p.treasury - ms.reserve_ticks * p.base_production * f64::from(p.fit)).max(0.0);
         let (given, received) = (world.ties[t].given_by(partner), world.ties[t].given_by(c));
         // Positive when the partner has given more to c than c gave back.
         let imbalance = (given - received) / (given + received + 1.0);
@@ -101,10 +101,11 @@ pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratc
 
 fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift: f64) {
     world.communities[from as usize].treasury -= gift;
-    world.communities[from as usize].aid_exchanged += gift;
+    let d = &mut world.communities[from as usize];
+    d.aid_exchanged = (f64::from(d.aid_exchanged) + gift) as f32;
     let r = &mut world.communities[to as usize];
     r.need -= gift;
-    r.aid_exchanged += gift;
+    r.aid_exchanged = (f64::from(r.aid_exchanged) + gift) as f32;
     r.inflow_tick += gift;
     let t = &mut world.ties[tie];
     if t.a == from {

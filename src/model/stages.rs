@@ -34,11 +34,11 @@ pub fn update(world: &mut World, params: &Params) {
         let passed = [
             trusted > 0,
             resonant >= st.resonant_ties,
-            com.aid_exchanged >= st.aid_threshold,
+            f64::from(com.aid_exchanged) >= st.aid_threshold,
             world.network_of(c as u32) != NO_NETWORK,
             com.contributed > 0.0,
             com.projects_succeeded > 0,
-            com.stake >= st.stake_threshold,
+            f64::from(com.stake) >= st.stake_threshold,
         ];
         let stage = passed.iter().take_while(|&&p| p).count() as u8;
         world.communities[c].stage = stage;
