@@ -4,7 +4,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
 
 use super::rng::ModelRng;
-use super::world::{Community, NO_NETWORK, World};
+use super::world::{Community, World};
 use crate::model::identity;
 use crate::scenario::Params;
 
@@ -18,7 +18,7 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
     let technical = rng.random_bool(pop.technical_share);
     let tech_draw: f64 = rng.random();
     Community {
-        members,
+        members: members as f32,
         base_production,
         fit: 1.0,
         treasury: pop.initial_treasury_ticks * base_production,
@@ -28,10 +28,9 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
             0.6 + 0.4 * tech_draw
         } else {
             0.4 * tech_draw
-        },
+        } as f32,
         region,
         energy: 1.0,
-        network: NO_NETWORK,
         specialist: rng.random_bool(pop.specialist_share),
         free_rider: rng.random_bool(pop.free_rider_share),
         stage: 0,
@@ -44,7 +43,7 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
         inflow_tick: 0.0,
         own_tick: 0.0,
         inflow_avg: 0.0,
-        own_avg: base_production,
+        own_avg: base_production as f32,
         last_gathering: u32::MAX,
         last_track_matched: true,
     }
@@ -52,12 +51,12 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
 
 /// Dunbar budget: `budget_base` ties at `budget_base` members, plus `budget_per_layer` for each
 /// threefold growth in members (the layers 5/15/50/150 grow by about 3x).
-pub fn tie_budget(members: f64, params: &Params) -> u32 {
+pub fn tie_budget(members: f64, params: &Params) -> u16 {
     let t = &params.trust;
     let layers = (members / t.budget_base).max(1.0).ln() / 3f64.ln();
     (t.budget_base + t.budget_per_layer * layers)
         .round()
-        .max(1.0) as u32
+        .clamp(1.0, f64::from(u16::MAX)) as u16
 }
 
 fn lognormal(median: f64, sigma: f64, rng: &mut ModelRng) -> f64 {

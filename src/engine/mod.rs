@@ -32,6 +32,14 @@ pub struct Scratch {
     pub order: Vec<u32>,
     /// Bridging coverage of each network this tick.
     pub bridge_coverage: Vec<f64>,
+    /// Network pairs joined by strong ties (identity's merge).
+    pub pairs: Vec<u64>,
+    /// Networks (identity's split), and big clusters of one network as (size, root).
+    pub networks: Vec<usize>,
+    pub clusters: Vec<(u32, u32)>,
+    /// Votes per member and members in order of votes (pooling's vote rule).
+    pub votes: Vec<u32>,
+    pub ranked: Vec<u32>,
     pub components: metrics::graph::Components,
 }
 
@@ -162,6 +170,7 @@ pub fn step(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
 
 fn begin_tick(world: &mut World) {
     world.tick += 1;
+    world.compact_ties();
     world.flows = Default::default();
     world.ledger = world::Ledger {
         held_at_start: world.holdings(),
@@ -183,13 +192,16 @@ pub fn ledger_error(world: &World) -> f64 {
 }
 
 fn snapshot(world: &World, params: &Params, ties: &mut Vec<TieRow>, nodes: &mut Vec<NodeRow>) {
-    nodes.extend(world.communities.iter().enumerate().map(|(i, c)| NodeRow {
-        tick: world.tick,
-        community: i as u32,
-        region: c.region,
-        network: (c.network != world::NO_NETWORK).then(|| world.networks[c.network as usize].label),
-        members: c.members,
-        stage: c.stage,
+    nodes.extend(world.communities.iter().enumerate().map(|(i, c)| {
+        NodeRow {
+            tick: world.tick,
+            community: i as u32,
+            region: c.region,
+            network: (world.network_of(i as u32) != world::NO_NETWORK)
+                .then(|| world.networks[world.network_of(i as u32) as usize].label),
+            members: f64::from(c.members),
+            stage: c.stage,
+        }
     }));
     snapshot_ties(world, params, ties);
 }
@@ -199,12 +211,12 @@ fn snapshot_ties(world: &World, params: &Params, out: &mut Vec<TieRow>) {
     out.extend(
         world
             .live_ties()
-            .filter(|t| t.trust >= params.trust.tie_threshold)
+            .filter(|t| t.trust() >= params.trust.tie_threshold)
             .map(|t| TieRow {
                 tick: world.tick,
                 source: t.a.min(t.b),
                 target: t.a.max(t.b),
-                trust: t.trust,
+                trust: t.trust(),
             }),
     );
     out[start..].sort_unstable_by_key(|r| (r.source, r.target));

@@ -1,6 +1,6 @@
 //! Small hand-built worlds for unit tests.
 
-use super::world::{Community, NO_NETWORK, World};
+use super::world::{Community, World};
 use crate::scenario::Params;
 
 /// `n` identical communities in one region, values and practice at 0.5, no ties.
@@ -25,7 +25,6 @@ pub fn tiny_world(n: u32) -> World {
             tech: 0.5,
             region: 0,
             energy: 1.0,
-            network: NO_NETWORK,
             specialist: false,
             free_rider: false,
             stage: 0,

@@ -1,9 +1,15 @@
 //! The world's state: communities, ties, networks and coordination units, laid out for the cache.
 //!
-//! Communities live in one `Vec` of plain structs indexed by `u32`; their value and practice
-//! vectors live in flat arrays (`K` floats per community). Ties are stored once each in a slab
-//! (`Vec<Tie>` plus a free list) with a per-community adjacency list of tie ids, so the cost of
-//! a tick is linear in communities plus ties. Nothing here does I/O.
+//! Communities live in one `Vec` of plain 96-byte structs indexed by `u32`; their value and
+//! practice vectors live in flat arrays (`K` floats per community), and their network in a
+//! `u32` array of its own, because it is read for both ends of ties at random. Ties (32 bytes)
+//! are stored once each in a slab with a packed adjacency: one array of tie ids, a span per
+//! community. At the start of every tick [`World::compact_ties`] drops removed ties, orders the
+//! rest by lower endpoint and repacks the adjacency in O(communities + ties), so a community's
+//! ties sit together and, regions being contiguous blocks of indices, near its neighbours'.
+//! The cost of a tick is linear in communities plus ties; the layout keeps the memory it
+//! touches small (about 300 bytes per community, was about 500) because at 100,000
+//! communities the world no longer fits in the last-level cache. Nothing here does I/O.
 
 use crate::scenario::Params;
 
@@ -11,80 +17,117 @@ use crate::scenario::Params;
 pub const NO_NETWORK: u32 = u32::MAX;
 
 /// One community: an agent.
+///
+/// 96 bytes (it was 144): the per-tick passes over communities and the lookups of partners are
+/// memory-bound. Money and this tick's flows (production, treasury, need, inflows) stay `f64`;
+/// shares in [0, 1], people, stake and the all-time records are `f32` (arithmetic on them is
+/// done in `f64`), counts are small integers.
 #[derive(Debug, Clone)]
 pub struct Community {
-    /// People in the community (drives the Dunbar budget and network scale).
-    pub members: f64,
     /// Production at perfect local fit, resources per tick.
     pub base_production: f64,
-    /// Fit of its practice to its local context in [0, 1]; production = base * fit.
-    pub fit: f64,
     pub treasury: f64,
     /// Unmet need from shocks.
     pub need: f64,
-    /// Technical level in [0, 1].
-    pub tech: f64,
-    pub region: u32,
-    /// Volunteer energy of its people in [0, 1]: burns out in unpaid coordination.
-    pub energy: f64,
-    /// Index into `World::networks`, or [`NO_NETWORK`].
-    pub network: u32,
-    pub specialist: bool,
-    pub free_rider: bool,
-    /// Formation stage 0..=7.
-    pub stage: u8,
-    /// Most ties it can maintain (Dunbar layers).
-    pub tie_budget: u32,
-    /// Aid given plus received, all time.
-    pub aid_exchanged: f64,
-    /// Contributed to a pool, all time.
-    pub contributed: f64,
-    /// Contribution last tick as a share of production (for conditional cooperation).
-    pub last_contribution_rate: f64,
-    pub projects_succeeded: u32,
-    /// Sum of shared-infrastructure stake over its ties.
-    pub stake: f64,
     /// Inflows this tick: aid, pool allocations, project returns.
     pub inflow_tick: f64,
     /// Production this tick.
     pub own_tick: f64,
-    pub inflow_avg: f64,
-    pub own_avg: f64,
+    /// People in the community (drives the Dunbar budget and network scale).
+    pub members: f32,
+    /// Fit of its practice to its local context in [0, 1]; production = base * fit.
+    pub fit: f32,
+    /// Technical level in [0, 1].
+    pub tech: f32,
+    /// Volunteer energy of its people in [0, 1]: burns out in unpaid coordination.
+    pub energy: f32,
+    /// Contribution last tick as a share of production (for conditional cooperation).
+    pub last_contribution_rate: f32,
+    /// Sum of shared-infrastructure stake over its ties.
+    pub stake: f32,
+    /// Aid given plus received, all time.
+    pub aid_exchanged: f32,
+    /// Contributed to a pool, all time.
+    pub contributed: f32,
+    /// Moving averages of inflows and own production (the interdependence metric).
+    pub inflow_avg: f32,
+    pub own_avg: f32,
+    pub region: u32,
     /// Index of the last gathering it attended, and the track fit it had there.
     pub last_gathering: u32,
+    /// Most ties it can maintain (Dunbar layers).
+    pub tie_budget: u16,
+    /// Successful projects it took part in (saturates; only whether there was one is read).
+    pub projects_succeeded: u16,
+    /// Formation stage 0..=7.
+    pub stage: u8,
+    pub specialist: bool,
+    pub free_rider: bool,
     pub last_track_matched: bool,
 }
 
 /// A relationship between two communities that met. Stored once, in `World::ties`.
-#[derive(Debug, Clone)]
+///
+/// 32 bytes, two per cache line: the tie passes and the lookups from a community to its ties
+/// are memory-bound, so the fields are `f32` (read through the `f64` accessors; arithmetic is
+/// `f64`). None of them is money held: the resource ledger books aid and stake in `f64`
+/// elsewhere; `aid_ab`/`aid_ba` only weigh reciprocity.
+#[derive(Debug, Clone, Copy)]
 pub struct Tie {
     pub a: u32,
     pub b: u32,
-    pub trust: f64,
+    pub trust: f32,
     /// Perceived practice alignment in [0, 1], learned from joint work.
-    pub alignment: f64,
-    pub joint_work: u32,
-    /// Aid given from `a` to `b` and from `b` to `a`: the reciprocity ledger.
-    pub aid_ab: f64,
-    pub aid_ba: f64,
+    pub alignment: f32,
+    /// Aid given from `a` to `b` and from `b` to `a`: the reciprocity record.
+    pub aid_ab: f32,
+    pub aid_ba: f32,
     /// Shared-infrastructure stake.
-    pub stake: f64,
+    pub stake: f32,
+    /// Joint work done so far (saturates; only whether there was any is read).
+    pub joint_work: u16,
     /// Interacted this tick (no decay this tick).
     pub touched: bool,
     pub alive: bool,
 }
 
 impl Tie {
+    /// A placeholder for a slot that holds no tie.
+    fn removed() -> Self {
+        Tie {
+            a: 0,
+            b: 0,
+            trust: 0.0,
+            alignment: 0.0,
+            joint_work: 0,
+            aid_ab: 0.0,
+            aid_ba: 0.0,
+            stake: 0.0,
+            touched: false,
+            alive: false,
+        }
+    }
+
+    pub fn trust(&self) -> f64 {
+        f64::from(self.trust)
+    }
+    pub fn alignment(&self) -> f64 {
+        f64::from(self.alignment)
+    }
+    pub fn stake(&self) -> f64 {
+        f64::from(self.stake)
+    }
+
     pub fn other(&self, c: u32) -> u32 {
         if self.a == c { self.b } else { self.a }
     }
     /// Aid `from` has given to the other end.
     pub fn given_by(&self, from: u32) -> f64 {
-        if self.a == from {
+        f64::from(if self.a == from {
             self.aid_ab
         } else {
             self.aid_ba
-        }
+        })
     }
 }
 
@@ -231,9 +274,21 @@ pub struct World {
     pub values: Vec<f64>,
     /// `practice_dims` floats per community (hidden from other agents).
     pub practice: Vec<f64>,
+    /// Every tie, each once. Between ticks ([`World::compact_ties`]) it holds no removed ties
+    /// and is ordered by lower endpoint; during a tick, removed ties leave holes
+    /// (`alive == false`) that new ties reuse.
+    /// Each community's network (index into `networks`, or [`NO_NETWORK`]), apart from
+    /// `Community` because it is read for both ends of ties at random, and 4 bytes per
+    /// community stay in cache where the whole struct would not. Read with
+    /// [`World::network_of`]; written only by [`World::set_network`].
+    membership: Vec<u32>,
     pub ties: Vec<Tie>,
-    pub free_ties: Vec<u32>,
-    pub adjacency: Vec<Vec<u32>>,
+    free_ties: Vec<u32>,
+    /// Each community's tie ids, packed; read with [`World::tie_ids_of`].
+    adjacency: Adjacency,
+    /// Reused by [`World::compact_ties`] so compaction allocates nothing once warm.
+    spare_ties: Vec<Tie>,
+    tie_counts: Vec<u32>,
     /// Communities of each region.
     pub region_members: Vec<Vec<u32>>,
     pub networks: Vec<Network>,
@@ -259,9 +314,12 @@ impl World {
             communities: Vec::new(),
             values: Vec::new(),
             practice: Vec::new(),
+            membership: Vec::new(),
             ties: Vec::new(),
             free_ties: Vec::new(),
-            adjacency: Vec::new(),
+            adjacency: Adjacency::default(),
+            spare_ties: Vec::new(),
+            tie_counts: Vec::new(),
             region_members: vec![Vec::new(); params.population.regions as usize],
             networks: Vec::new(),
             networks_named: 0,
@@ -284,6 +342,16 @@ impl World {
 
     pub fn n_communities(&self) -> usize {
         self.communities.len()
+    }
+
+    /// The network `c` belongs to, or [`NO_NETWORK`].
+    pub fn network_of(&self, c: u32) -> u32 {
+        self.membership[c as usize]
+    }
+
+    /// Every community's network, in community order.
+    pub fn memberships(&self) -> &[u32] {
+        &self.membership
     }
 
     pub fn values_of(&self, c: u32) -> &[f64] {
@@ -313,15 +381,27 @@ impl World {
         let idx = self.communities.len() as u32;
         self.region_members[community.region as usize].push(idx);
         self.communities.push(community);
+        self.membership.push(NO_NETWORK);
         self.values.extend_from_slice(values);
         self.practice.extend_from_slice(practice);
-        self.adjacency.push(Vec::new());
+        self.adjacency.push_community();
         idx
+    }
+
+    /// Ids of `c`'s ties, in the order they were added since the last compaction.
+    pub fn tie_ids_of(&self, c: u32) -> &[u32] {
+        self.adjacency.of(c)
+    }
+
+    /// Number of ties of `c`.
+    pub fn degree(&self, c: u32) -> usize {
+        self.adjacency.of(c).len()
     }
 
     /// The tie between `a` and `b`, if they have one. O(degree).
     pub fn find_tie(&self, a: u32, b: u32) -> Option<u32> {
-        self.adjacency[a as usize]
+        self.adjacency
+            .of(a)
             .iter()
             .copied()
             .find(|&t| self.ties[t as usize].other(a) == b)
@@ -333,7 +413,7 @@ impl World {
         let tie = Tie {
             a,
             b,
-            trust,
+            trust: trust as f32,
             alignment: 0.5,
             joint_work: 0,
             aid_ab: 0.0,
@@ -352,18 +432,49 @@ impl World {
                 (self.ties.len() - 1) as u32
             }
         };
-        self.adjacency[a as usize].push(id);
-        self.adjacency[b as usize].push(id);
+        self.adjacency.push(a, id);
+        self.adjacency.push(b, id);
         id
     }
 
     /// Forgets a tie.
     pub fn remove_tie(&mut self, id: u32) {
         let (a, b) = (self.ties[id as usize].a, self.ties[id as usize].b);
-        self.adjacency[a as usize].retain(|&t| t != id);
-        self.adjacency[b as usize].retain(|&t| t != id);
+        self.adjacency.remove(a, id);
+        self.adjacency.remove(b, id);
         self.ties[id as usize].alive = false;
         self.free_ties.push(id);
+    }
+
+    /// Drops removed ties, orders the rest by lower endpoint (stable, so ties of one community
+    /// keep their relative order) and rebuilds the adjacency from that order. Run between
+    /// ticks: a community's ties then sit together in `ties`, and with contiguous regions its
+    /// local partners' ties nearby, so the passes that follow ties touch memory in order.
+    /// A counting sort into reused buffers: O(communities + ties), no allocation once warm.
+    /// Tie ids change; none are kept across ticks.
+    pub fn compact_ties(&mut self) {
+        let n = self.communities.len();
+        let counts = &mut self.tie_counts;
+        counts.clear();
+        counts.resize(n + 1, 0);
+        for t in self.ties.iter().filter(|t| t.alive) {
+            counts[t.a.min(t.b) as usize + 1] += 1;
+        }
+        for i in 1..=n {
+            counts[i] += counts[i - 1];
+        }
+        let live = counts[n] as usize;
+        let spare = &mut self.spare_ties;
+        // Every slot below `live` is written below: no need to clear what it held.
+        spare.resize(live, Tie::removed());
+        for t in self.ties.iter().filter(|t| t.alive) {
+            let slot = &mut counts[t.a.min(t.b) as usize];
+            spare[*slot as usize] = *t;
+            *slot += 1;
+        }
+        std::mem::swap(&mut self.ties, &mut self.spare_ties);
+        self.free_ties.clear();
+        self.adjacency.rebuild(&self.ties, n);
     }
 
     /// Ties in use.
@@ -399,7 +510,7 @@ impl World {
             n.people = n
                 .members
                 .iter()
-                .map(|&m| self.communities[m as usize].members)
+                .map(|&m| f64::from(self.communities[m as usize].members))
                 .sum();
             n.mean_values.clear();
             n.mean_values.resize(k, 0.0);
@@ -479,8 +590,8 @@ impl World {
     /// community creates); it counts toward their network's value when they share one.
     pub fn credit_value(&mut self, a: u32, b: u32, value: f64) {
         self.flows.coordination_value += value;
-        if self.same_network(a, b) {
-            let n = self.communities[a as usize].network;
+        let n = self.network_of(a);
+        if n != NO_NETWORK && n == self.network_of(b) {
             self.networks[n as usize].value_tick += value;
             self.flows.network_value += value;
         }
@@ -495,13 +606,13 @@ impl World {
 
     /// Whether `a` and `b` are members of the same network.
     pub fn same_network(&self, a: u32, b: u32) -> bool {
-        let n = self.communities[a as usize].network;
-        n != NO_NETWORK && n == self.communities[b as usize].network
+        let n = self.network_of(a);
+        n != NO_NETWORK && n == self.network_of(b)
     }
 
     /// Moves a community into a network (or out, with [`NO_NETWORK`]).
     pub fn set_network(&mut self, c: u32, network: u32) {
-        let old = self.communities[c as usize].network;
+        let old = self.network_of(c);
         if old == network {
             return;
         }
@@ -512,7 +623,100 @@ impl World {
         if network != NO_NETWORK {
             self.networks[network as usize].members.push(c);
         }
-        self.communities[c as usize].network = network;
+        self.membership[c as usize] = network;
+    }
+}
+
+/// Tie ids per community, packed into one array instead of one heap block per community:
+/// community c's ids are `ids[start..start + len]` of its span, with room up to `start + cap`.
+/// A community that outgrows its room during a tick moves its ids to the end of the array
+/// (the old room is left unused); [`Adjacency::rebuild`] packs everything again between ticks.
+#[derive(Debug, Clone, Default)]
+struct Adjacency {
+    ids: Vec<u32>,
+    spans: Vec<Span>,
+    /// Reused by `rebuild`.
+    spare: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    start: u32,
+    len: u32,
+    cap: u32,
+}
+
+/// Free slots each community gets at a rebuild: a community gains few ties per tick, so most
+/// never move during the tick.
+const ADJACENCY_SLACK: u32 = 2;
+
+impl Adjacency {
+    fn of(&self, c: u32) -> &[u32] {
+        let s = self.spans[c as usize];
+        &self.ids[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    fn push_community(&mut self) {
+        let start = self.ids.len() as u32;
+        self.ids
+            .resize(self.ids.len() + ADJACENCY_SLACK as usize, 0);
+        self.spans.push(Span {
+            start,
+            len: 0,
+            cap: ADJACENCY_SLACK,
+        });
+    }
+
+    fn push(&mut self, c: u32, id: u32) {
+        let s = &mut self.spans[c as usize];
+        if s.len == s.cap {
+            let start = self.ids.len() as u32;
+            let cap = (2 * s.cap).max(4);
+            self.ids
+                .extend_from_within(s.start as usize..(s.start + s.len) as usize);
+            self.ids.resize((start + cap) as usize, 0);
+            s.start = start;
+            s.cap = cap;
+        }
+        self.ids[(s.start + s.len) as usize] = id;
+        s.len += 1;
+    }
+
+    /// Removes `id` from `c`'s list, keeping the order of the others.
+    fn remove(&mut self, c: u32, id: u32) {
+        let s = &mut self.spans[c as usize];
+        let list = &mut self.ids[s.start as usize..(s.start + s.len) as usize];
+        if let Some(i) = list.iter().position(|&t| t == id) {
+            list.copy_within(i + 1.., i);
+            s.len -= 1;
+        }
+    }
+
+    /// Lays out the lists of `n` communities from the live ties, in tie order.
+    fn rebuild(&mut self, ties: &[Tie], n: usize) {
+        self.spans.clear();
+        self.spans.resize(n, Span::default());
+        for t in ties.iter().filter(|t| t.alive) {
+            self.spans[t.a as usize].cap += 1;
+            self.spans[t.b as usize].cap += 1;
+        }
+        let mut start = 0;
+        for s in &mut self.spans {
+            s.start = start;
+            s.cap += ADJACENCY_SLACK;
+            start += s.cap;
+        }
+        // Slots are written up to each span's length below; the free room past it is never
+        // read, so what it held need not be cleared.
+        self.spare.resize(start as usize, 0);
+        for (id, t) in ties.iter().enumerate().filter(|(_, t)| t.alive) {
+            for c in [t.a, t.b] {
+                let s = &mut self.spans[c as usize];
+                self.spare[(s.start + s.len) as usize] = id as u32;
+                s.len += 1;
+            }
+        }
+        std::mem::swap(&mut self.ids, &mut self.spare);
     }
 }
 

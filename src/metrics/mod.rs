@@ -95,13 +95,13 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     let (mut inside_sum, mut inside) = (0.0, 0usize);
     for t in world.live_ties() {
         live += 1;
-        trust_sum += t.trust;
-        let na = world.communities[t.a as usize].network;
-        if na != NO_NETWORK && na == world.communities[t.b as usize].network {
+        trust_sum += t.trust();
+        let na = world.network_of(t.a);
+        if na != NO_NETWORK && na == world.network_of(t.b) {
             inside += 1;
-            inside_sum += t.trust;
+            inside_sum += t.trust();
         }
-        if t.trust >= threshold {
+        if t.trust() >= threshold {
             strong_ties += 1;
         }
     }
@@ -109,21 +109,23 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         n,
         world
             .live_ties()
-            .filter(|t| t.trust >= threshold)
+            .filter(|t| t.trust() >= threshold)
             .map(|t| (t.a, t.b)),
         &mut scratch.components,
     );
 
     let members_in_networks = world
-        .communities
+        .memberships()
         .iter()
-        .filter(|c| c.network != NO_NETWORK)
+        .filter(|&&n| n != NO_NETWORK)
         .count();
     let network_members_share = members_in_networks as f64 / nf;
-    let live_networks: Vec<_> = world.networks.iter().filter(|n| n.alive).collect();
+    let live_networks = || world.networks.iter().filter(|n| n.alive);
     let (mut alignment_weighted, mut energy_sum, mut people_sum, mut library, mut coverage_sum) =
         (0.0, 0.0, 0.0, 0.0, 0.0);
-    for net in &live_networks {
+    let mut networks = 0.0;
+    for net in live_networks() {
+        networks += 1.0;
         alignment_weighted += (1.0 - net.value_spread) * net.members.len() as f64;
         energy_sum += net.coord.energy;
         people_sum += net.people;
@@ -135,7 +137,6 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     } else {
         0.0
     };
-    let networks = live_networks.len() as f64;
     let per_network = |x: f64| if networks > 0.0 { x / networks } else { 0.0 };
 
     let flows = &world.flows;
@@ -144,9 +145,10 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     let mut interdependence = 0.0;
     for c in &world.communities {
         stages[c.stage as usize] += 1.0 / nf;
-        let total = c.inflow_avg + c.own_avg;
+        let (inflow_avg, own_avg) = (f64::from(c.inflow_avg), f64::from(c.own_avg));
+        let total = inflow_avg + own_avg;
         if total > 0.0 {
-            interdependence += c.inflow_avg / total / nf;
+            interdependence += inflow_avg / total / nf;
         }
     }
     let g = &world.gatherings;
@@ -170,7 +172,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         networks,
         network_members_share,
         coordination_capacity: world.open.capacity
-            + live_networks.iter().map(|n| n.coord.capacity).sum::<f64>(),
+            + live_networks().map(|n| n.coord.capacity).sum::<f64>(),
         coordination_value: flows.coordination_value,
         coordination_funding: flows.coordination_funding,
         coordination_value_gap: gap,
@@ -183,7 +185,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         direct_value: flows.direct_value,
         direct_funding: flows.direct_funding,
         aid_flow: flows.aid,
-        pooled_resources: live_networks.iter().map(|n| n.pool).sum::<f64>() + 0.0, // + 0.0 turns an empty sum's -0 into 0
+        pooled_resources: live_networks().map(|n| n.pool).sum::<f64>() + 0.0, // + 0.0 turns an empty sum's -0 into 0
         collective_actions_started: flows.projects_started as f64,
         collective_actions_succeeded: flows.projects_succeeded as f64,
         interdependence,

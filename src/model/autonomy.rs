@@ -39,7 +39,7 @@ pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
     let g = &params.governance;
     let dims = world.value_dims;
     for i in 0..world.communities.len() {
-        let network = world.communities[i].network;
+        let network = world.network_of(i as u32);
         let a = adaptation(
             network != NO_NETWORK,
             g.centralization,
@@ -47,8 +47,8 @@ pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
         );
         let drift = 2.0 * g.context_drift * rng.random::<f64>();
         let c = &mut world.communities[i];
-        c.fit = (c.fit - drift).max(0.0);
-        c.fit += g.adaptation_rate * a * (1.0 - c.fit);
+        let fit = (f64::from(c.fit) - drift).max(0.0);
+        c.fit = (fit + g.adaptation_rate * a * (1.0 - fit)) as f32;
         if network != NO_NETWORK {
             let net = &world.networks[network as usize];
             let pull = g.central_pull * g.centralization

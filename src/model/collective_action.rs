@@ -70,12 +70,12 @@ fn project(
     let (mut trust_sum, mut pairs) = (0.0, 0u32);
     let (mut tech_lo, mut tech_hi) = (f64::MAX, f64::MIN);
     for (i, &a) in team.iter().enumerate() {
-        let tech = world.communities[a as usize].tech;
+        let tech = f64::from(world.communities[a as usize].tech);
         tech_lo = tech_lo.min(tech);
         tech_hi = tech_hi.max(tech);
         for &b in &team[i + 1..] {
             if let Some(t) = world.find_tie(a, b) {
-                trust_sum += world.ties[t as usize].trust;
+                trust_sum += world.ties[t as usize].trust();
                 pairs += 1;
             }
         }
@@ -103,7 +103,7 @@ fn project(
             let c = &mut world.communities[m as usize];
             c.treasury += share;
             c.inflow_tick += share;
-            c.projects_succeeded += 1;
+            c.projects_succeeded = c.projects_succeeded.saturating_add(1);
         }
         world.ledger.project_returns_in += value;
         let surplus = (value - spent).max(0.0);
@@ -127,10 +127,10 @@ fn project(
             let tie = &mut world.ties[t];
             tie.touched = true;
             if succeeded {
-                tie.trust = cooperate(tie.trust, gain);
-                tie.stake += stake_gain;
+                tie.trust = cooperate(tie.trust(), gain) as f32;
+                tie.stake = (tie.stake() + stake_gain) as f32;
             } else {
-                tie.trust = defect(tie.trust, ca.failure_penalty);
+                tie.trust = defect(tie.trust(), ca.failure_penalty) as f32;
             }
         }
     }

@@ -57,14 +57,15 @@ pub fn update(world: &mut World, params: &Params) {
         let (mut hours, mut weighted_energy) = (0.0, 0.0);
         for &m in &n.members {
             let c = &world.communities[m as usize];
-            hours += c.members * c.energy * cp.volunteer_hours;
-            weighted_energy += c.members * c.energy;
+            let people_energy = f64::from(c.members) * f64::from(c.energy);
+            hours += people_energy * cp.volunteer_hours;
+            weighted_energy += people_energy;
         }
         let (s, paid_fraction) = work(&mut n.coord, hours, cp);
         spent += s;
         for &m in &n.members {
             let c = &mut world.communities[m as usize];
-            c.energy = tire(c.energy, paid_fraction, cp);
+            c.energy = tire(f64::from(c.energy), paid_fraction, cp) as f32;
         }
         n.coord.energy = if n.people > 0.0 {
             weighted_energy / n.people
@@ -91,8 +92,9 @@ pub fn update(world: &mut World, params: &Params) {
     let unaffiliated_people: f64 = world
         .communities
         .iter()
-        .filter(|c| c.network == NO_NETWORK)
-        .map(|c| c.members)
+        .zip(world.memberships())
+        .filter(|&(_, &n)| n == NO_NETWORK)
+        .map(|(c, _)| f64::from(c.members))
         .sum();
     world.open.required = cp.hours_per_person * unaffiliated_people;
     world.open.coverage = coverage(world.open.capacity, world.open.required);
@@ -102,10 +104,7 @@ pub fn update(world: &mut World, params: &Params) {
 /// Coverage that facilitates work between two communities: their network's if they share one;
 /// otherwise the lesser of the coverages serving each (their coordinators must work together).
 pub fn shared_coverage(world: &World, a: u32, b: u32) -> f64 {
-    let (na, nb) = (
-        world.communities[a as usize].network,
-        world.communities[b as usize].network,
-    );
+    let (na, nb) = (world.network_of(a), world.network_of(b));
     if na == nb && na != NO_NETWORK {
         world.networks[na as usize].coord.coverage
     } else {
@@ -115,7 +114,7 @@ pub fn shared_coverage(world: &World, a: u32, b: u32) -> f64 {
 
 /// Coverage serving one community: its network's, or the open convener's.
 pub fn coverage_of(world: &World, c: u32) -> f64 {
-    match world.communities[c as usize].network {
+    match world.network_of(c) {
         NO_NETWORK => world.open.coverage,
         n => world.networks[n as usize].coord.coverage,
     }

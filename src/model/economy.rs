@@ -12,7 +12,7 @@ use crate::scenario::Params;
 pub fn produce(world: &mut World) {
     let mut total = 0.0;
     for c in &mut world.communities {
-        let own = c.base_production * c.fit;
+        let own = c.base_production * f64::from(c.fit);
         c.treasury += own;
         c.own_tick = own;
         total += own;

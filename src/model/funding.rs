@@ -100,9 +100,9 @@ fn review_grants(world: &mut World, params: &Params) {
 /// Pays the coordination pot to active grantees by member count. Returns what was paid.
 fn pay_grants(world: &mut World, pot: f64) -> f64 {
     let unaffiliated = world
-        .communities
+        .memberships()
         .iter()
-        .filter(|c| c.network == NO_NETWORK)
+        .filter(|&&n| n == NO_NETWORK)
         .count() as f64;
     let members: f64 = world
         .networks

@@ -44,10 +44,9 @@ pub fn hold(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
         }
     }
     scratch.more_ids.clear();
-    scratch.more_ids.extend(
-        (0..world.n_communities() as u32)
-            .filter(|&c| world.communities[c as usize].network == NO_NETWORK),
-    );
+    scratch
+        .more_ids
+        .extend((0..world.n_communities() as u32).filter(|&c| world.network_of(c) == NO_NETWORK));
     let spare = world.open.capacity - world.open.used;
     let used = gather(world, params, round, spare, rng, scratch, &mut retention);
     world.open.use_hours(used);
@@ -78,9 +77,9 @@ fn invite_members_and_guests(
         .extend_from_slice(&world.networks[n].members);
     scratch.ids.clear();
     for &m in &world.networks[n].members {
-        for &t in &world.adjacency[m as usize] {
+        for &t in world.tie_ids_of(m) {
             let other = world.ties[t as usize].other(m);
-            if world.communities[other as usize].network != n as u32 {
+            if world.network_of(other) != n as u32 {
                 scratch.ids.push(other);
             }
         }
@@ -153,7 +152,7 @@ fn gather(
     for &c in &scratch.ids {
         let com = &mut world.communities[c as usize];
         if com.last_gathering == u32::MAX {
-            world.gatherings.participants += com.members.min(gp.delegates as f64);
+            world.gatherings.participants += f64::from(com.members).min(gp.delegates as f64);
         }
         com.last_gathering = round;
         com.last_track_matched = tiered || !com.specialist;

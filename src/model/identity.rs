@@ -53,7 +53,7 @@ pub fn assign_networks(world: &mut World, params: &Params) {
 
 fn strong(world: &World, params: &Params, tie: usize) -> bool {
     let t = &world.ties[tie];
-    t.alive && t.trust >= params.identity.trust_threshold
+    t.alive && t.trust() >= params.identity.trust_threshold
 }
 
 fn name_clusters(world: &mut World, params: &Params, scratch: &mut Scratch) {
@@ -63,8 +63,8 @@ fn name_clusters(world: &mut World, params: &Params, scratch: &mut Scratch) {
     for id in 0..world.ties.len() {
         let t = &world.ties[id];
         if strong(world, params, id)
-            && world.communities[t.a as usize].network == NO_NETWORK
-            && world.communities[t.b as usize].network == NO_NETWORK
+            && world.network_of(t.a) == NO_NETWORK
+            && world.network_of(t.b) == NO_NETWORK
         {
             uf.union(t.a, t.b);
         }
@@ -73,9 +73,7 @@ fn name_clusters(world: &mut World, params: &Params, scratch: &mut Scratch) {
     scratch.ids.clear();
     scratch.ids.resize(n, NO_NETWORK);
     for c in 0..n as u32 {
-        if world.communities[c as usize].network != NO_NETWORK
-            || uf.size_of(c) < params.identity.min_size
-        {
+        if world.network_of(c) != NO_NETWORK || uf.size_of(c) < params.identity.min_size {
             continue;
         }
         let root = uf.find(c) as usize;
@@ -89,14 +87,14 @@ fn name_clusters(world: &mut World, params: &Params, scratch: &mut Scratch) {
 fn absorb(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let id = &params.identity;
     for c in 0..world.n_communities() as u32 {
-        if world.communities[c as usize].network != NO_NETWORK {
+        if world.network_of(c) != NO_NETWORK {
             continue;
         }
         scratch.more_ids.clear();
-        for &t in &world.adjacency[c as usize] {
+        for &t in world.tie_ids_of(c) {
             if strong(world, params, t as usize) {
                 let other = world.ties[t as usize].other(c);
-                let n = world.communities[other as usize].network;
+                let n = world.network_of(other);
                 if n != NO_NETWORK {
                     scratch.more_ids.push(n);
                 }
@@ -134,16 +132,14 @@ fn most_common(sorted: &[u32]) -> Option<(u32, u32)> {
 
 fn merge(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let id = &params.identity;
-    let mut pairs: Vec<u64> = Vec::new();
+    let mut pairs = std::mem::take(&mut scratch.pairs);
+    pairs.clear();
     for t in 0..world.ties.len() {
         if !strong(world, params, t) {
             continue;
         }
         let (a, b) = (world.ties[t].a, world.ties[t].b);
-        let (na, nb) = (
-            world.communities[a as usize].network,
-            world.communities[b as usize].network,
-        );
+        let (na, nb) = (world.network_of(a), world.network_of(b));
         if na != NO_NETWORK && nb != NO_NETWORK && na != nb {
             pairs.push(((na.min(nb) as u64) << 32) | na.max(nb) as u64);
         }
@@ -172,6 +168,7 @@ fn merge(world: &mut World, params: &Params, scratch: &mut Scratch) {
         };
         merge_into(world, keep, gone, scratch);
     }
+    scratch.pairs = pairs;
 }
 
 fn merge_into(world: &mut World, keep: usize, gone: usize, scratch: &mut Scratch) {
@@ -203,15 +200,19 @@ fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {
             continue;
         }
         let (a, b) = (world.ties[t].a, world.ties[t].b);
-        let na = world.communities[a as usize].network;
-        if na != NO_NETWORK && na == world.communities[b as usize].network {
+        let na = world.network_of(a);
+        if na != NO_NETWORK && na == world.network_of(b) {
             scratch.components.union(a, b);
         }
     }
-    let live: Vec<usize> = world.live_networks().collect();
-    for n_idx in live {
+    // Networks founded by the splits below are not split again this tick.
+    let mut live = std::mem::take(&mut scratch.networks);
+    live.clear();
+    live.extend(world.live_networks());
+    let mut clusters = std::mem::take(&mut scratch.clusters);
+    for &n_idx in &live {
         // Big clusters of this network: (size, root), largest first.
-        let mut clusters: Vec<(u32, u32)> = Vec::new();
+        clusters.clear();
         for &m in &world.networks[n_idx].members {
             let root = scratch.components.find(m);
             let size = scratch.components.size_of(m);
@@ -245,6 +246,8 @@ fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {
             world.networks[new].library = world.networks[n_idx].library;
         }
     }
+    scratch.networks = live;
+    scratch.clusters = clusters;
 }
 
 fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
@@ -253,20 +256,20 @@ fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Sc
     let tolerance = id.exit_distance * (1.0 - gov.central_intolerance * gov.centralization);
     scratch.ids.clear();
     for c in 0..world.n_communities() as u32 {
-        let n = world.communities[c as usize].network;
+        let n = world.network_of(c);
         if n == NO_NETWORK {
             continue;
         }
         let diverges =
             distance(world.values_of(c), &world.networks[n as usize].mean_values) > tolerance;
         let (mut trust, mut count, mut alignment, mut worked) = (0.0, 0u32, 0.0, 0u32);
-        for &t in &world.adjacency[c as usize] {
+        for &t in world.tie_ids_of(c) {
             let tie = &world.ties[t as usize];
-            if world.communities[tie.other(c) as usize].network == n {
-                trust += tie.trust;
+            if world.network_of(tie.other(c)) == n {
+                trust += tie.trust();
                 count += 1;
                 if tie.joint_work > 0 {
-                    alignment += tie.alignment;
+                    alignment += tie.alignment();
                     worked += 1;
                 }
             }
@@ -284,7 +287,7 @@ fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Sc
             continue;
         }
         let stake = if params.mechanisms.interdependence {
-            world.communities[c as usize].stake
+            f64::from(world.communities[c as usize].stake)
         } else {
             0.0
         };
@@ -316,7 +319,7 @@ fn dissolve_small(world: &mut World, params: &Params) {
             let each = held / members.len() as f64;
             for &m in &members {
                 world.communities[m as usize].treasury += each;
-                world.communities[m as usize].network = NO_NETWORK;
+                world.set_network(m, NO_NETWORK);
             }
         }
         let net = &mut world.networks[n];
@@ -349,11 +352,11 @@ mod tests {
         chain(&mut w, 2 * min..3 * min, weak); // big enough, not trusted
         name_clusters(&mut w, &params, &mut Scratch::default());
         assert_eq!(w.live_networks().count(), 1);
-        let n = w.communities[0].network;
+        let n = w.network_of(0);
         assert_ne!(n, NO_NETWORK);
         assert_eq!(w.networks[n as usize].members.len(), min as usize);
-        assert!(w.communities[min as usize].network == NO_NETWORK);
-        assert!(w.communities[2 * min as usize].network == NO_NETWORK);
+        assert!(w.network_of(min) == NO_NETWORK);
+        assert!(w.network_of(2 * min) == NO_NETWORK);
     }
 
     #[test]
@@ -368,10 +371,7 @@ mod tests {
         w.networks[n].pool = 10.0;
         split(&mut w, &params, &mut Scratch::default());
         assert_eq!(w.live_networks().count(), 2);
-        assert_ne!(
-            w.communities[0].network,
-            w.communities[min as usize].network
-        );
+        assert_ne!(w.network_of(0), w.network_of(min));
         let pools: f64 = w.networks.iter().map(|n| n.pool).sum();
         assert!((pools - 10.0).abs() < 1e-12, "splitting conserves the pool");
     }
@@ -385,7 +385,7 @@ mod tests {
         let before = w.holdings();
         dissolve_small(&mut w, &params);
         assert!(!w.networks[n].alive);
-        assert_eq!(w.communities[0].network, NO_NETWORK);
+        assert_eq!(w.network_of(0), NO_NETWORK);
         assert!((w.holdings() - before).abs() < 1e-12);
     }
 }

@@ -28,14 +28,15 @@ pub fn update(world: &mut World, params: &Params) {
         c.stake = 0.0;
     }
     for t in world.ties.iter_mut().filter(|t| t.alive) {
-        t.stake *= factor;
+        t.stake = (t.stake() * factor) as f32;
         world.communities[t.a as usize].stake += t.stake;
         world.communities[t.b as usize].stake += t.stake;
     }
     let w = 1.0 / ip.window_ticks;
     for c in &mut world.communities {
-        c.inflow_avg += w * (c.inflow_tick - c.inflow_avg);
-        c.own_avg += w * (c.own_tick - c.own_avg);
+        let (inflow_avg, own_avg) = (f64::from(c.inflow_avg), f64::from(c.own_avg));
+        c.inflow_avg = (inflow_avg + w * (c.inflow_tick - inflow_avg)) as f32;
+        c.own_avg = (own_avg + w * (c.own_tick - own_avg)) as f32;
     }
 }
 

@@ -95,10 +95,11 @@ pub fn introduced_partner(
 pub fn trusted_partners(world: &World, c: u32, threshold: f64, out: &mut Vec<u32>) {
     out.clear();
     out.extend(
-        world.adjacency[c as usize]
+        world
+            .tie_ids_of(c)
             .iter()
             .map(|&t| &world.ties[t as usize])
-            .filter(|t| t.trust >= threshold)
+            .filter(|t| t.trust() >= threshold)
             .map(|t| t.other(c)),
     );
 }

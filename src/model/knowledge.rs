@@ -37,8 +37,8 @@ pub fn allocate_bridging(world: &mut World, params: &Params, scratch: &mut Scrat
 
 /// Bridging coverage available to joint work between `a` and `b` (only inside one network).
 pub fn bridging_between(world: &World, scratch: &Scratch, a: u32, b: u32) -> f64 {
-    let n = world.communities[a as usize].network;
-    if n != NO_NETWORK && n == world.communities[b as usize].network {
+    let n = world.network_of(a);
+    if n != NO_NETWORK && n == world.network_of(b) {
         scratch
             .bridge_coverage
             .get(n as usize)

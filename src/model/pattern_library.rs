@@ -119,8 +119,8 @@ mod tests {
         let mut rng = crate::engine::rng::replicate_rng(2);
         learn_and_replicate(&mut w, &params, &mut rng, &mut Scratch::default());
         assert_eq!(w.n_communities(), 5);
-        assert_eq!(w.communities[4].network, n as u32);
-        assert_eq!(w.adjacency[4].len(), params.identity.absorb_ties as usize);
+        assert_eq!(w.network_of(4), n as u32);
+        assert_eq!(w.degree(4), params.identity.absorb_ties as usize);
         assert!(
             (w.holdings() - before).abs() < 1e-12,
             "a chapter is seeded from the pool"

@@ -44,7 +44,7 @@ fn contribute(world: &mut World, params: &Params, n: usize, scratch: &mut Scratc
         / count;
     let mean_last_rate: f64 = members
         .iter()
-        .map(|&m| world.communities[m as usize].last_contribution_rate)
+        .map(|&m| f64::from(world.communities[m as usize].last_contribution_rate))
         .sum::<f64>()
         / count;
     let founded_now = world.networks[n].founded == world.tick;
@@ -58,7 +58,7 @@ fn contribute(world: &mut World, params: &Params, n: usize, scratch: &mut Scratc
             ContributionRule::Conditional => {
                 // Others' mean rate last tick, excluding this member's own.
                 let others = if count > 1.0 {
-                    (mean_last_rate * count - c.last_contribution_rate) / (count - 1.0)
+                    (mean_last_rate * count - f64::from(c.last_contribution_rate)) / (count - 1.0)
                 } else {
                     pp.contribution_rate
                 };
@@ -78,9 +78,9 @@ fn contribute(world: &mut World, params: &Params, n: usize, scratch: &mut Scratc
         let paid = scratch.floats[i];
         let c = &mut world.communities[m as usize];
         c.treasury -= paid;
-        c.contributed += paid;
+        c.contributed = (f64::from(c.contributed) + paid) as f32;
         c.last_contribution_rate = if c.own_tick > 0.0 {
-            paid / c.own_tick
+            (paid / c.own_tick) as f32
         } else {
             0.0
         };
@@ -146,15 +146,15 @@ fn weights(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
         AllocationRule::Quadratic => {
             for &m in members {
                 let mut sum_sqrt = 0.0;
-                for &t in &world.adjacency[m as usize] {
+                for &t in world.tie_ids_of(m) {
                     let tie = &world.ties[t as usize];
                     let other = tie.other(m);
-                    if world.communities[other as usize].network == n as u32
-                        && tie.trust >= params.trust.tie_threshold
+                    if world.network_of(other) == n as u32
+                        && tie.trust() >= params.trust.tie_threshold
                     {
-                        let c = world.communities[other as usize].last_contribution_rate
+                        let c = f64::from(world.communities[other as usize].last_contribution_rate)
                             * world.communities[other as usize].own_tick;
-                        sum_sqrt += (c * tie.trust).sqrt();
+                        sum_sqrt += (c * tie.trust()).sqrt();
                     }
                 }
                 scratch.floats.push(sum_sqrt * sum_sqrt);
@@ -168,7 +168,9 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
     let members = &world.networks[n].members;
     let budget = world.networks[n].pool * params.pooling.allocation_rate;
     // votes[i] = votes for member i.
-    let mut votes = vec![0u32; members.len()];
+    let votes = &mut scratch.votes;
+    votes.clear();
+    votes.resize(members.len(), 0);
     let index_of = |c: u32| members.iter().position(|&m| m == c);
     for &m in members {
         trusted_partners(world, m, params.trust.tie_threshold, &mut scratch.more_ids);
@@ -177,17 +179,16 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
             .iter()
             .copied()
             .filter(|&o| {
-                world.communities[o as usize].network == n as u32
-                    && world.communities[o as usize].need > 0.0
+                world.network_of(o) == n as u32 && world.communities[o as usize].need > 0.0
             })
             .max_by(|&x, &y| {
                 let tx = world
                     .find_tie(m, x)
-                    .map(|t| world.ties[t as usize].trust)
+                    .map(|t| world.ties[t as usize].trust())
                     .unwrap_or(0.0);
                 let ty = world
                     .find_tie(m, y)
-                    .map(|t| world.ties[t as usize].trust)
+                    .map(|t| world.ties[t as usize].trust())
                     .unwrap_or(0.0);
                 tx.total_cmp(&ty).then(y.cmp(&x))
             })
@@ -196,12 +197,15 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
             votes[i] += 1;
         }
     }
-    let mut order: Vec<usize> = (0..members.len()).filter(|&i| votes[i] > 0).collect();
-    order.sort_unstable_by(|&a, &b| votes[b].cmp(&votes[a]).then(a.cmp(&b)));
+    let order = &mut scratch.ranked;
+    order.clear();
+    order.extend((0..members.len() as u32).filter(|&i| votes[i as usize] > 0));
+    order.sort_unstable_by(|&a, &b| votes[b as usize].cmp(&votes[a as usize]).then(a.cmp(&b)));
     scratch.floats.clear();
     scratch.floats.resize(members.len(), 0.0);
     let mut left = budget;
-    for i in order {
+    for &i in order.iter() {
+        let i = i as usize;
         let grant = world.communities[members[i] as usize].need.min(left);
         scratch.floats[i] = grant;
         left -= grant;
@@ -235,7 +239,7 @@ mod tests {
         );
         (
             w.networks[n].pool + w.networks[n].coord.budget,
-            w.communities[2].contributed,
+            f64::from(w.communities[2].contributed),
         )
     }
 

@@ -35,7 +35,11 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
         let truth = 1.0 - distance(world.practice_of(a), world.practice_of(b));
         let noise: f64 = StandardNormal.sample(rng);
         let observed = (truth + r.observation_noise * noise).clamp(0.0, 1.0);
-        let gap = (world.communities[a as usize].tech - world.communities[b as usize].tech).abs();
+        let (ta, tb) = (
+            world.communities[a as usize].tech,
+            world.communities[b as usize].tech,
+        );
+        let gap = (f64::from(ta) - f64::from(tb)).abs();
         let success = success_probability(
             gap,
             bridging_between(world, scratch, a, b),
@@ -43,13 +47,13 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
         );
         let succeeded = rng.random_bool(success);
         let tie = &mut world.ties[id];
-        tie.alignment += r.learning_rate * (observed - tie.alignment);
-        tie.joint_work += 1;
+        tie.alignment = (tie.alignment() + r.learning_rate * (observed - tie.alignment())) as f32;
+        tie.joint_work = tie.joint_work.saturating_add(1);
         tie.touched = true;
-        if tie.alignment < r.min_alignment {
-            tie.trust = defect(tie.trust, r.misalignment_penalty);
+        if tie.alignment() < r.min_alignment {
+            tie.trust = defect(tie.trust(), r.misalignment_penalty) as f32;
         } else if succeeded {
-            tie.trust = cooperate(tie.trust, params.trust.cooperation_gain);
+            tie.trust = cooperate(tie.trust(), params.trust.cooperation_gain) as f32;
             let planned = if world.same_network(a, b) {
                 innovation(
                     params.governance.centralization,
@@ -81,7 +85,7 @@ mod tests {
         for _ in 0..20 {
             joint_work(&mut w, &params, &mut rng, &Scratch::default());
         }
-        w.ties[t].trust
+        w.ties[t].trust()
     }
 
     #[test]

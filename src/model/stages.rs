@@ -21,11 +21,11 @@ pub fn update(world: &mut World, params: &Params) {
     let min_alignment = params.resonance.min_alignment;
     for c in 0..world.communities.len() {
         let (mut trusted, mut resonant) = (0u32, 0u32);
-        for &t in &world.adjacency[c] {
+        for &t in world.tie_ids_of(c as u32) {
             let tie = &world.ties[t as usize];
-            if tie.trust >= threshold {
+            if tie.trust() >= threshold {
                 trusted += 1;
-                if tie.joint_work > 0 && tie.alignment >= min_alignment {
+                if tie.joint_work > 0 && tie.alignment() >= min_alignment {
                     resonant += 1;
                 }
             }
@@ -34,11 +34,11 @@ pub fn update(world: &mut World, params: &Params) {
         let passed = [
             trusted > 0,
             resonant >= st.resonant_ties,
-            com.aid_exchanged >= st.aid_threshold,
-            com.network != NO_NETWORK,
+            f64::from(com.aid_exchanged) >= st.aid_threshold,
+            world.network_of(c as u32) != NO_NETWORK,
             com.contributed > 0.0,
             com.projects_succeeded > 0,
-            com.stake >= st.stake_threshold,
+            f64::from(com.stake) >= st.stake_threshold,
         ];
         let stage = passed.iter().take_while(|&&p| p).count() as u8;
         world.communities[c].stage = stage;
