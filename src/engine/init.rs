@@ -136,6 +136,6 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
     }
     world.refresh_networks();
     // Stages at tick 0 already reflect the relationships that exist before the run.
-    crate::model::stages::update(&mut world, params);
+    crate::model::stages::update(&mut world, params, &mut super::Scratch::default());
     world
 }

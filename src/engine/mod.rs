@@ -41,6 +41,10 @@ pub struct Scratch {
     pub votes: Vec<u32>,
     pub ranked: Vec<u32>,
     pub components: metrics::graph::Components,
+    /// The treasuries for the Gini coefficient, sorted in linear time.
+    pub radix: metrics::SortBuffer,
+    /// Trusted and resonant ties per community (stages).
+    pub tie_counts: Vec<[u32; 2]>,
 }
 
 /// One tie in a `ties.csv` snapshot.
@@ -159,7 +163,7 @@ pub fn step(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
     trust::decay_and_prune(world, params, scratch);
     economy::recover_and_spend(world, params);
     funding::attribute_value(world);
-    stages::update(world, params);
+    stages::update(world, params, scratch);
     world.refresh_networks();
     world.cumulative_gap += world.flows.coordination_value - world.flows.coordination_funding;
     debug_assert!(
