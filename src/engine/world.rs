@@ -37,14 +37,10 @@ pub struct Community {
     pub members: f32,
     /// Fit of its practice to its local context in [0, 1]; production = base * fit.
     pub fit: f32,
-    /// Technical level in [0, 1].
-    pub tech: f32,
     /// Volunteer energy of its people in [0, 1]: burns out in unpaid coordination.
     pub energy: f32,
     /// Contribution last tick as a share of production (for conditional cooperation).
     pub last_contribution_rate: f32,
-    /// Sum of shared-infrastructure stake over its ties.
-    pub stake: f32,
     /// Aid given plus received, all time.
     pub aid_exchanged: f32,
     /// Contributed to a pool, all time.
@@ -274,6 +270,14 @@ pub struct World {
     pub values: Vec<f64>,
     /// `practice_dims` floats per community (hidden from other agents).
     pub practice: Vec<f64>,
+    /// Each community's technical level in [0, 1] (fixed at birth); read with
+    /// [`World::tech_of`]. Apart from `Community` because joint work reads it for both ends of
+    /// a tie, at random.
+    pub tech: Vec<f32>,
+    /// Each community's shared-infrastructure stake: the sum over its ties, rebuilt by
+    /// `model::interdependence` (which adds at both ends of every tie, at random, so it is
+    /// kept apart from `Community`). Read with [`World::stake_of`].
+    pub stakes: Vec<f32>,
     /// Every tie, each once. Between ticks ([`World::compact_ties`]) it holds no removed ties
     /// and is ordered by lower endpoint; during a tick, removed ties leave holes
     /// (`alive == false`) that new ties reuse.
@@ -314,6 +318,8 @@ impl World {
             communities: Vec::new(),
             values: Vec::new(),
             practice: Vec::new(),
+            tech: Vec::new(),
+            stakes: Vec::new(),
             membership: Vec::new(),
             ties: Vec::new(),
             free_ties: Vec::new(),
@@ -354,6 +360,16 @@ impl World {
         &self.membership
     }
 
+    /// Technical level of `c`, in [0, 1].
+    pub fn tech_of(&self, c: u32) -> f64 {
+        f64::from(self.tech[c as usize])
+    }
+
+    /// Shared-infrastructure stake of `c` (sum over its ties).
+    pub fn stake_of(&self, c: u32) -> f64 {
+        f64::from(self.stakes[c as usize])
+    }
+
     pub fn values_of(&self, c: u32) -> &[f64] {
         let k = self.value_dims;
         &self.values[c as usize * k..(c as usize + 1) * k]
@@ -369,10 +385,11 @@ impl World {
         distance(self.values_of(a), self.values_of(b))
     }
 
-    /// Adds a community and returns its index.
+    /// Adds a community (with its technical level) and returns its index.
     pub fn push_community(
         &mut self,
         community: Community,
+        tech: f32,
         values: &[f64],
         practice: &[f64],
     ) -> u32 {
@@ -382,6 +399,8 @@ impl World {
         self.region_members[community.region as usize].push(idx);
         self.communities.push(community);
         self.membership.push(NO_NETWORK);
+        self.tech.push(tech);
+        self.stakes.push(0.0);
         self.values.extend_from_slice(values);
         self.practice.extend_from_slice(practice);
         self.adjacency.push_community();

@@ -45,7 +45,7 @@ pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
             world.network_of(c as u32) != NO_NETWORK,
             com.contributed > 0.0,
             com.projects_succeeded > 0,
-            f64::from(com.stake) >= st.stake_threshold,
+            world.stake_of(c as u32) >= st.stake_threshold,
         ];
         let stage = passed.iter().take_while(|&&p| p).count() as u8;
         world.communities[c].stage = stage;
