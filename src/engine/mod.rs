@@ -176,14 +176,22 @@ fn begin_tick(world: &mut World) {
     world.tick += 1;
     world.compact_ties();
     world.flows = Default::default();
+    // The treasuries are summed in the same pass that resets this tick's flows, in the order
+    // (and so with the result) of `World::holdings`.
+    let treasuries: f64 = world
+        .communities
+        .iter_mut()
+        .map(|c| {
+            c.inflow_tick = 0.0;
+            c.own_tick = 0.0;
+            c.treasury
+        })
+        .sum();
     world.ledger = world::Ledger {
-        held_at_start: world.holdings(),
+        held_at_start: world.holdings_with(treasuries),
         ..Default::default()
     };
-    for c in &mut world.communities {
-        c.inflow_tick = 0.0;
-        c.own_tick = 0.0;
-    }
+    debug_assert_eq!(world.ledger.held_at_start, world.holdings());
     for n in world.networks.iter_mut().filter(|n| n.alive) {
         n.value_tick = 0.0;
     }

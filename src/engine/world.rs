@@ -476,8 +476,12 @@ impl World {
         let counts = &mut self.tie_counts;
         counts.clear();
         counts.resize(n + 1, 0);
+        // One pass counts both the ties per lower endpoint (for the sort) and the ties per
+        // community (for the adjacency).
+        self.adjacency.clear_spans(n);
         for t in self.ties.iter().filter(|t| t.alive) {
             counts[t.a.min(t.b) as usize + 1] += 1;
+            self.adjacency.count(t.a, t.b);
         }
         for i in 1..=n {
             counts[i] += counts[i - 1];
@@ -493,7 +497,7 @@ impl World {
         }
         std::mem::swap(&mut self.ties, &mut self.spare_ties);
         self.free_ties.clear();
-        self.adjacency.rebuild(&self.ties, n);
+        self.adjacency.rebuild(&self.ties);
     }
 
     /// Ties in use.
@@ -503,7 +507,11 @@ impl World {
 
     /// Resources held: treasuries, pools and coordination budgets.
     pub fn holdings(&self) -> f64 {
-        let treasuries: f64 = self.communities.iter().map(|c| c.treasury).sum();
+        self.holdings_with(self.communities.iter().map(|c| c.treasury).sum())
+    }
+
+    /// [`World::holdings`] given the sum of the treasuries (in community order).
+    pub fn holdings_with(&self, treasuries: f64) -> f64 {
         let networks: f64 = self
             .networks
             .iter()
@@ -711,14 +719,22 @@ impl Adjacency {
         }
     }
 
-    /// Lays out the lists of `n` communities from the live ties, in tie order.
-    fn rebuild(&mut self, ties: &[Tie], n: usize) {
+    /// Starts a rebuild for `n` communities: every span empty, to be counted with
+    /// [`Adjacency::count`] for each live tie, then laid out by [`Adjacency::rebuild`].
+    fn clear_spans(&mut self, n: usize) {
         self.spans.clear();
         self.spans.resize(n, Span::default());
-        for t in ties.iter().filter(|t| t.alive) {
-            self.spans[t.a as usize].cap += 1;
-            self.spans[t.b as usize].cap += 1;
-        }
+    }
+
+    /// Counts one live tie between `a` and `b` (room in both spans).
+    fn count(&mut self, a: u32, b: u32) {
+        self.spans[a as usize].cap += 1;
+        self.spans[b as usize].cap += 1;
+    }
+
+    /// Lays out the lists from the live ties counted since [`Adjacency::clear_spans`]
+    /// (`ties` holds those ties, in any order), in tie order.
+    fn rebuild(&mut self, ties: &[Tie]) {
         let mut start = 0;
         for s in &mut self.spans {
             s.start = start;
