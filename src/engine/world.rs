@@ -1,8 +1,9 @@
 //! The world's state: communities, ties, networks and coordination units, laid out for the cache.
 //!
-//! Communities live in one `Vec` of plain 96-byte structs indexed by `u32`; their value and
-//! practice vectors live in flat arrays (`K` floats per community), and their network in a
-//! `u32` array of its own, because it is read for both ends of ties at random. Ties (32 bytes)
+//! Communities live in one `Vec` of plain 88-byte structs indexed by `u32`; their value and
+//! practice vectors live in flat arrays (`K` floats per community), and their network,
+//! technical level and stake in arrays of their own (4 bytes per community each), because
+//! they are read or written for both ends of ties at random. Ties (32 bytes)
 //! are stored once each in a slab with a packed adjacency: one array of tie ids, a span per
 //! community. At the start of every tick [`World::compact_ties`] drops removed ties, orders the
 //! rest by lower endpoint and repacks the adjacency in O(communities + ties), so a community's
@@ -18,8 +19,9 @@ pub const NO_NETWORK: u32 = u32::MAX;
 
 /// One community: an agent.
 ///
-/// 96 bytes (it was 144): the per-tick passes over communities and the lookups of partners are
-/// memory-bound. Money and this tick's flows (production, treasury, need, inflows) stay `f64`;
+/// 88 bytes (it was 144): the per-tick passes over communities and the lookups of partners are
+/// memory-bound; the fields read for both ends of ties (network, technical level, stake) live
+/// in `World` arrays instead. Money and this tick's flows (production, treasury, need, inflows) stay `f64`;
 /// shares in [0, 1], people, stake and the all-time records are `f32` (arithmetic on them is
 /// done in `f64`), counts are small integers.
 #[derive(Debug, Clone)]
@@ -777,6 +779,12 @@ mod tests {
         let t2 = w.add_tie(2, 3, 0.5);
         assert_eq!(t2, t, "a freed slot is reused");
         assert_eq!(w.live_ties().count(), 1);
+    }
+
+    #[test]
+    fn records_keep_the_sizes_the_docs_give() {
+        assert_eq!(std::mem::size_of::<Community>(), 88);
+        assert_eq!(std::mem::size_of::<Tie>(), 32);
     }
 
     #[test]

@@ -35,8 +35,7 @@ pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
             }
         }
     }
-    for c in 0..world.communities.len() {
-        let [trusted, resonant] = counts[c];
+    for (c, &[trusted, resonant]) in counts.iter().enumerate() {
         let com = &world.communities[c];
         let passed = [
             trusted > 0,
