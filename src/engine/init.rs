@@ -110,7 +110,7 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
     let value_centres: Vec<f64> = (0..cultures * k).map(|_| rng.random()).collect();
     let practice_centres: Vec<f64> = (0..cultures * p).map(|_| rng.random()).collect();
     let (mut values, mut practice) = (Vec::with_capacity(k), Vec::with_capacity(p));
-    world.communities.reserve(pop.communities as usize);
+    world.reserve(pop.communities as usize);
     world.open.energy = 1.0;
     for i in 0..pop.communities {
         // Regions are contiguous blocks of indices, so local encounters touch nearby memory.

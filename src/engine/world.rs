@@ -387,6 +387,18 @@ impl World {
         distance(self.values_of(a), self.values_of(b))
     }
 
+    /// Makes room for `additional` more communities in every per-community array, so building
+    /// a world does not copy them as they grow.
+    pub fn reserve(&mut self, additional: usize) {
+        self.communities.reserve(additional);
+        self.values.reserve(additional * self.value_dims);
+        self.practice.reserve(additional * self.practice_dims);
+        self.membership.reserve(additional);
+        self.tech.reserve(additional);
+        self.stakes.reserve(additional);
+        self.adjacency.reserve(additional);
+    }
+
     /// Adds a community (with its technical level) and returns its index.
     pub fn push_community(
         &mut self,
@@ -683,6 +695,11 @@ impl Adjacency {
     fn of(&self, c: u32) -> &[u32] {
         let s = self.spans[c as usize];
         &self.ids[s.start as usize..(s.start + s.len) as usize]
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.spans.reserve(additional);
+        self.ids.reserve(additional * ADJACENCY_SLACK as usize);
     }
 
     fn push_community(&mut self) {
