@@ -8,8 +8,9 @@ use super::world::{Community, World};
 use crate::model::identity;
 use crate::scenario::Params;
 
-/// Draws the traits of a new community (used at tick 0 and for replicated chapters).
-pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Community {
+/// Draws the traits of a new community (used at tick 0 and for replicated chapters), and its
+/// technical level (kept apart from [`Community`], see [`World::tech_of`]).
+pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Community, f32) {
     let pop = &params.population;
     let members = lognormal(pop.members_median, pop.members_spread, rng)
         .round()
@@ -17,18 +18,17 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
     let base_production = lognormal(pop.production_median, pop.production_spread, rng);
     let technical = rng.random_bool(pop.technical_share);
     let tech_draw: f64 = rng.random();
-    Community {
+    let tech = if technical {
+        0.6 + 0.4 * tech_draw
+    } else {
+        0.4 * tech_draw
+    } as f32;
+    let community = Community {
         members: members as f32,
         base_production,
         fit: 1.0,
         treasury: pop.initial_treasury_ticks * base_production,
         need: 0.0,
-        // Technical communities sit in the top 40% of the scale, the others in the bottom 40%.
-        tech: if technical {
-            0.6 + 0.4 * tech_draw
-        } else {
-            0.4 * tech_draw
-        } as f32,
         region,
         energy: 1.0,
         specialist: rng.random_bool(pop.specialist_share),
@@ -39,14 +39,15 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> Commu
         contributed: 0.0,
         last_contribution_rate: 0.0,
         projects_succeeded: 0,
-        stake: 0.0,
         inflow_tick: 0.0,
         own_tick: 0.0,
         inflow_avg: 0.0,
         own_avg: base_production as f32,
         last_gathering: u32::MAX,
         last_track_matched: true,
-    }
+    };
+    // Technical communities sit in the top 40% of the scale, the others in the bottom 40%.
+    (community, tech)
 }
 
 /// Dunbar budget: `budget_base` ties at `budget_base` members, plus `budget_per_layer` for each
@@ -109,13 +110,13 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
     let value_centres: Vec<f64> = (0..cultures * k).map(|_| rng.random()).collect();
     let practice_centres: Vec<f64> = (0..cultures * p).map(|_| rng.random()).collect();
     let (mut values, mut practice) = (Vec::with_capacity(k), Vec::with_capacity(p));
-    world.communities.reserve(pop.communities as usize);
+    world.reserve(pop.communities as usize);
     world.open.energy = 1.0;
     for i in 0..pop.communities {
         // Regions are contiguous blocks of indices, so local encounters touch nearby memory.
         let region = (u64::from(i) * u64::from(pop.regions) / u64::from(pop.communities)) as u32;
         let culture = rng.random_range(0..cultures);
-        let community = draw_community(params, region, rng);
+        let (community, tech) = draw_community(params, region, rng);
         jitter_into(
             &mut values,
             &value_centres[culture * k..(culture + 1) * k],
@@ -128,7 +129,7 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
             pop.practice_spread,
             rng,
         );
-        world.push_community(community, &values, &practice);
+        world.push_community(community, tech, &values, &practice);
     }
     seed_existing_ties(&mut world, params, rng);
     if params.mechanisms.identity && params.identity.assigned_networks > 0 {
@@ -136,6 +137,6 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
     }
     world.refresh_networks();
     // Stages at tick 0 already reflect the relationships that exist before the run.
-    crate::model::stages::update(&mut world, params);
+    crate::model::stages::update(&mut world, params, &mut super::Scratch::default());
     world
 }

@@ -41,6 +41,10 @@ pub struct Scratch {
     pub votes: Vec<u32>,
     pub ranked: Vec<u32>,
     pub components: metrics::graph::Components,
+    /// The treasuries for the Gini coefficient, sorted in linear time.
+    pub radix: metrics::SortBuffer,
+    /// Trusted and resonant ties per community (stages).
+    pub tie_counts: Vec<[u32; 2]>,
 }
 
 /// One tie in a `ties.csv` snapshot.
@@ -159,7 +163,7 @@ pub fn step(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
     trust::decay_and_prune(world, params, scratch);
     economy::recover_and_spend(world, params);
     funding::attribute_value(world);
-    stages::update(world, params);
+    stages::update(world, params, scratch);
     world.refresh_networks();
     world.cumulative_gap += world.flows.coordination_value - world.flows.coordination_funding;
     debug_assert!(
@@ -172,14 +176,22 @@ fn begin_tick(world: &mut World) {
     world.tick += 1;
     world.compact_ties();
     world.flows = Default::default();
+    // The treasuries are summed in the same pass that resets this tick's flows, in the order
+    // (and so with the result) of `World::holdings`.
+    let treasuries: f64 = world
+        .communities
+        .iter_mut()
+        .map(|c| {
+            c.inflow_tick = 0.0;
+            c.own_tick = 0.0;
+            c.treasury
+        })
+        .sum();
     world.ledger = world::Ledger {
-        held_at_start: world.holdings(),
+        held_at_start: world.holdings_with(treasuries),
         ..Default::default()
     };
-    for c in &mut world.communities {
-        c.inflow_tick = 0.0;
-        c.own_tick = 0.0;
-    }
+    debug_assert_eq!(world.ledger.held_at_start, world.holdings());
     for n in world.networks.iter_mut().filter(|n| n.alive) {
         n.value_tick = 0.0;
     }

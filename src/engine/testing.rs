@@ -22,7 +22,6 @@ pub fn tiny_world(n: u32) -> World {
             fit: 1.0,
             treasury: 0.0,
             need: 0.0,
-            tech: 0.5,
             region: 0,
             energy: 1.0,
             specialist: false,
@@ -33,7 +32,6 @@ pub fn tiny_world(n: u32) -> World {
             contributed: 0.0,
             last_contribution_rate: 0.0,
             projects_succeeded: 0,
-            stake: 0.0,
             inflow_tick: 0.0,
             own_tick: 0.0,
             inflow_avg: 0.0,
@@ -41,7 +39,7 @@ pub fn tiny_world(n: u32) -> World {
             last_gathering: u32::MAX,
             last_track_matched: true,
         };
-        w.push_community(c, &values, &practice);
+        w.push_community(c, 0.5, &values, &practice);
     }
     w
 }

@@ -1,8 +1,9 @@
 //! The world's state: communities, ties, networks and coordination units, laid out for the cache.
 //!
-//! Communities live in one `Vec` of plain 96-byte structs indexed by `u32`; their value and
-//! practice vectors live in flat arrays (`K` floats per community), and their network in a
-//! `u32` array of its own, because it is read for both ends of ties at random. Ties (32 bytes)
+//! Communities live in one `Vec` of plain 88-byte structs indexed by `u32`; their value and
+//! practice vectors live in flat arrays (`K` floats per community), and their network,
+//! technical level and stake in arrays of their own (4 bytes per community each), because
+//! they are read or written for both ends of ties at random. Ties (32 bytes)
 //! are stored once each in a slab with a packed adjacency: one array of tie ids, a span per
 //! community. At the start of every tick [`World::compact_ties`] drops removed ties, orders the
 //! rest by lower endpoint and repacks the adjacency in O(communities + ties), so a community's
@@ -18,8 +19,9 @@ pub const NO_NETWORK: u32 = u32::MAX;
 
 /// One community: an agent.
 ///
-/// 96 bytes (it was 144): the per-tick passes over communities and the lookups of partners are
-/// memory-bound. Money and this tick's flows (production, treasury, need, inflows) stay `f64`;
+/// 88 bytes (it was 144): the per-tick passes over communities and the lookups of partners are
+/// memory-bound; the fields read for both ends of ties (network, technical level, stake) live
+/// in `World` arrays instead. Money and this tick's flows (production, treasury, need, inflows) stay `f64`;
 /// shares in [0, 1], people, stake and the all-time records are `f32` (arithmetic on them is
 /// done in `f64`), counts are small integers.
 #[derive(Debug, Clone)]
@@ -37,14 +39,10 @@ pub struct Community {
     pub members: f32,
     /// Fit of its practice to its local context in [0, 1]; production = base * fit.
     pub fit: f32,
-    /// Technical level in [0, 1].
-    pub tech: f32,
     /// Volunteer energy of its people in [0, 1]: burns out in unpaid coordination.
     pub energy: f32,
     /// Contribution last tick as a share of production (for conditional cooperation).
     pub last_contribution_rate: f32,
-    /// Sum of shared-infrastructure stake over its ties.
-    pub stake: f32,
     /// Aid given plus received, all time.
     pub aid_exchanged: f32,
     /// Contributed to a pool, all time.
@@ -274,6 +272,14 @@ pub struct World {
     pub values: Vec<f64>,
     /// `practice_dims` floats per community (hidden from other agents).
     pub practice: Vec<f64>,
+    /// Each community's technical level in [0, 1] (fixed at birth); read with
+    /// [`World::tech_of`]. Apart from `Community` because joint work reads it for both ends of
+    /// a tie, at random.
+    pub tech: Vec<f32>,
+    /// Each community's shared-infrastructure stake: the sum over its ties, rebuilt by
+    /// `model::interdependence` (which adds at both ends of every tie, at random, so it is
+    /// kept apart from `Community`). Read with [`World::stake_of`].
+    pub stakes: Vec<f32>,
     /// Every tie, each once. Between ticks ([`World::compact_ties`]) it holds no removed ties
     /// and is ordered by lower endpoint; during a tick, removed ties leave holes
     /// (`alive == false`) that new ties reuse.
@@ -314,6 +320,8 @@ impl World {
             communities: Vec::new(),
             values: Vec::new(),
             practice: Vec::new(),
+            tech: Vec::new(),
+            stakes: Vec::new(),
             membership: Vec::new(),
             ties: Vec::new(),
             free_ties: Vec::new(),
@@ -354,6 +362,16 @@ impl World {
         &self.membership
     }
 
+    /// Technical level of `c`, in [0, 1].
+    pub fn tech_of(&self, c: u32) -> f64 {
+        f64::from(self.tech[c as usize])
+    }
+
+    /// Shared-infrastructure stake of `c` (sum over its ties).
+    pub fn stake_of(&self, c: u32) -> f64 {
+        f64::from(self.stakes[c as usize])
+    }
+
     pub fn values_of(&self, c: u32) -> &[f64] {
         let k = self.value_dims;
         &self.values[c as usize * k..(c as usize + 1) * k]
@@ -369,10 +387,23 @@ impl World {
         distance(self.values_of(a), self.values_of(b))
     }
 
-    /// Adds a community and returns its index.
+    /// Makes room for `additional` more communities in every per-community array, so building
+    /// a world does not copy them as they grow.
+    pub fn reserve(&mut self, additional: usize) {
+        self.communities.reserve(additional);
+        self.values.reserve(additional * self.value_dims);
+        self.practice.reserve(additional * self.practice_dims);
+        self.membership.reserve(additional);
+        self.tech.reserve(additional);
+        self.stakes.reserve(additional);
+        self.adjacency.reserve(additional);
+    }
+
+    /// Adds a community (with its technical level) and returns its index.
     pub fn push_community(
         &mut self,
         community: Community,
+        tech: f32,
         values: &[f64],
         practice: &[f64],
     ) -> u32 {
@@ -382,6 +413,8 @@ impl World {
         self.region_members[community.region as usize].push(idx);
         self.communities.push(community);
         self.membership.push(NO_NETWORK);
+        self.tech.push(tech);
+        self.stakes.push(0.0);
         self.values.extend_from_slice(values);
         self.practice.extend_from_slice(practice);
         self.adjacency.push_community();
@@ -457,8 +490,12 @@ impl World {
         let counts = &mut self.tie_counts;
         counts.clear();
         counts.resize(n + 1, 0);
+        // One pass counts both the ties per lower endpoint (for the sort) and the ties per
+        // community (for the adjacency).
+        self.adjacency.clear_spans(n);
         for t in self.ties.iter().filter(|t| t.alive) {
             counts[t.a.min(t.b) as usize + 1] += 1;
+            self.adjacency.count(t.a, t.b);
         }
         for i in 1..=n {
             counts[i] += counts[i - 1];
@@ -474,7 +511,7 @@ impl World {
         }
         std::mem::swap(&mut self.ties, &mut self.spare_ties);
         self.free_ties.clear();
-        self.adjacency.rebuild(&self.ties, n);
+        self.adjacency.rebuild(&self.ties);
     }
 
     /// Ties in use.
@@ -484,7 +521,11 @@ impl World {
 
     /// Resources held: treasuries, pools and coordination budgets.
     pub fn holdings(&self) -> f64 {
-        let treasuries: f64 = self.communities.iter().map(|c| c.treasury).sum();
+        self.holdings_with(self.communities.iter().map(|c| c.treasury).sum())
+    }
+
+    /// [`World::holdings`] given the sum of the treasuries (in community order).
+    pub fn holdings_with(&self, treasuries: f64) -> f64 {
         let networks: f64 = self
             .networks
             .iter()
@@ -656,6 +697,11 @@ impl Adjacency {
         &self.ids[s.start as usize..(s.start + s.len) as usize]
     }
 
+    fn reserve(&mut self, additional: usize) {
+        self.spans.reserve(additional);
+        self.ids.reserve(additional * ADJACENCY_SLACK as usize);
+    }
+
     fn push_community(&mut self) {
         let start = self.ids.len() as u32;
         self.ids
@@ -692,14 +738,22 @@ impl Adjacency {
         }
     }
 
-    /// Lays out the lists of `n` communities from the live ties, in tie order.
-    fn rebuild(&mut self, ties: &[Tie], n: usize) {
+    /// Starts a rebuild for `n` communities: every span empty, to be counted with
+    /// [`Adjacency::count`] for each live tie, then laid out by [`Adjacency::rebuild`].
+    fn clear_spans(&mut self, n: usize) {
         self.spans.clear();
         self.spans.resize(n, Span::default());
-        for t in ties.iter().filter(|t| t.alive) {
-            self.spans[t.a as usize].cap += 1;
-            self.spans[t.b as usize].cap += 1;
-        }
+    }
+
+    /// Counts one live tie between `a` and `b` (room in both spans).
+    fn count(&mut self, a: u32, b: u32) {
+        self.spans[a as usize].cap += 1;
+        self.spans[b as usize].cap += 1;
+    }
+
+    /// Lays out the lists from the live ties counted since [`Adjacency::clear_spans`]
+    /// (`ties` holds those ties, in any order), in tie order.
+    fn rebuild(&mut self, ties: &[Tie]) {
         let mut start = 0;
         for s in &mut self.spans {
             s.start = start;
@@ -742,6 +796,12 @@ mod tests {
         let t2 = w.add_tie(2, 3, 0.5);
         assert_eq!(t2, t, "a freed slot is reused");
         assert_eq!(w.live_ties().count(), 1);
+    }
+
+    #[test]
+    fn records_keep_the_sizes_the_docs_give() {
+        assert_eq!(std::mem::size_of::<Community>(), 88);
+        assert_eq!(std::mem::size_of::<Tie>(), 32);
     }
 
     #[test]

@@ -76,6 +76,12 @@ pub fn fragmentation(
     for (a, b) in edges {
         uf.union(a, b);
     }
+    summarize(uf)
+}
+
+/// Fragmentation of the graph whose edges were joined in `uf` (after [`Components::reset`]).
+pub fn summarize(uf: &mut Components) -> Fragmentation {
+    let n = uf.len();
     let (mut components, mut largest, mut reachable_pairs) = (0usize, 0u32, 0f64);
     for x in 0..n as u32 {
         if uf.find(x) == x {

@@ -70,7 +70,7 @@ fn project(
     let (mut trust_sum, mut pairs) = (0.0, 0u32);
     let (mut tech_lo, mut tech_hi) = (f64::MAX, f64::MIN);
     for (i, &a) in team.iter().enumerate() {
-        let tech = f64::from(world.communities[a as usize].tech);
+        let tech = world.tech_of(a);
         tech_lo = tech_lo.min(tech);
         tech_hi = tech_hi.max(tech);
         for &b in &team[i + 1..] {

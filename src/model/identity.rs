@@ -287,7 +287,7 @@ fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Sc
             continue;
         }
         let stake = if params.mechanisms.interdependence {
-            f64::from(world.communities[c as usize].stake)
+            world.stake_of(c)
         } else {
             0.0
         };

@@ -26,10 +26,10 @@ pub fn shocks_and_aid(
 ) {
     let ms = &params.mutual_support;
     let cushion_on = params.mechanisms.interdependence;
-    for c in &mut world.communities {
+    for (c, &stake) in world.communities.iter_mut().zip(&world.stakes) {
         if rng.random_bool(ms.shock_probability) {
             let absorbed = if cushion_on {
-                cushion(f64::from(c.stake), params.interdependence.shock_cushion)
+                cushion(f64::from(stake), params.interdependence.shock_cushion)
             } else {
                 0.0
             };

@@ -60,7 +60,8 @@ fn spawn_chapter(
     let pl = &params.pattern_library;
     let members = &world.networks[n].members;
     let parent = members[rng.random_range(0..members.len())];
-    let mut chapter = draw_community(params, world.communities[parent as usize].region, rng);
+    let (mut chapter, tech) =
+        draw_community(params, world.communities[parent as usize].region, rng);
     chapter.treasury = pl.seed_cost;
     world.networks[n].pool -= pl.seed_cost;
     // A richer library replicates the pattern more faithfully.
@@ -81,7 +82,7 @@ fn spawn_chapter(
         params.population.practice_spread * fidelity,
         rng,
     );
-    let c = world.push_community(chapter, &values, &practice);
+    let c = world.push_community(chapter, tech, &values, &practice);
     world.set_network(c, n as u32);
     let trust = pl.chapter_trust * maturity;
     scratch.ids.clear();

@@ -35,11 +35,7 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
         let truth = 1.0 - distance(world.practice_of(a), world.practice_of(b));
         let noise: f64 = StandardNormal.sample(rng);
         let observed = (truth + r.observation_noise * noise).clamp(0.0, 1.0);
-        let (ta, tb) = (
-            world.communities[a as usize].tech,
-            world.communities[b as usize].tech,
-        );
-        let gap = (f64::from(ta) - f64::from(tb)).abs();
+        let gap = (world.tech_of(a) - world.tech_of(b)).abs();
         let success = success_probability(
             gap,
             bridging_between(world, scratch, a, b),

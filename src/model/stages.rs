@@ -12,24 +12,30 @@
 //! stage when at least half of its members are at stage 7; the first tick any network does so
 //! is recorded (the formation time the seed puts at 6-18 months).
 
+use crate::engine::Scratch;
 use crate::engine::world::{NO_NETWORK, World};
 use crate::scenario::Params;
 
-pub fn update(world: &mut World, params: &Params) {
+pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let threshold = params.trust.tie_threshold;
     let st = &params.stages;
     let min_alignment = params.resonance.min_alignment;
-    for c in 0..world.communities.len() {
-        let (mut trusted, mut resonant) = (0u32, 0u32);
-        for &t in world.tie_ids_of(c as u32) {
-            let tie = &world.ties[t as usize];
-            if tie.trust() >= threshold {
-                trusted += 1;
-                if tie.joint_work > 0 && tie.alignment() >= min_alignment {
-                    resonant += 1;
-                }
+    // Trusted and resonant ties per community, counted in one pass over the ties in memory
+    // order rather than by following each community's ties (half of which lie elsewhere).
+    let counts = &mut scratch.tie_counts;
+    counts.clear();
+    counts.resize(world.communities.len(), [0, 0]);
+    for tie in world.live_ties() {
+        if tie.trust() >= threshold {
+            let resonant = u32::from(tie.joint_work > 0 && tie.alignment() >= min_alignment);
+            for end in [tie.a, tie.b] {
+                let count = &mut counts[end as usize];
+                count[0] += 1;
+                count[1] += resonant;
             }
         }
+    }
+    for (c, &[trusted, resonant]) in counts.iter().enumerate() {
         let com = &world.communities[c];
         let passed = [
             trusted > 0,
@@ -38,7 +44,7 @@ pub fn update(world: &mut World, params: &Params) {
             world.network_of(c as u32) != NO_NETWORK,
             com.contributed > 0.0,
             com.projects_succeeded > 0,
-            f64::from(com.stake) >= st.stake_threshold,
+            world.stake_of(c as u32) >= st.stake_threshold,
         ];
         let stage = passed.iter().take_while(|&&p| p).count() as u8;
         world.communities[c].stage = stage;
