@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{self, fmt_num};
-use super::data::{Node, RunData, Snapshots, Tie};
+use super::data::{Node, RunData, Snapshots, Tie, Window};
 use super::layout::{self, Layout};
 use super::style::{self, CATEGORICAL, INK, MUTED, UNAFFILIATED, WHITE};
 use super::{Figure, PlotError, PlotFile, png_and_svg, rgb};
@@ -27,10 +27,16 @@ struct Scene<'a> {
     /// Fragmentation across all replicates (mean, low, high), by tick.
     fragmentation_all: BTreeMap<u32, (f64, f64, f64)>,
     replicates: usize,
+    /// Set when only some regions are pictured.
+    window: Option<Window>,
 }
 
+/// Most communities the picture shows; beyond it, whole regions up to this many (a picture of
+/// more is unreadable at these sizes, and laying it out would take minutes).
+pub const MAX_PICTURED: usize = 2500;
+
 impl<'a> Scene<'a> {
-    fn new(run: &'a RunData, snaps: &'a Snapshots) -> Self {
+    fn new(run: &'a RunData, snaps: &'a Snapshots, window: Option<Window>) -> Self {
         let layout = layout::compute(&snaps.nodes, &snaps.ties);
         let colours = network_colours(snaps, &layout);
         let max_members = snaps
@@ -60,6 +66,7 @@ impl<'a> Scene<'a> {
             fragmentation,
             fragmentation_all,
             replicates: series.replicates(0),
+            window,
         }
     }
 
@@ -178,10 +185,24 @@ impl Figure for Frame<'_> {
             &bold(28.0).color(&INK).pos(left_top),
             (px(22.0), px(14.0)),
         )?;
+        let shown = match sc.window {
+            Some(w) => format!(
+                "{} of {} communities (regions 0-{} of {})",
+                w.communities_shown,
+                w.communities_total,
+                w.regions_shown.saturating_sub(1),
+                w.regions_total
+            ),
+            None => format!("{} communities", self.nodes.len()),
+        };
         let mut facts = format!(
-            "{} communities \u{00b7} {} trusted ties \u{00b7} {} network{}",
-            self.nodes.len(),
+            "{shown} \u{00b7} {} trusted ties{} \u{00b7} {} network{}",
             self.ties.len(),
+            if sc.window.is_some() {
+                " among them"
+            } else {
+                ""
+            },
             networks.len(),
             if networks.len() == 1 { "" } else { "s" }
         );
@@ -499,7 +520,8 @@ pub fn draw(
             )));
         }
     };
-    let scene = Scene::new(run, snaps);
+    let (pictured, window) = snaps.window(MAX_PICTURED);
+    let scene = Scene::new(run, &pictured, window);
     let stem = match tick {
         None => "network".to_string(),
         Some(t) => format!("network_tick_{t}"),
@@ -512,7 +534,8 @@ pub const GIF_SIZE: (u32, u32) = (975, 750);
 
 /// `network.gif`: one frame per snapshot tick, the same layout in every frame.
 pub fn animate(run: &RunData, snaps: &Snapshots) -> Result<PlotFile, PlotError> {
-    let scene = Scene::new(run, snaps);
+    let (pictured, window) = snaps.window(MAX_PICTURED);
+    let scene = Scene::new(run, &pictured, window);
     let (w, h) = GIF_SIZE;
     let mut out = Vec::new();
     {
