@@ -771,6 +771,9 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
     staging.write(&out_dir.join("timeseries.csv"), |w| {
         cmp::write_timeseries(w, &arms, &results)
     })?;
+    staging.write(&out_dir.join("summary.csv"), |w| {
+        cmp::write_summary(w, &arms, &results)
+    })?;
     let m = serde_json::json!({
         "kind": "compare",
         "coordsim_version": crate::VERSION,
@@ -790,7 +793,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
         "threads": threads,
         "started_at": started_at,
         "finished_at": manifest::now_utc(),
-        "files": ["compare.csv", "timeseries.csv", "manifest.json"],
+        "files": ["compare.csv", "summary.csv", "timeseries.csv", "manifest.json"],
     });
     staging.write(&out_dir.join("manifest.json"), |w| {
         serde_json::to_writer_pretty(&mut *w, &m)?;
@@ -888,7 +891,7 @@ fn compare_report(
     );
     let _ = writeln!(
         s,
-        "wrote {}: compare.csv, timeseries.csv, manifest.json",
+        "wrote {}: compare.csv, summary.csv, timeseries.csv, manifest.json",
         out.display()
     );
     s

@@ -51,6 +51,48 @@ fn what_ifs_share_seeds_and_a_no_change_arm_differs_by_exactly_zero() {
     let ts = std::fs::read_to_string(dir.path().join("c/timeseries.csv")).unwrap();
     assert_eq!(ts.lines().count(), 1 + 3 * 6 * 31);
     assert!(ts.lines().nth(1).unwrap().starts_with("baseline,0,"));
+
+    // summary.csv: one row per arm and replicate, and its per-replicate differences average to
+    // compare.csv's paired difference.
+    let summary = std::fs::read_to_string(dir.path().join("c/summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&header[..3], ["scenario", "replicate", "seed"]);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 3 * 6);
+    let col = header
+        .iter()
+        .position(|&h| h == "cumulative_coordination_value")
+        .unwrap();
+    let arm = |label: &str| -> Vec<(String, f64)> {
+        rows.iter()
+            .filter(|r| r[0] == label)
+            .map(|r| (r[2].to_string(), r[col].parse().unwrap()))
+            .collect()
+    };
+    let (base, direct) = (arm("baseline"), arm("funding.policy=direct_service"));
+    let mean_diff: f64 = base
+        .iter()
+        .zip(&direct)
+        .map(|((seed_b, b), (seed_d, d))| {
+            assert_eq!(
+                seed_b, seed_d,
+                "replicate r runs the same seed in every arm"
+            );
+            d - b
+        })
+        .sum::<f64>()
+        / 6.0;
+    let reported: f64 = csv
+        .lines()
+        .find(|l| l.starts_with("cumulative_coordination_value,1,"))
+        .unwrap()
+        .split(',')
+        .nth(8)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((mean_diff - reported).abs() < 1e-9 * (1.0 + reported.abs()));
 }
 
 #[test]

@@ -191,21 +191,32 @@ pub fn write_timeseries(
     arms: &[Arm],
     results: &[Vec<ReplicateOutput>],
 ) -> io::Result<()> {
-    let mut first = true;
-    for (arm, runs) in arms.iter().zip(results) {
+    write_per_arm(out, arms, results, output::write_timeseries)
+}
+
+/// summary.csv of all arms: one row per arm and replicate, the run format, with the arm's label
+/// in the `scenario` column (for paired analyses of one's own: replicate r ran the same seed in
+/// every arm).
+pub fn write_summary(
+    out: &mut impl Write,
+    arms: &[Arm],
+    results: &[Vec<ReplicateOutput>],
+) -> io::Result<()> {
+    write_per_arm(out, arms, results, output::write_summary_csv)
+}
+
+/// Writes each arm with a run-format CSV writer, one header for all.
+fn write_per_arm(
+    out: &mut impl Write,
+    arms: &[Arm],
+    results: &[Vec<ReplicateOutput>],
+    write_arm: impl Fn(&mut Vec<u8>, &str, &[ReplicateOutput]) -> io::Result<()>,
+) -> io::Result<()> {
+    for (i, (arm, runs)) in arms.iter().zip(results).enumerate() {
         let mut buf = Vec::new();
-        output::write_timeseries(&mut buf, &arm.label, runs)?;
-        let body = if first {
-            &buf[..]
-        } else {
-            &buf[buf
-                .iter()
-                .position(|&b| b == b'\n')
-                .map(|i| i + 1)
-                .unwrap_or(0)..]
-        };
-        out.write_all(body)?;
-        first = false;
+        write_arm(&mut buf, &arm.label, runs)?;
+        let header_end = buf.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+        out.write_all(if i == 0 { &buf } else { &buf[header_end..] })?;
     }
     Ok(())
 }
