@@ -486,7 +486,7 @@ pub fn scenarios() -> Result<(), CommandError> {
 }
 
 pub fn scenarios_text() -> String {
-    // Group by [meta] group, else by folder; groups in order of first appearance.
+    // Group by [meta] group, else by folder.
     let mut groups: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for (rel, text) in builtin::BUILTIN {
         let name = builtin::name_of(rel).to_string();
@@ -511,6 +511,17 @@ pub fn scenarios_text() -> String {
             None => groups.push((group, vec![(name, description)])),
         }
     }
+    // The order a newcomer reads them in: the default, stories, contrasts, policy what-ifs,
+    // challenges, lessons; any other group after these.
+    const ORDER: [&str; 6] = [
+        "default",
+        "case studies",
+        "contrasts",
+        "funding what-ifs",
+        "challenges",
+        "classroom",
+    ];
+    groups.sort_by_key(|(g, _)| ORDER.iter().position(|o| o == g).unwrap_or(ORDER.len()));
     let mut s = String::new();
     for (group, items) in groups {
         let _ = writeln!(s, "{group}:");
