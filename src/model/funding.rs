@@ -270,34 +270,28 @@ mod tests {
     fn value_younger_than_the_lag_is_not_seen_at_review() {
         let mut params = Params::default();
         params.funding.grant_cycle_ticks = 4;
-        params.coordination.value_lag_ticks = 4;
         params.funding.renewal_ratio = 0.1;
-        let mut w = tiny_world(4);
-        let n = w.found_network(&[0, 1], true) as usize;
-        for tick in 1..=4 {
-            w.tick = tick;
-            review_and_disburse(&mut w, &params);
-            // Plenty of attributable value every tick, but all of it within the lag.
-            if tick < 4 {
-                w.networks[n].grant.attributed_by_tick.push(100.0);
+        // Plenty of attributable value every tick of a 4-tick cycle; is the grant renewed?
+        let renewed_with_lag = |lag: u32| {
+            let mut params = params.clone();
+            params.coordination.value_lag_ticks = lag;
+            let mut w = tiny_world(4);
+            let n = w.found_network(&[0, 1], true) as usize;
+            for tick in 1..=4 {
+                w.tick = tick;
+                review_and_disburse(&mut w, &params);
+                if tick < 4 {
+                    w.networks[n].grant.attributed_by_tick.push(100.0);
+                }
             }
-        }
+            w.networks[n].grant.active
+        };
         assert!(
-            !w.networks[n].grant.active,
+            !renewed_with_lag(4),
             "a cycle no longer than the lag shows nothing"
         );
-        params.coordination.value_lag_ticks = 1;
-        let mut w = tiny_world(4);
-        let n = w.found_network(&[0, 1], true) as usize;
-        for tick in 1..=4 {
-            w.tick = tick;
-            review_and_disburse(&mut w, &params);
-            if tick < 4 {
-                w.networks[n].grant.attributed_by_tick.push(100.0);
-            }
-        }
         assert!(
-            w.networks[n].grant.active,
+            renewed_with_lag(1),
             "with a short lag the value is seen and the grant renewed"
         );
     }
