@@ -687,6 +687,29 @@ pub fn draw_time_chart<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A figure's heading: a bold title at the top left and a muted subtitle `subtitle_y` pixels
+/// down.
+pub fn heading<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+    subtitle_y: i32,
+) -> Result<(), PlotError> {
+    let left_top = Pos::new(HPos::Left, VPos::Top);
+    text(
+        area,
+        title,
+        &style::bold(size::TITLE).color(&INK).pos(left_top),
+        (22, 14),
+    )?;
+    text(
+        area,
+        subtitle,
+        &style::font(size::SUBTITLE).color(&MUTED).pos(left_top),
+        (22, subtitle_y),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,21 +123,11 @@ impl Figure for Overview<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let (header, body) = root.split_vertically(90);
-        chart::text(
+        chart::heading(
             &header,
             &self.title,
-            &style::bold(size::TITLE)
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
-            (22, 14),
-        )?;
-        chart::text(
-            &header,
             "Lines: mean across replicates; shaded bands: 95% confidence interval of the mean.",
-            &style::font(size::SUBTITLE)
-                .color(&MUTED)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
-            (22, 56),
+            56,
         )?;
         let cells = body.split_evenly((self.charts.len().div_ceil(2), 2));
         for (c, cell) in self.charts.iter().zip(cells.iter()) {
@@ -174,25 +164,15 @@ impl Figure for Forest<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let (header, mut rest) = root.split_vertically(120);
-        chart::text(
+        chart::heading(
             &header,
             &format!(
                 "Differences from \u{201c}{}\u{201d} (the reference arm), with 95% CIs",
                 self.reference
             ),
-            &style::bold(size::TITLE)
-                .color(&INK)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
-            (22, 14),
-        )?;
-        chart::text(
-            &header,
             "Each dot: an arm's mean minus the reference's, paired by seed; bar: 95% CI. \
              A bar that crosses the dashed zero line is not a clear difference.",
-            &style::font(size::SUBTITLE)
-                .color(&MUTED)
-                .pos(Pos::new(HPos::Left, VPos::Top)),
-            (22, 60),
+            60,
         )?;
         if self.measures.is_empty() {
             chart::text(
