@@ -348,11 +348,10 @@ pub struct World {
     /// (`alive == false`) that new ties reuse.
     pub ties: Vec<Tie>,
     free_ties: Vec<u32>,
-    /// Whether the slab is as [`World::compact_ties`] left it, apart from the slots in
-    /// `fresh_ties` and removed ties (false until the first compaction).
-    ties_ordered: bool,
-    /// Slots [`World::add_tie`] filled since the last compaction (possibly twice).
-    fresh_ties: Vec<u32>,
+    /// Live ties per lower endpoint (the counts of [`World::compact_ties`]'s sort).
+    ties_by_lower: Vec<u32>,
+    /// Whether a tie was added since the last compaction.
+    ties_added: bool,
     /// Each community's tie ids, packed; read with [`World::tie_ids_of`].
     adjacency: Adjacency,
     /// Reused by [`World::compact_ties`] so compaction allocates nothing once warm (the counts
@@ -392,8 +391,8 @@ impl World {
             membership: Vec::new(),
             ties: Vec::new(),
             free_ties: Vec::new(),
-            ties_ordered: false,
-            fresh_ties: Vec::new(),
+            ties_by_lower: Vec::new(),
+            ties_added: false,
             adjacency: Adjacency::default(),
             spare_ties: Vec::new(),
             tie_counts: Vec::new(),
@@ -463,6 +462,7 @@ impl World {
         self.economy.reserve(additional);
         self.stages.reserve(additional);
         self.tie_budgets.reserve(additional);
+        self.ties_by_lower.reserve(additional);
         self.values.reserve(additional * self.value_dims);
         self.practice.reserve(additional * self.practice_dims);
         self.membership.reserve(additional);
@@ -488,6 +488,7 @@ impl World {
         self.economy.push(&endowment);
         self.stages.push(0);
         self.tie_budgets.push(endowment.tie_budget);
+        self.ties_by_lower.push(0);
         self.membership.push(NO_NETWORK);
         self.tech.push(endowment.tech);
         self.stakes.push(0.0);
@@ -541,9 +542,8 @@ impl World {
                 (self.ties.len() - 1) as u32
             }
         };
-        if self.ties_ordered {
-            self.fresh_ties.push(id);
-        }
+        self.ties_by_lower[a.min(b) as usize] += 1;
+        self.ties_added = true;
         self.adjacency.push(a, id);
         self.adjacency.push(b, id);
         id
@@ -555,6 +555,7 @@ impl World {
         self.adjacency.remove(a, id);
         self.adjacency.remove(b, id);
         self.ties[id as usize].alive = false;
+        self.ties_by_lower[a.min(b) as usize] -= 1;
         self.free_ties.push(id);
     }
 
@@ -562,102 +563,41 @@ impl World {
     /// keep their relative order) and rebuilds the adjacency from that order. Run between
     /// ticks: a community's ties then sit together in `ties`, and with contiguous regions its
     /// local partners' ties nearby, so the passes that follow ties touch memory in order.
-    /// O(communities + ties), no allocation once warm. Tie ids change; none are kept across
-    /// ticks.
+    /// A counting sort into reused buffers: O(communities + ties), no allocation once warm.
+    /// Tie ids change; none are kept across ticks.
     ///
-    /// The result is that of a stable sort of the slab by lower endpoint. After the first
-    /// compaction it is reached by merging instead of sorting: the ties that kept their slot
-    /// are already in that order, so only the few ties added this tick are sorted, and one
-    /// pass merges them in while it copies the slab and lays out the adjacency (the sort
-    /// reads the slab three times; at 100,000 communities each read comes from memory).
+    /// The counts need no pass over the ties: `add_tie` and `remove_tie` keep the ties per
+    /// lower endpoint, and the adjacency's lists know each community's degree. The slab is
+    /// read twice (to move the ties, then to list them), not three times: at 100,000
+    /// communities each read of it comes from memory.
     pub fn compact_ties(&mut self) {
-        if !self.ties_ordered {
-            self.sort_ties();
-        } else if !self.fresh_ties.is_empty() || !self.free_ties.is_empty() {
-            self.merge_fresh_ties();
+        if self.free_ties.is_empty() && !self.ties_added {
+            // No tie was added or removed: slab and adjacency are as compaction left them.
+            return;
         }
-        // Otherwise no tie was added or removed: slab and adjacency are as compaction left them.
-        self.ties_ordered = true;
-        self.fresh_ties.clear();
-        self.free_ties.clear();
-    }
-
-    /// The stable sort of the slab by lower endpoint: a counting sort into reused buffers.
-    fn sort_ties(&mut self) {
         let n = self.communities.len();
-        let counts = &mut self.tie_counts;
-        counts.clear();
-        counts.resize(n + 1, 0);
-        for t in self.ties.iter().filter(|t| t.alive) {
-            counts[t.a.min(t.b) as usize + 1] += 1;
+        let starts = &mut self.tie_counts;
+        starts.clear();
+        starts.push(0);
+        let mut live = 0;
+        for &count in &self.ties_by_lower {
+            live += count;
+            starts.push(live);
         }
-        for i in 1..=n {
-            counts[i] += counts[i - 1];
-        }
-        let live = counts[n] as usize;
+        debug_assert_eq!(starts.len(), n + 1);
+        debug_assert_eq!(live as usize, self.ties.iter().filter(|t| t.alive).count());
         let spare = &mut self.spare_ties;
         // Every slot below `live` is written below: no need to clear what it held.
-        spare.resize(live, Tie::removed());
+        spare.resize(live as usize, Tie::removed());
         for t in self.ties.iter().filter(|t| t.alive) {
-            let slot = &mut counts[t.a.min(t.b) as usize];
+            let slot = &mut starts[t.a.min(t.b) as usize];
             spare[*slot as usize] = *t;
             *slot += 1;
         }
         std::mem::swap(&mut self.ties, &mut self.spare_ties);
-        self.adjacency.lay_out();
-        for (id, t) in self.ties.iter().enumerate() {
-            self.adjacency.place(t.a, t.b, id as u32);
-        }
-        self.adjacency.finish();
-    }
-
-    /// The order of [`World::sort_ties`], from an ordered slab in which this tick added ties
-    /// (into freed slots or at the end) and removed some. The ties that kept their slot are in
-    /// (lower endpoint, slot) order; the added ones are sorted by the same key and merged in,
-    /// which is the stable sort's order.
-    fn merge_fresh_ties(&mut self) {
-        let ties = &self.ties;
-        let key = |slot: u32| (ties[slot as usize].a.min(ties[slot as usize].b), slot);
-        // A slot refilled twice is listed twice; one whose new tie was removed holds none.
-        let fresh = &mut self.fresh_ties;
-        fresh.sort_unstable();
-        fresh.dedup();
-        let added = &mut self.tie_counts;
-        added.clear();
-        added.extend(fresh.iter().copied().filter(|&s| ties[s as usize].alive));
-        added.sort_unstable_by_key(|&s| key(s));
-        let out = &mut self.spare_ties;
-        out.clear();
-        let adjacency = &mut self.adjacency;
-        adjacency.lay_out();
-        let mut emit = |t: &Tie| {
-            adjacency.place(t.a, t.b, out.len() as u32);
-            out.push(*t);
-        };
-        let (mut next_fresh, mut next_added) = (0, 0);
-        for (slot, t) in ties.iter().enumerate() {
-            if fresh.get(next_fresh) == Some(&(slot as u32)) {
-                next_fresh += 1;
-                continue;
-            }
-            if !t.alive {
-                continue;
-            }
-            let here = (t.a.min(t.b), slot as u32);
-            while let Some(&s) = added.get(next_added) {
-                if key(s) > here {
-                    break;
-                }
-                emit(&ties[s as usize]);
-                next_added += 1;
-            }
-            emit(t);
-        }
-        for &s in &added[next_added..] {
-            emit(&ties[s as usize]);
-        }
-        self.adjacency.finish();
-        std::mem::swap(&mut self.ties, &mut self.spare_ties);
+        self.free_ties.clear();
+        self.ties_added = false;
+        self.adjacency.rebuild(&self.ties);
     }
 
     /// Ties in use.
@@ -884,34 +824,27 @@ impl Adjacency {
         }
     }
 
-    /// Starts a rebuild: each community gets room for the ties it has now (the lists' lengths,
-    /// kept by `push` and `remove`) plus slack, all of it empty; fill it with
-    /// [`Adjacency::place`] in tie order, then [`Adjacency::finish`].
-    fn lay_out(&mut self) {
+    /// Lays the lists out again from `ties` (live ties only, as compaction leaves them), in
+    /// tie order. Each community gets room for the ties it has (its list's length, kept by
+    /// `push` and `remove`) plus slack.
+    fn rebuild(&mut self, ties: &[Tie]) {
         let mut start = 0;
         for s in &mut self.spans {
             let cap = s.len + ADJACENCY_SLACK;
             *s = Span { start, len: 0, cap };
             start += cap;
         }
-        // Slots are written up to each span's length; the free room past it is never read, so
-        // what it held need not be cleared.
+        // Slots are written up to each span's length below; the free room past it is never
+        // read, so what it held need not be cleared.
         self.spare.resize(start as usize, 0);
-    }
-
-    /// Appends tie `id` between `a` and `b` to both lists of the rebuild.
-    fn place(&mut self, a: u32, b: u32, id: u32) {
-        for c in [a, b] {
-            let s = &mut self.spans[c as usize];
-            debug_assert!(s.len < s.cap, "more ties placed than laid out");
-            self.spare[(s.start + s.len) as usize] = id;
-            s.len += 1;
+        for (id, t) in ties.iter().enumerate() {
+            for c in [t.a, t.b] {
+                let s = &mut self.spans[c as usize];
+                debug_assert!(s.len < s.cap, "a list longer than its community's degree");
+                self.spare[(s.start + s.len) as usize] = id as u32;
+                s.len += 1;
+            }
         }
-    }
-
-    /// Ends a rebuild: the lists placed replace the old ones.
-    fn finish(&mut self) {
-        debug_assert!(self.spans.iter().all(|s| s.len + ADJACENCY_SLACK == s.cap));
         std::mem::swap(&mut self.ids, &mut self.spare);
     }
 }
@@ -941,7 +874,7 @@ mod tests {
     }
 
     #[test]
-    fn merging_added_ties_gives_the_order_a_full_sort_gives() {
+    fn compaction_is_a_stable_sort_by_lower_endpoint() {
         let mut w = tiny_world(40);
         let mut state = 11u64;
         let mut draw = |n: u32| {
@@ -963,15 +896,16 @@ mod tests {
                     }
                 }
             }
-            let mut sorted = w.clone();
-            sorted.ties_ordered = false;
-            sorted.compact_ties();
+            let mut expected: Vec<(u32, u32)> = w.live_ties().map(|t| (t.a, t.b)).collect();
+            expected.sort_by_key(|&(a, b)| a.min(b));
             w.compact_ties();
-            let ends =
-                |w: &World| -> Vec<(u32, u32)> { w.ties.iter().map(|t| (t.a, t.b)).collect() };
-            assert_eq!(ends(&w), ends(&sorted), "round {round}");
+            let ends: Vec<(u32, u32)> = w.ties.iter().map(|t| (t.a, t.b)).collect();
+            assert_eq!(ends, expected, "round {round}");
             for c in 0..40 {
-                assert_eq!(w.tie_ids_of(c), sorted.tie_ids_of(c), "round {round}");
+                let listed: Vec<u32> = (0..w.ties.len() as u32)
+                    .filter(|&t| w.ties[t as usize].a == c || w.ties[t as usize].b == c)
+                    .collect();
+                assert_eq!(w.tie_ids_of(c), listed, "round {round}");
             }
         }
     }
