@@ -4,13 +4,14 @@ use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
 
 use super::rng::ModelRng;
-use super::world::{Community, World};
+use super::world::{Community, Endowment, World};
 use crate::model::identity;
 use crate::scenario::Params;
 
-/// Draws the traits of a new community (used at tick 0 and for replicated chapters), and its
-/// technical level (kept apart from [`Community`], see [`World::tech_of`]).
-pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Community, f32) {
+/// Draws the traits of a new community (used at tick 0 and for replicated chapters), and what
+/// it starts with in the arrays kept apart from [`Community`] (production, treasury, budget,
+/// technical level: see [`World::economy`] and [`World::tech_of`]).
+pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Community, Endowment) {
     let pop = &params.population;
     let members = lognormal(pop.members_median, pop.members_spread, rng)
         .round()
@@ -25,29 +26,26 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Comm
     } as f32;
     let community = Community {
         members: members as f32,
-        base_production,
-        fit: 1.0,
-        treasury: pop.initial_treasury_ticks * base_production,
-        need: 0.0,
         region,
         energy: 1.0,
         specialist: rng.random_bool(pop.specialist_share),
         free_rider: rng.random_bool(pop.free_rider_share),
-        stage: 0,
-        tie_budget: tie_budget(members, params),
         aid_exchanged: 0.0,
         contributed: 0.0,
         last_contribution_rate: 0.0,
         projects_succeeded: 0,
-        inflow_tick: 0.0,
-        own_tick: 0.0,
-        inflow_avg: 0.0,
-        own_avg: base_production as f32,
         last_gathering: u32::MAX,
         last_track_matched: true,
     };
-    // Technical communities sit in the top 40% of the scale, the others in the bottom 40%.
-    (community, tech)
+    let endowment = Endowment {
+        base_production,
+        treasury: pop.initial_treasury_ticks * base_production,
+        own_avg: base_production as f32,
+        tie_budget: tie_budget(members, params),
+        // Technical communities sit in the top 40% of the scale, the others in the bottom 40%.
+        tech,
+    };
+    (community, endowment)
 }
 
 /// Dunbar budget: `budget_base` ties at `budget_base` members, plus `budget_per_layer` for each
@@ -116,7 +114,7 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
         // Regions are contiguous blocks of indices, so local encounters touch nearby memory.
         let region = (u64::from(i) * u64::from(pop.regions) / u64::from(pop.communities)) as u32;
         let culture = rng.random_range(0..cultures);
-        let (community, tech) = draw_community(params, region, rng);
+        let (community, endowment) = draw_community(params, region, rng);
         jitter_into(
             &mut values,
             &value_centres[culture * k..(culture + 1) * k],
@@ -129,7 +127,7 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
             pop.practice_spread,
             rng,
         );
-        world.push_community(community, tech, &values, &practice);
+        world.push_community(community, endowment, &values, &practice);
     }
     seed_existing_ties(&mut world, params, rng);
     if params.mechanisms.identity && params.identity.assigned_networks > 0 {

@@ -176,17 +176,10 @@ fn begin_tick(world: &mut World) {
     world.tick += 1;
     world.compact_ties();
     world.flows = Default::default();
-    // The treasuries are summed in the same pass that resets this tick's flows, in the order
-    // (and so with the result) of `World::holdings`.
-    let treasuries: f64 = world
-        .communities
-        .iter_mut()
-        .map(|c| {
-            c.inflow_tick = 0.0;
-            c.own_tick = 0.0;
-            c.treasury
-        })
-        .sum();
+    // Production overwrites `own_tick` for every community before anything reads it; the
+    // inflows are added to, so they start at zero.
+    world.economy.inflow_tick.fill(0.0);
+    let treasuries: f64 = world.economy.treasury.iter().sum();
     world.ledger = world::Ledger {
         held_at_start: world.holdings_with(treasuries),
         ..Default::default()
@@ -212,7 +205,7 @@ fn snapshot(world: &World, params: &Params, ties: &mut Vec<TieRow>, nodes: &mut 
             network: (world.network_of(i as u32) != world::NO_NETWORK)
                 .then(|| world.networks[world.network_of(i as u32) as usize].label),
             members: f64::from(c.members),
-            stage: c.stage,
+            stage: world.stages[i],
         }
     }));
     snapshot_ties(world, params, ties);

@@ -1,6 +1,6 @@
 //! Small hand-built worlds for unit tests.
 
-use super::world::{Community, World};
+use super::world::{Community, Endowment, World};
 use crate::scenario::Params;
 
 /// `n` identical communities in one region, values and practice at 0.5, no ties.
@@ -18,28 +18,25 @@ pub fn tiny_world(n: u32) -> World {
     for _ in 0..n {
         let c = Community {
             members: 10.0,
-            base_production: 1.0,
-            fit: 1.0,
-            treasury: 0.0,
-            need: 0.0,
             region: 0,
             energy: 1.0,
             specialist: false,
             free_rider: false,
-            stage: 0,
-            tie_budget: 100,
             aid_exchanged: 0.0,
             contributed: 0.0,
             last_contribution_rate: 0.0,
             projects_succeeded: 0,
-            inflow_tick: 0.0,
-            own_tick: 0.0,
-            inflow_avg: 0.0,
-            own_avg: 0.0,
             last_gathering: u32::MAX,
             last_track_matched: true,
         };
-        w.push_community(c, 0.5, &values, &practice);
+        let endowment = Endowment {
+            base_production: 1.0,
+            treasury: 0.0,
+            own_avg: 0.0,
+            tie_budget: 100,
+            tech: 0.5,
+        };
+        w.push_community(c, endowment, &values, &practice);
     }
     w
 }

@@ -1,9 +1,12 @@
 //! The world's state: communities, ties, networks and coordination units, laid out for the cache.
 //!
-//! Communities live in one `Vec` of plain 88-byte structs indexed by `u32`; their value and
-//! practice vectors live in flat arrays (`K` floats per community), and their network,
-//! technical level and stake in arrays of their own (4 bytes per community each), because
-//! they are read or written for both ends of ties at random. Ties (32 bytes)
+//! Communities live in one `Vec` of plain 36-byte structs indexed by `u32`; the fields the
+//! per-tick passes stream through for every community (treasury, need, production, fit, this
+//! tick's flows, stage, tie budget) live in one array each ([`Economies`], `stages`,
+//! `tie_budgets`), so a pass reads only the bytes it uses; their value and practice vectors
+//! live in flat arrays (`K` floats per community), and their network, technical level and
+//! stake in arrays of their own (4 bytes per community each), because they are read or
+//! written for both ends of ties at random. Ties (32 bytes)
 //! are stored once each in a slab with a packed adjacency: one array of tie ids, a span per
 //! community. At the start of every tick [`World::compact_ties`] drops removed ties, orders the
 //! rest by lower endpoint and repacks the adjacency in O(communities + ties), so a community's
@@ -17,28 +20,20 @@ use crate::scenario::Params;
 /// Marks "no network" in [`Community::network`].
 pub const NO_NETWORK: u32 = u32::MAX;
 
-/// One community: an agent.
+/// One community: an agent, less what the per-tick passes stream through.
 ///
-/// 88 bytes (it was 144): the per-tick passes over communities and the lookups of partners are
-/// memory-bound; the fields read for both ends of ties (network, technical level, stake) live
-/// in `World` arrays instead. Money and this tick's flows (production, treasury, need, inflows) stay `f64`;
-/// shares in [0, 1], people, stake and the all-time records are `f32` (arithmetic on them is
-/// done in `f64`), counts are small integers.
+/// 36 bytes (it was 144, then 88): the fields every tick reads or writes for all communities
+/// in turn (treasury, need, production, fit, this tick's flows and their averages, stage, tie
+/// budget) live in arrays of their own ([`World::economy`], [`World::stages`],
+/// [`World::tie_budgets`]), so a pass that needs three of them does not drag the whole record
+/// through the cache; the fields read for both ends of ties (network, technical level, stake)
+/// live in `World` arrays too. What is left is read per community at random or by few passes.
+/// Shares in [0, 1], people and the all-time records are `f32` (arithmetic on them is done in
+/// `f64`), counts are small integers.
 #[derive(Debug, Clone)]
 pub struct Community {
-    /// Production at perfect local fit, resources per tick.
-    pub base_production: f64,
-    pub treasury: f64,
-    /// Unmet need from shocks.
-    pub need: f64,
-    /// Inflows this tick: aid, pool allocations, project returns.
-    pub inflow_tick: f64,
-    /// Production this tick.
-    pub own_tick: f64,
     /// People in the community (drives the Dunbar budget and network scale).
     pub members: f32,
-    /// Fit of its practice to its local context in [0, 1]; production = base * fit.
-    pub fit: f32,
     /// Volunteer energy of its people in [0, 1]: burns out in unpaid coordination.
     pub energy: f32,
     /// Contribution last tick as a share of production (for conditional cooperation).
@@ -47,21 +42,78 @@ pub struct Community {
     pub aid_exchanged: f32,
     /// Contributed to a pool, all time.
     pub contributed: f32,
-    /// Moving averages of inflows and own production (the interdependence metric).
-    pub inflow_avg: f32,
-    pub own_avg: f32,
     pub region: u32,
     /// Index of the last gathering it attended, and the track fit it had there.
     pub last_gathering: u32,
-    /// Most ties it can maintain (Dunbar layers).
-    pub tie_budget: u16,
     /// Successful projects it took part in (saturates; only whether there was one is read).
     pub projects_succeeded: u16,
-    /// Formation stage 0..=7.
-    pub stage: u8,
     pub specialist: bool,
     pub free_rider: bool,
     pub last_track_matched: bool,
+}
+
+/// What a new community starts with in the arrays kept apart from [`Community`]; the rest of
+/// those arrays starts at zero (fit at 1, a perfect fit to its context).
+#[derive(Debug, Clone, Copy)]
+pub struct Endowment {
+    /// Production at perfect local fit, resources per tick.
+    pub base_production: f64,
+    pub treasury: f64,
+    /// Starting moving average of own production.
+    pub own_avg: f32,
+    /// Most ties it can maintain (Dunbar layers).
+    pub tie_budget: u16,
+    /// Technical level in [0, 1], fixed at birth.
+    pub tech: f32,
+}
+
+/// Every community's economy, one array per field (indexed by community).
+///
+/// A struct of arrays because most per-tick passes over all communities read or write two to
+/// four of these and nothing else: at 100,000 communities the world does not fit in the
+/// last-level cache, and each pass streams only the bytes it uses (a few per community instead
+/// of a whole record). Money and this tick's flows are `f64`; fit and the moving averages `f32`
+/// (arithmetic on them is done in `f64`).
+#[derive(Debug, Clone, Default)]
+pub struct Economies {
+    /// Production at perfect local fit, resources per tick.
+    pub base_production: Vec<f64>,
+    pub treasury: Vec<f64>,
+    /// Unmet need from shocks.
+    pub need: Vec<f64>,
+    /// Inflows this tick: aid, pool allocations, project returns.
+    pub inflow_tick: Vec<f64>,
+    /// Production this tick.
+    pub own_tick: Vec<f64>,
+    /// Fit of its practice to its local context in [0, 1]; production = base * fit.
+    pub fit: Vec<f32>,
+    /// Moving averages of inflows and own production (the interdependence metric).
+    pub inflow_avg: Vec<f32>,
+    pub own_avg: Vec<f32>,
+}
+
+impl Economies {
+    fn reserve(&mut self, additional: usize) {
+        self.base_production.reserve(additional);
+        self.treasury.reserve(additional);
+        self.need.reserve(additional);
+        self.inflow_tick.reserve(additional);
+        self.own_tick.reserve(additional);
+        self.fit.reserve(additional);
+        self.inflow_avg.reserve(additional);
+        self.own_avg.reserve(additional);
+    }
+
+    fn push(&mut self, e: &Endowment) {
+        self.base_production.push(e.base_production);
+        self.treasury.push(e.treasury);
+        self.need.push(0.0);
+        self.inflow_tick.push(0.0);
+        self.own_tick.push(0.0);
+        self.fit.push(1.0);
+        self.inflow_avg.push(0.0);
+        self.own_avg.push(e.own_avg);
+    }
 }
 
 /// A relationship between two communities that met. Stored once, in `World::ties`.
@@ -268,6 +320,12 @@ pub struct World {
     pub value_dims: usize,
     pub practice_dims: usize,
     pub communities: Vec<Community>,
+    /// Each community's treasury, need, production and flows: see [`Economies`].
+    pub economy: Economies,
+    /// Each community's formation stage 0..=7 (written by `model::stages`, read by metrics).
+    pub stages: Vec<u8>,
+    /// Each community's Dunbar budget: the most ties it can maintain (fixed at birth).
+    pub tie_budgets: Vec<u16>,
     /// `value_dims` floats per community.
     pub values: Vec<f64>,
     /// `practice_dims` floats per community (hidden from other agents).
@@ -280,19 +338,22 @@ pub struct World {
     /// `model::interdependence` (which adds at both ends of every tie, at random, so it is
     /// kept apart from `Community`). Read with [`World::stake_of`].
     pub stakes: Vec<f32>,
-    /// Every tie, each once. Between ticks ([`World::compact_ties`]) it holds no removed ties
-    /// and is ordered by lower endpoint; during a tick, removed ties leave holes
-    /// (`alive == false`) that new ties reuse.
     /// Each community's network (index into `networks`, or [`NO_NETWORK`]), apart from
     /// `Community` because it is read for both ends of ties at random, and 4 bytes per
     /// community stay in cache where the whole struct would not. Read with
     /// [`World::network_of`]; written only by [`World::set_network`].
     membership: Vec<u32>,
+    /// Every tie, each once. Between ticks ([`World::compact_ties`]) it holds no removed ties
+    /// and is ordered by lower endpoint; during a tick, removed ties leave holes
+    /// (`alive == false`) that new ties reuse.
     pub ties: Vec<Tie>,
     free_ties: Vec<u32>,
+    /// Whether a tie was added since the last compaction.
+    ties_added: bool,
     /// Each community's tie ids, packed; read with [`World::tie_ids_of`].
     adjacency: Adjacency,
-    /// Reused by [`World::compact_ties`] so compaction allocates nothing once warm.
+    /// Reused by [`World::compact_ties`] so compaction allocates nothing once warm (the counts
+    /// of the sort, or the added ties in merge order).
     spare_ties: Vec<Tie>,
     tie_counts: Vec<u32>,
     /// Communities of each region.
@@ -318,6 +379,9 @@ impl World {
             value_dims: params.population.value_dims as usize,
             practice_dims: params.population.practice_dims as usize,
             communities: Vec::new(),
+            economy: Economies::default(),
+            stages: Vec::new(),
+            tie_budgets: Vec::new(),
             values: Vec::new(),
             practice: Vec::new(),
             tech: Vec::new(),
@@ -325,6 +389,7 @@ impl World {
             membership: Vec::new(),
             ties: Vec::new(),
             free_ties: Vec::new(),
+            ties_added: false,
             adjacency: Adjacency::default(),
             spare_ties: Vec::new(),
             tie_counts: Vec::new(),
@@ -391,6 +456,9 @@ impl World {
     /// a world does not copy them as they grow.
     pub fn reserve(&mut self, additional: usize) {
         self.communities.reserve(additional);
+        self.economy.reserve(additional);
+        self.stages.reserve(additional);
+        self.tie_budgets.reserve(additional);
         self.values.reserve(additional * self.value_dims);
         self.practice.reserve(additional * self.practice_dims);
         self.membership.reserve(additional);
@@ -399,11 +467,12 @@ impl World {
         self.adjacency.reserve(additional);
     }
 
-    /// Adds a community (with its technical level) and returns its index.
+    /// Adds a community (with what it starts with in the arrays kept apart) and returns its
+    /// index.
     pub fn push_community(
         &mut self,
         community: Community,
-        tech: f32,
+        endowment: Endowment,
         values: &[f64],
         practice: &[f64],
     ) -> u32 {
@@ -412,8 +481,11 @@ impl World {
         let idx = self.communities.len() as u32;
         self.region_members[community.region as usize].push(idx);
         self.communities.push(community);
+        self.economy.push(&endowment);
+        self.stages.push(0);
+        self.tie_budgets.push(endowment.tie_budget);
         self.membership.push(NO_NETWORK);
-        self.tech.push(tech);
+        self.tech.push(endowment.tech);
         self.stakes.push(0.0);
         self.values.extend_from_slice(values);
         self.practice.extend_from_slice(practice);
@@ -465,6 +537,7 @@ impl World {
                 (self.ties.len() - 1) as u32
             }
         };
+        self.ties_added = true;
         self.adjacency.push(a, id);
         self.adjacency.push(b, id);
         id
@@ -485,25 +558,31 @@ impl World {
     /// local partners' ties nearby, so the passes that follow ties touch memory in order.
     /// A counting sort into reused buffers: O(communities + ties), no allocation once warm.
     /// Tie ids change; none are kept across ticks.
+    ///
+    /// The adjacency is laid out from its lists' lengths (each community's degree, kept by
+    /// `add_tie` and `remove_tie`), so the counting pass counts lower endpoints only.
+    /// (Keeping those counts in `add_tie` and `remove_tie` instead saves that pass but adds a
+    /// write at random to every new tie; it measured no faster at 100,000 communities, where
+    /// reads in order are cheap and reads at random are not.)
     pub fn compact_ties(&mut self) {
+        if self.free_ties.is_empty() && !self.ties_added {
+            // No tie was added or removed: slab and adjacency are as compaction left them.
+            return;
+        }
         let n = self.communities.len();
         let counts = &mut self.tie_counts;
         counts.clear();
         counts.resize(n + 1, 0);
-        // One pass counts both the ties per lower endpoint (for the sort) and the ties per
-        // community (for the adjacency).
-        self.adjacency.clear_spans(n);
         for t in self.ties.iter().filter(|t| t.alive) {
             counts[t.a.min(t.b) as usize + 1] += 1;
-            self.adjacency.count(t.a, t.b);
         }
         for i in 1..=n {
             counts[i] += counts[i - 1];
         }
-        let live = counts[n] as usize;
+        let live = counts[n];
         let spare = &mut self.spare_ties;
         // Every slot below `live` is written below: no need to clear what it held.
-        spare.resize(live, Tie::removed());
+        spare.resize(live as usize, Tie::removed());
         for t in self.ties.iter().filter(|t| t.alive) {
             let slot = &mut counts[t.a.min(t.b) as usize];
             spare[*slot as usize] = *t;
@@ -511,6 +590,7 @@ impl World {
         }
         std::mem::swap(&mut self.ties, &mut self.spare_ties);
         self.free_ties.clear();
+        self.ties_added = false;
         self.adjacency.rebuild(&self.ties);
     }
 
@@ -521,7 +601,7 @@ impl World {
 
     /// Resources held: treasuries, pools and coordination budgets.
     pub fn holdings(&self) -> f64 {
-        self.holdings_with(self.communities.iter().map(|c| c.treasury).sum())
+        self.holdings_with(self.economy.treasury.iter().sum())
     }
 
     /// [`World::holdings`] given the sum of the treasuries (in community order).
@@ -738,34 +818,23 @@ impl Adjacency {
         }
     }
 
-    /// Starts a rebuild for `n` communities: every span empty, to be counted with
-    /// [`Adjacency::count`] for each live tie, then laid out by [`Adjacency::rebuild`].
-    fn clear_spans(&mut self, n: usize) {
-        self.spans.clear();
-        self.spans.resize(n, Span::default());
-    }
-
-    /// Counts one live tie between `a` and `b` (room in both spans).
-    fn count(&mut self, a: u32, b: u32) {
-        self.spans[a as usize].cap += 1;
-        self.spans[b as usize].cap += 1;
-    }
-
-    /// Lays out the lists from the live ties counted since [`Adjacency::clear_spans`]
-    /// (`ties` holds those ties, in any order), in tie order.
+    /// Lays the lists out again from `ties` (live ties only, as compaction leaves them), in
+    /// tie order. Each community gets room for the ties it has (its list's length, kept by
+    /// `push` and `remove`) plus slack.
     fn rebuild(&mut self, ties: &[Tie]) {
         let mut start = 0;
         for s in &mut self.spans {
-            s.start = start;
-            s.cap += ADJACENCY_SLACK;
-            start += s.cap;
+            let cap = s.len + ADJACENCY_SLACK;
+            *s = Span { start, len: 0, cap };
+            start += cap;
         }
         // Slots are written up to each span's length below; the free room past it is never
         // read, so what it held need not be cleared.
         self.spare.resize(start as usize, 0);
-        for (id, t) in ties.iter().enumerate().filter(|(_, t)| t.alive) {
+        for (id, t) in ties.iter().enumerate() {
             for c in [t.a, t.b] {
                 let s = &mut self.spans[c as usize];
+                debug_assert!(s.len < s.cap, "a list longer than its community's degree");
                 self.spare[(s.start + s.len) as usize] = id as u32;
                 s.len += 1;
             }
@@ -799,8 +868,45 @@ mod tests {
     }
 
     #[test]
+    fn compaction_is_a_stable_sort_by_lower_endpoint() {
+        let mut w = tiny_world(40);
+        let mut state = 11u64;
+        let mut draw = |n: u32| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % u64::from(n)) as u32
+        };
+        for round in 0..30 {
+            for _ in 0..25 {
+                let (a, b) = (draw(40), draw(40));
+                if a != b && w.find_tie(a, b).is_none() {
+                    w.add_tie(a, b, 0.5);
+                }
+                if draw(3) == 0 && !w.ties.is_empty() {
+                    let id = draw(w.ties.len() as u32);
+                    if w.ties[id as usize].alive {
+                        w.remove_tie(id);
+                    }
+                }
+            }
+            let mut expected: Vec<(u32, u32)> = w.live_ties().map(|t| (t.a, t.b)).collect();
+            expected.sort_by_key(|&(a, b)| a.min(b));
+            w.compact_ties();
+            let ends: Vec<(u32, u32)> = w.ties.iter().map(|t| (t.a, t.b)).collect();
+            assert_eq!(ends, expected, "round {round}");
+            for c in 0..40 {
+                let listed: Vec<u32> = (0..w.ties.len() as u32)
+                    .filter(|&t| w.ties[t as usize].a == c || w.ties[t as usize].b == c)
+                    .collect();
+                assert_eq!(w.tie_ids_of(c), listed, "round {round}");
+            }
+        }
+    }
+
+    #[test]
     fn records_keep_the_sizes_the_docs_give() {
-        assert_eq!(std::mem::size_of::<Community>(), 88);
+        assert_eq!(std::mem::size_of::<Community>(), 36);
         assert_eq!(std::mem::size_of::<Tie>(), 32);
     }
 

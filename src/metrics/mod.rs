@@ -144,10 +144,16 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     // One pass over the communities: stages, interdependence, and the treasuries for the Gini.
     let treasuries = &mut scratch.radix;
     treasuries.clear();
-    for c in &world.communities {
-        treasuries.push(c.treasury.max(0.0));
-        stages[c.stage as usize] += 1.0 / nf;
-        let (inflow_avg, own_avg) = (f64::from(c.inflow_avg), f64::from(c.own_avg));
+    let e = &world.economy;
+    let rows = e
+        .treasury
+        .iter()
+        .zip(&world.stages)
+        .zip(e.inflow_avg.iter().zip(&e.own_avg));
+    for ((&treasury, &stage), (&inflow_avg, &own_avg)) in rows {
+        treasuries.push(treasury.max(0.0));
+        stages[stage as usize] += 1.0 / nf;
+        let (inflow_avg, own_avg) = (f64::from(inflow_avg), f64::from(own_avg));
         let total = inflow_avg + own_avg;
         if total > 0.0 {
             interdependence += inflow_avg / total / nf;

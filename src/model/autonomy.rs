@@ -46,9 +46,9 @@ pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
             g.central_adaptation,
         );
         let drift = 2.0 * g.context_drift * rng.random::<f64>();
-        let c = &mut world.communities[i];
-        let fit = (f64::from(c.fit) - drift).max(0.0);
-        c.fit = (fit + g.adaptation_rate * a * (1.0 - fit)) as f32;
+        let stored = &mut world.economy.fit[i];
+        let fit = (f64::from(*stored) - drift).max(0.0);
+        *stored = (fit + g.adaptation_rate * a * (1.0 - fit)) as f32;
         if network != NO_NETWORK {
             let net = &world.networks[network as usize];
             let pull = g.central_pull * g.centralization

@@ -55,7 +55,7 @@ fn project(
     let team = &scratch.ids;
     let largest = team
         .iter()
-        .map(|&m| world.communities[m as usize].own_tick)
+        .map(|&m| world.economy.own_tick[m as usize])
         .fold(0.0, f64::max);
     let needed = ca.project_size * largest;
     if needed <= 0.0 {
@@ -100,9 +100,9 @@ fn project(
             spent * ca.return_multiple * (team.len() as f64 / 2.0).powf(ca.superadditivity - 1.0);
         let share = value / team.len() as f64;
         for &m in team.iter() {
+            world.economy.treasury[m as usize] += share;
+            world.economy.inflow_tick[m as usize] += share;
             let c = &mut world.communities[m as usize];
-            c.treasury += share;
-            c.inflow_tick += share;
             c.projects_succeeded = c.projects_succeeded.saturating_add(1);
         }
         world.ledger.project_returns_in += value;
@@ -148,9 +148,7 @@ mod tests {
         params.collective_action.base_success = 1.0;
         params.knowledge.gap_penalty = 0.0;
         let mut w = tiny_world(3);
-        for c in &mut w.communities {
-            c.own_tick = 1.0;
-        }
+        w.economy.own_tick.fill(1.0);
         w.add_tie(0, 1, 1.0);
         w.add_tie(1, 2, 1.0);
         w.add_tie(0, 2, 1.0);

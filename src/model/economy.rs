@@ -11,10 +11,16 @@ use crate::scenario::Params;
 /// Adds this tick's production to every treasury.
 pub fn produce(world: &mut World) {
     let mut total = 0.0;
-    for c in &mut world.communities {
-        let own = c.base_production * f64::from(c.fit);
-        c.treasury += own;
-        c.own_tick = own;
+    let e = &mut world.economy;
+    let rows = e
+        .base_production
+        .iter()
+        .zip(&e.fit)
+        .zip(e.treasury.iter_mut().zip(&mut e.own_tick));
+    for ((&base, &fit), (treasury, own_tick)) in rows {
+        let own = base * f64::from(fit);
+        *treasury += own;
+        *own_tick = own;
         total += own;
     }
     world.flows.production += total;
@@ -27,12 +33,13 @@ pub fn recover_and_spend(world: &mut World, params: &Params) {
     let recovery = params.mutual_support.self_recovery;
     let spend_rate = params.population.spend_rate;
     let mut out = 0.0;
-    for c in &mut world.communities {
-        let pay = (c.need * recovery).min(c.treasury);
-        c.need -= pay;
-        c.treasury -= pay;
-        let spend = c.treasury * spend_rate;
-        c.treasury -= spend;
+    let e = &mut world.economy;
+    for (need, treasury) in e.need.iter_mut().zip(&mut e.treasury) {
+        let pay = (*need * recovery).min(*treasury);
+        *need -= pay;
+        *treasury -= pay;
+        let spend = *treasury * spend_rate;
+        *treasury -= spend;
         out += pay + spend;
     }
     world.ledger.own_spending_out += out;

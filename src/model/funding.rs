@@ -188,8 +188,8 @@ fn pay_direct(world: &mut World, params: &Params, amount: f64) {
         return;
     }
     let each = amount / world.communities.len() as f64;
-    for c in &mut world.communities {
-        c.treasury += each;
+    for treasury in &mut world.economy.treasury {
+        *treasury += each;
     }
     world.ledger.funding_in += amount;
     world.flows.direct_funding += amount;

@@ -318,7 +318,7 @@ fn dissolve_small(world: &mut World, params: &Params) {
         } else {
             let each = held / members.len() as f64;
             for &m in &members {
-                world.communities[m as usize].treasury += each;
+                world.economy.treasury[m as usize] += each;
                 world.set_network(m, NO_NETWORK);
             }
         }

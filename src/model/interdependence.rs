@@ -25,7 +25,7 @@ pub fn update(world: &mut World, params: &Params) {
     let ip = &params.interdependence;
     let factor = decay_factor(ip.stake_half_life_ticks);
     // Stake lives apart from `Community` (see `World::stakes`): the sums below write at both
-    // ends of every tie, and 4 bytes per community stay in cache where 96 would not.
+    // ends of every tie, and 4 bytes per community stay in cache where a whole record would not.
     world.stakes.iter_mut().for_each(|s| *s = 0.0);
     for t in world.ties.iter_mut().filter(|t| t.alive) {
         t.stake = (t.stake() * factor) as f32;
@@ -33,10 +33,16 @@ pub fn update(world: &mut World, params: &Params) {
         world.stakes[t.b as usize] += t.stake;
     }
     let w = 1.0 / ip.window_ticks;
-    for c in &mut world.communities {
-        let (inflow_avg, own_avg) = (f64::from(c.inflow_avg), f64::from(c.own_avg));
-        c.inflow_avg = (inflow_avg + w * (c.inflow_tick - inflow_avg)) as f32;
-        c.own_avg = (own_avg + w * (c.own_tick - own_avg)) as f32;
+    let e = &mut world.economy;
+    let rows = e
+        .inflow_avg
+        .iter_mut()
+        .zip(&e.inflow_tick)
+        .zip(e.own_avg.iter_mut().zip(&e.own_tick));
+    for ((inflow_avg, &inflow_tick), (own_avg, &own_tick)) in rows {
+        let (inflow, own) = (f64::from(*inflow_avg), f64::from(*own_avg));
+        *inflow_avg = (inflow + w * (inflow_tick - inflow)) as f32;
+        *own_avg = (own + w * (own_tick - own)) as f32;
     }
 }
 

@@ -26,22 +26,30 @@ pub fn shocks_and_aid(
 ) {
     let ms = &params.mutual_support;
     let cushion_on = params.mechanisms.interdependence;
-    for (c, &stake) in world.communities.iter_mut().zip(&world.stakes) {
+    // The needy are listed in the same pass that adds the shocks: a community's need is final
+    // once its own shock is drawn, and a second pass would read every need again.
+    let mut order = std::mem::take(&mut scratch.order);
+    order.clear();
+    let e = &mut world.economy;
+    let rows = e
+        .need
+        .iter_mut()
+        .zip(e.base_production.iter().zip(&e.fit))
+        .zip(&world.stakes);
+    for (c, ((need, (&base, &fit)), &stake)) in rows.enumerate() {
         if rng.random_bool(ms.shock_probability) {
             let absorbed = if cushion_on {
                 cushion(f64::from(stake), params.interdependence.shock_cushion)
             } else {
                 0.0
             };
-            c.need += ms.shock_size_ticks * c.base_production * f64::from(c.fit) * (1.0 - absorbed);
+            *need += ms.shock_size_ticks * base * f64::from(fit) * (1.0 - absorbed);
+        }
+        if *need > 0.0 {
+            order.push(c as u32);
         }
     }
     // The needy ask in a random order, so no community is first in line by its index.
-    let mut order = std::mem::take(&mut scratch.order);
-    order.clear();
-    order.extend(
-        (0..world.communities.len() as u32).filter(|&c| world.communities[c as usize].need > 0.0),
-    );
     for i in (1..order.len()).rev() {
         order.swap(i, rng.random_range(0..=i));
     }
@@ -72,20 +80,21 @@ pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratc
     });
     scratch.ids.truncate(ms.asks_per_tick as usize);
     for i in 0..scratch.ids.len() {
-        let need = world.communities[c as usize].need;
+        let need = world.economy.need[c as usize];
         if need <= 0.0 {
             break;
         }
         let t = scratch.ids[i] as usize;
         let partner = world.ties[t].other(c);
-        let p = &world.communities[partner as usize];
-        if p.free_rider {
+        if world.communities[partner as usize].free_rider {
             world.ties[t].trust =
                 defect(world.ties[t].trust(), params.trust.betrayal_penalty) as f32;
             world.ties[t].touched = true;
             continue;
         }
-        let slack = (p.treasury - ms.reserve_ticks * p.base_production * f64::from(p.fit)).max(0.0);
+        let (e, p) = (&world.economy, partner as usize);
+        let slack = (e.treasury[p] - ms.reserve_ticks * e.base_production[p] * f64::from(e.fit[p]))
+            .max(0.0);
         let (given, received) = (world.ties[t].given_by(partner), world.ties[t].given_by(c));
         // Positive when the partner has given more to c than c gave back.
         let imbalance = (given - received) / (given + received + 1.0);
@@ -100,13 +109,13 @@ pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratc
 }
 
 fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift: f64) {
-    world.communities[from as usize].treasury -= gift;
+    world.economy.treasury[from as usize] -= gift;
     let d = &mut world.communities[from as usize];
     d.aid_exchanged = (f64::from(d.aid_exchanged) + gift) as f32;
     let r = &mut world.communities[to as usize];
-    r.need -= gift;
     r.aid_exchanged = (f64::from(r.aid_exchanged) + gift) as f32;
-    r.inflow_tick += gift;
+    world.economy.need[to as usize] -= gift;
+    world.economy.inflow_tick[to as usize] += gift;
     let t = &mut world.ties[tie];
     if t.a == from {
         t.aid_ab = (f64::from(t.aid_ab) + gift) as f32;
@@ -129,19 +138,19 @@ mod tests {
     fn trusted_partners_give_and_free_riders_defect() {
         let params = Params::default();
         let mut w = tiny_world(3);
-        w.communities[0].need = 2.0;
-        w.communities[1].treasury = 100.0;
-        w.communities[2].treasury = 100.0;
+        w.economy.need[0] = 2.0;
+        w.economy.treasury[1] = 100.0;
+        w.economy.treasury[2] = 100.0;
         w.communities[2].free_rider = true;
         let good = w.add_tie(0, 1, 0.8) as usize;
         let bad = w.add_tie(0, 2, 0.9) as usize;
         seek_aid(&mut w, &params, 0, &mut Scratch::default());
-        assert!(w.communities[0].need < 2.0);
+        assert!(w.economy.need[0] < 2.0);
         assert!(w.ties[good].trust > 0.8, "reciprocation raises trust");
         // Trust is stored as f32: equal to about 1e-7.
         let expected = 0.9 * (1.0 - params.trust.betrayal_penalty);
         assert!((w.ties[bad].trust() - expected).abs() < 1e-6);
-        assert_eq!(w.communities[2].treasury, 100.0);
+        assert_eq!(w.economy.treasury[2], 100.0);
         assert!(w.flows.coordination_value > 0.0);
     }
 
@@ -149,10 +158,10 @@ mod tests {
     fn untrusted_partners_are_not_asked() {
         let params = Params::default();
         let mut w = tiny_world(2);
-        w.communities[0].need = 2.0;
-        w.communities[1].treasury = 100.0;
+        w.economy.need[0] = 2.0;
+        w.economy.treasury[1] = 100.0;
         w.add_tie(0, 1, params.trust.tie_threshold - 0.01);
         seek_aid(&mut w, &params, 0, &mut Scratch::default());
-        assert_eq!(w.communities[0].need, 2.0);
+        assert_eq!(w.economy.need[0], 2.0);
     }
 }

@@ -60,9 +60,9 @@ fn spawn_chapter(
     let pl = &params.pattern_library;
     let members = &world.networks[n].members;
     let parent = members[rng.random_range(0..members.len())];
-    let (mut chapter, tech) =
+    let (chapter, mut endowment) =
         draw_community(params, world.communities[parent as usize].region, rng);
-    chapter.treasury = pl.seed_cost;
+    endowment.treasury = pl.seed_cost;
     world.networks[n].pool -= pl.seed_cost;
     // A richer library replicates the pattern more faithfully.
     let fidelity = 1.0 - maturity;
@@ -82,7 +82,7 @@ fn spawn_chapter(
         params.population.practice_spread * fidelity,
         rng,
     );
-    let c = world.push_community(chapter, tech, &values, &practice);
+    let c = world.push_community(chapter, endowment, &values, &practice);
     world.set_network(c, n as u32);
     let trust = pl.chapter_trust * maturity;
     scratch.ids.clear();

@@ -39,7 +39,7 @@ fn contribute(world: &mut World, params: &Params, n: usize, scratch: &mut Scratc
     let count = members.len() as f64;
     let mean_production: f64 = members
         .iter()
-        .map(|&m| world.communities[m as usize].own_tick)
+        .map(|&m| world.economy.own_tick[m as usize])
         .sum::<f64>()
         / count;
     let mean_last_rate: f64 = members
@@ -51,9 +51,10 @@ fn contribute(world: &mut World, params: &Params, n: usize, scratch: &mut Scratc
     scratch.floats.clear();
     for &m in members {
         let c = &world.communities[m as usize];
+        let own_tick = world.economy.own_tick[m as usize];
         let wanted = match pp.contribution_rule {
             ContributionRule::Flat => pp.contribution_rate * mean_production,
-            ContributionRule::Proportional => pp.contribution_rate * c.own_tick,
+            ContributionRule::Proportional => pp.contribution_rate * own_tick,
             ContributionRule::Conditional if c.free_rider => 0.0,
             ContributionRule::Conditional => {
                 // Others' mean rate last tick, excluding this member's own.
@@ -68,19 +69,21 @@ fn contribute(world: &mut World, params: &Params, n: usize, scratch: &mut Scratc
                 } else {
                     others
                 };
-                c.own_tick * reference.min(pp.contribution_rate)
+                own_tick * reference.min(pp.contribution_rate)
             }
         };
-        scratch.floats.push(wanted.clamp(0.0, c.treasury.max(0.0)));
+        let treasury = world.economy.treasury[m as usize];
+        scratch.floats.push(wanted.clamp(0.0, treasury.max(0.0)));
     }
     let (mut total, mut sqrt_total) = (0.0, 0.0);
     for (i, &m) in world.networks[n].members.iter().enumerate() {
         let paid = scratch.floats[i];
+        world.economy.treasury[m as usize] -= paid;
+        let own_tick = world.economy.own_tick[m as usize];
         let c = &mut world.communities[m as usize];
-        c.treasury -= paid;
         c.contributed = (f64::from(c.contributed) + paid) as f32;
-        c.last_contribution_rate = if c.own_tick > 0.0 {
-            (paid / c.own_tick) as f32
+        c.last_contribution_rate = if own_tick > 0.0 {
+            (paid / own_tick) as f32
         } else {
             0.0
         };
@@ -120,11 +123,11 @@ fn allocate(world: &mut World, params: &Params, n: usize, scratch: &mut Scratch)
             continue;
         }
         // What meets a need is spent on recovery at once; the rest reaches the treasury.
-        let c = &mut world.communities[m];
-        let relief = amount.min(c.need);
-        c.need -= relief;
-        c.treasury += amount - relief;
-        c.inflow_tick += amount;
+        let e = &mut world.economy;
+        let relief = amount.min(e.need[m]);
+        e.need[m] -= relief;
+        e.treasury[m] += amount - relief;
+        e.inflow_tick[m] += amount;
         relieved += relief;
         paid += amount;
     }
@@ -142,7 +145,7 @@ fn weights(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
         AllocationRule::Equal => scratch.floats.resize(members.len(), 1.0),
         AllocationRule::Needs => scratch
             .floats
-            .extend(members.iter().map(|&m| world.communities[m as usize].need)),
+            .extend(members.iter().map(|&m| world.economy.need[m as usize])),
         AllocationRule::Quadratic => {
             for &m in members {
                 let mut sum_sqrt = 0.0;
@@ -153,7 +156,7 @@ fn weights(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
                         && tie.trust() >= params.trust.tie_threshold
                     {
                         let c = f64::from(world.communities[other as usize].last_contribution_rate)
-                            * world.communities[other as usize].own_tick;
+                            * world.economy.own_tick[other as usize];
                         sum_sqrt += (c * tie.trust()).sqrt();
                     }
                 }
@@ -178,9 +181,7 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
             .more_ids
             .iter()
             .copied()
-            .filter(|&o| {
-                world.network_of(o) == n as u32 && world.communities[o as usize].need > 0.0
-            })
+            .filter(|&o| world.network_of(o) == n as u32 && world.economy.need[o as usize] > 0.0)
             .max_by(|&x, &y| {
                 let tx = world
                     .find_tie(m, x)
@@ -192,7 +193,7 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
                     .unwrap_or(0.0);
                 tx.total_cmp(&ty).then(y.cmp(&x))
             })
-            .or_else(|| (world.communities[m as usize].need > 0.0).then_some(m));
+            .or_else(|| (world.economy.need[m as usize] > 0.0).then_some(m));
         if let Some(i) = choice.and_then(index_of) {
             votes[i] += 1;
         }
@@ -206,7 +207,7 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
     let mut left = budget;
     for &i in order.iter() {
         let i = i as usize;
-        let grant = world.communities[members[i] as usize].need.min(left);
+        let grant = world.economy.need[members[i] as usize].min(left);
         scratch.floats[i] = grant;
         left -= grant;
         if left <= 0.0 {
@@ -225,9 +226,9 @@ mod tests {
         params.pooling.contribution_rule = rule;
         params.pooling.allocation_rate = 0.0;
         let mut w = tiny_world(3);
-        for (i, c) in w.communities.iter_mut().enumerate() {
-            c.own_tick = (i + 1) as f64;
-            c.treasury = 100.0;
+        for i in 0..3 {
+            w.economy.own_tick[i] = (i + 1) as f64;
+            w.economy.treasury[i] = 100.0;
         }
         w.communities[2].free_rider = free_rider;
         let n = w.found_network(&[0, 1, 2], true) as usize;
@@ -265,12 +266,12 @@ mod tests {
         params.pooling.allocation_rule = AllocationRule::Needs;
         params.pooling.contribution_rate = 0.0;
         let mut w = tiny_world(3);
-        w.communities[1].need = 5.0;
+        w.economy.need[1] = 5.0;
         let n = w.found_network(&[0, 1, 2], true) as usize;
         w.networks[n].pool = 10.0;
         contribute_and_allocate(&mut w, &params, &mut Scratch::default());
-        assert_eq!(w.communities[0].inflow_tick, 0.0);
-        assert!(w.communities[1].inflow_tick > 0.0);
+        assert_eq!(w.economy.inflow_tick[0], 0.0);
+        assert!(w.economy.inflow_tick[1] > 0.0);
         assert!(w.flows.coordination_value > 0.0);
     }
 }

@@ -47,7 +47,7 @@ pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
             world.stake_of(c as u32) >= st.stake_threshold,
         ];
         let stage = passed.iter().take_while(|&&p| p).count() as u8;
-        world.communities[c].stage = stage;
+        world.stages[c] = stage;
     }
     if world.first_full_stage_tick == u32::MAX {
         let formed = world
@@ -58,7 +58,7 @@ pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
                 let full = n
                     .members
                     .iter()
-                    .filter(|&&m| world.communities[m as usize].stage == 7)
+                    .filter(|&&m| world.stages[m as usize] == 7)
                     .count();
                 2 * full >= n.members.len()
             });

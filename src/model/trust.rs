@@ -47,7 +47,7 @@ pub fn decay_and_prune(world: &mut World, params: &Params, scratch: &mut Scratch
         world.remove_tie(scratch.ids[i]);
     }
     for c in 0..world.communities.len() as u32 {
-        let budget = world.communities[c as usize].tie_budget as usize;
+        let budget = world.tie_budgets[c as usize] as usize;
         while world.degree(c) > budget {
             let weakest = world
                 .tie_ids_of(c)
@@ -110,7 +110,7 @@ mod tests {
         let mut params = Params::default();
         params.trust.drop_below = 0.1;
         let mut w = tiny_world(5);
-        w.communities[0].tie_budget = 2;
+        w.tie_budgets[0] = 2;
         let weak = w.add_tie(0, 1, 0.05);
         let a = w.add_tie(0, 2, 0.6);
         let b = w.add_tie(0, 3, 0.7);
