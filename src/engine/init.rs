@@ -24,19 +24,12 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Comm
     } else {
         0.4 * tech_draw
     } as f32;
-    let community = Community {
-        members: members as f32,
+    let community = Community::new(
+        members as f32,
         region,
-        energy: 1.0,
-        specialist: rng.random_bool(pop.specialist_share),
-        free_rider: rng.random_bool(pop.free_rider_share),
-        aid_exchanged: 0.0,
-        contributed: 0.0,
-        last_contribution_rate: 0.0,
-        projects_succeeded: 0,
-        last_gathering: u32::MAX,
-        last_track_matched: true,
-    };
+        rng.random_bool(pop.specialist_share),
+        rng.random_bool(pop.free_rider_share),
+    );
     let endowment = Endowment {
         base_production,
         treasury: pop.initial_treasury_ticks * base_production,

@@ -16,19 +16,7 @@ pub fn tiny_world(n: u32) -> World {
     let values = vec![0.5; w.value_dims];
     let practice = vec![0.5; w.practice_dims];
     for _ in 0..n {
-        let c = Community {
-            members: 10.0,
-            region: 0,
-            energy: 1.0,
-            specialist: false,
-            free_rider: false,
-            aid_exchanged: 0.0,
-            contributed: 0.0,
-            last_contribution_rate: 0.0,
-            projects_succeeded: 0,
-            last_gathering: u32::MAX,
-            last_track_matched: true,
-        };
+        let c = Community::new(10.0, 0, false, false);
         let endowment = Endowment {
             base_production: 1.0,
             treasury: 0.0,

@@ -52,6 +52,25 @@ pub struct Community {
     pub last_track_matched: bool,
 }
 
+impl Community {
+    /// A community as it enters the world: full energy, no history.
+    pub fn new(members: f32, region: u32, specialist: bool, free_rider: bool) -> Self {
+        Community {
+            members,
+            region,
+            energy: 1.0,
+            specialist,
+            free_rider,
+            aid_exchanged: 0.0,
+            contributed: 0.0,
+            last_contribution_rate: 0.0,
+            projects_succeeded: 0,
+            last_gathering: u32::MAX,
+            last_track_matched: true,
+        }
+    }
+}
+
 /// What a new community starts with in the arrays kept apart from [`Community`]; the rest of
 /// those arrays starts at zero (fit at 1, a perfect fit to its context).
 #[derive(Debug, Clone, Copy)]
