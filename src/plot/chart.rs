@@ -327,6 +327,11 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
     } else {
         s
     };
+    // A tiny negative value (a tick at -1e-17, say) rounds to zero: no "-0" either.
+    let s = match s.strip_prefix('-') {
+        Some(d) if d.chars().all(|c| c == '0' || c == '.') => d.to_string(),
+        _ => s,
+    };
     let (sign, digits) = match s.strip_prefix('-') {
         Some(d) => ("-", d),
         None => ("", s.as_str()),
@@ -722,6 +727,11 @@ mod tests {
         assert_eq!(fmt_num(13810.4, 0), "13,810");
         assert_eq!(fmt_num(-1234567.0, 0), "-1,234,567");
         assert_eq!(fmt_num(-0.0, 1), "0");
+        assert_eq!(
+            fmt_num(-1e-17, 1),
+            "0",
+            "a tick next to zero reads 0, not -0"
+        );
         assert_eq!(fmt_num(40.0, 0), "40");
     }
 
