@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Simulate coordi-nations: communities that build kinship, pool resources and act together.
 #[derive(Debug, Parser)]
@@ -95,6 +95,10 @@ pub struct SweepArgs {
     /// Keep every Nth tick (and the last) in timeseries.csv; 0 keeps only the last (default 1).
     #[arg(long)]
     pub series_every: Option<u32>,
+    /// Seed rule: per-run (run r gets its own seed) or common (replicate k of every point gets
+    /// the seed of `coordsim run`'s replicate k). Default: the [sweep] table's, else per-run.
+    #[arg(long, value_enum)]
+    pub seeds: Option<SeedsArg>,
     /// Output folder (default: outputs/<scenario name>-sweep).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -131,6 +135,16 @@ pub struct SweepArgs {
     /// After writing the script, submit it with sbatch and print the job ids.
     #[arg(long)]
     pub submit: bool,
+}
+
+/// Values of `sweep --seeds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeedsArg {
+    /// Run r has seed replicate_seed(master, r): every run its own seed.
+    #[value(alias = "per_run")]
+    PerRun,
+    /// Replicate k of every point has seed replicate_seed(master, k) (common random numbers).
+    Common,
 }
 
 #[derive(Debug, Default, Args)]

@@ -5,12 +5,12 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cli::{CompareArgs, PlotArgs, RunArgs, SweepArgs};
+use crate::cli::{CompareArgs, PlotArgs, RunArgs, SeedsArg, SweepArgs};
 use crate::engine::ReplicateOutput;
 use crate::experiment::compare::{self as cmp, Arm};
 use crate::experiment::design::{Design, Vary};
 use crate::experiment::slurm::SlurmJob;
-use crate::experiment::sweep::{self, Shard, SweepError, SweepRequest};
+use crate::experiment::sweep::{self, SeedRule, Shard, SweepError, SweepRequest};
 use crate::experiment::{self, ExperimentError};
 use crate::output::{self, OutputError, Staging, manifest};
 use crate::plot::{self, PlotError, PlotFile, RunData};
@@ -558,6 +558,12 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
         .unwrap_or_else(|| "factorial".into());
     let design =
         Design::parse(&design_name).map_err(|e| CommandError::Usage(format!("--design: {e}")))?;
+    let seeds = match (args.seeds, &table.seeds) {
+        (Some(SeedsArg::PerRun), _) => SeedRule::PerRun,
+        (Some(SeedsArg::Common), _) => SeedRule::Common,
+        (None, Some(name)) => SeedRule::parse(name).map_err(CommandError::Usage)?,
+        (None, None) => SeedRule::PerRun,
+    };
     let shard = args
         .shard
         .as_deref()
@@ -573,6 +579,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
             .replicates
             .or(table.replicates)
             .unwrap_or(base.params.run.replicates),
+        seeds,
         series_every: args.series_every.or(table.series_every).unwrap_or(1),
         out: args.out.clone().unwrap_or_else(|| {
             Path::new("outputs").join(format!("{}-sweep", folder_name(&base.name)))
@@ -602,6 +609,10 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
                 plan.replicates,
                 plan.total_runs
             ),
+        };
+        let what = match plan.seeds {
+            SeedRule::PerRun => what,
+            SeedRule::Common => format!("{what}, common seeds"),
         };
         println!(
             "coordsim {} | sweep of {} | {} design | {what} | {} computed now | {} threads | {:.1} s",
@@ -664,6 +675,22 @@ fn emit_slurm(
         "--series-every".to_string(),
         request.series_every.to_string(),
     ]);
+    // The rule goes on the shards' command line when it is not the default, or when the
+    // scenario's table names one (a flag may have overridden it); a per-run sweep without a
+    // table rule keeps the script it had before the rule could be chosen.
+    if plan.seeds != SeedRule::PerRun
+        || request
+            .base
+            .sweep
+            .as_ref()
+            .is_some_and(|t| t.seeds.is_some())
+    {
+        let flag = match plan.seeds {
+            SeedRule::PerRun => "per-run",
+            SeedRule::Common => "common",
+        };
+        sweep_args.extend(["--seeds".to_string(), flag.to_string()]);
+    }
     for o in &request.overrides {
         sweep_args.extend(["--set".to_string(), o.clone()]);
     }

@@ -5,8 +5,9 @@
 //! its own folder, and a merge job that starts only when every task succeeded
 //! (`--dependency=afterok`, `--kill-on-invalid-dep=yes`). `bash FILE --shard I` resubmits one
 //! failed or killed shard (its `--resume` completes it) together with a new merge job.
-//! Because every run's seed derives from the master seed and its run index, the merged result
-//! is byte-identical to the same sweep on one machine.
+//! Because every run's seed derives from the master seed and its run index (its replicate
+//! index under common seeds), the merged result is byte-identical to the same sweep on one
+//! machine.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,7 +31,7 @@ pub struct SlurmJob {
     /// Absolute output folder: shards go to OUT/shard-I, the merged sweep to OUT/merged.
     pub out: PathBuf,
     /// The sweep's own flags (--vary, --design, --samples, --replicates, --series-every,
-    /// --seed, --set), forwarded unchanged to every shard.
+    /// --seeds, --seed, --set), forwarded unchanged to every shard.
     pub sweep_args: Vec<String>,
     /// The line that produced this script, for the record.
     pub generated_by: String,

@@ -1,8 +1,10 @@
 //! Parameter sweeps: every run (point x replicate) in parallel, streamed to disk, resumable,
 //! and splittable into shards for a cluster.
 //!
-//! Runs are numbered point-major (run = point x replicates + replicate); run r's seed is
-//! `replicate_seed(master, r)`. They are computed in batches; each finished batch is appended
+//! Runs are numbered point-major (run = point x replicates + replicate). Under the default seed
+//! rule ([`SeedRule::PerRun`]) run r's seed is `replicate_seed(master, r)`; under common seeds
+//! ([`SeedRule::Common`]) it is `replicate_seed(master, replicate)`, the same at every point.
+//! They are computed in batches; each finished batch is appended
 //! in run order to `.sweep/runs.part` and `.sweep/timeseries.part`, synced, and then recorded in
 //! `.sweep/checkpoint.json` (written to a temporary file and renamed). A sweep killed at any
 //! moment, even by SIGKILL, restarts with `--resume` from the last checkpoint: the part files
@@ -28,6 +30,66 @@ use crate::output::{self, OutputError, Staging, field, manifest};
 use crate::scenario::{Params, Scenario};
 use crate::stats::summarize;
 
+/// How a sweep's runs get their seeds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeedRule {
+    /// Run r has seed `replicate_seed(master, r)`: every run its own seed (the default).
+    #[default]
+    PerRun,
+    /// Run r (point p, replicate k) has seed `replicate_seed(master, k)`: replicate k of every
+    /// point shares a seed (common random numbers), the seed of `coordsim run`'s replicate k.
+    Common,
+}
+
+impl SeedRule {
+    /// The names of the rules, as written in the `[sweep]` table.
+    pub const NAMES: &'static [&'static str] = &["per_run", "common"];
+
+    /// Reads a rule by its name (`per_run` or `common`; `per-run` as the flag spells it).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "per_run" | "per-run" => Ok(SeedRule::PerRun),
+            "common" => Ok(SeedRule::Common),
+            other => Err(format!(
+                "expected one of per_run, common, found \"{other}\""
+            )),
+        }
+    }
+
+    /// The rule's name, as written in the `[sweep]` table and the plan.
+    pub fn name(self) -> &'static str {
+        match self {
+            SeedRule::PerRun => "per_run",
+            SeedRule::Common => "common",
+        }
+    }
+
+    /// The seed of run `run`, which is replicate `replicate` of its point.
+    pub fn seed(self, master: u64, run: u64, replicate: u32) -> u64 {
+        match self {
+            SeedRule::PerRun => replicate_seed(master, run),
+            SeedRule::Common => replicate_seed(master, replicate as u64),
+        }
+    }
+
+    /// The rule in words, for the manifest.
+    pub fn text(self) -> &'static str {
+        match self {
+            SeedRule::PerRun => {
+                "run r (point-major: r = point x replicates + replicate) has seed replicate_seed(master_seed, r)"
+            }
+            SeedRule::Common => {
+                "common seeds: run r (point-major: r = point x replicates + replicate) has seed replicate_seed(master_seed, replicate), so replicate k of every point has the seed of coordsim run's replicate k"
+            }
+        }
+    }
+
+    fn is_per_run(&self) -> bool {
+        *self == SeedRule::PerRun
+    }
+}
+
 /// What makes two sweeps the same sweep: resuming and merging require equal plans.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -44,6 +106,10 @@ pub struct Plan {
     pub points: Vec<Vec<String>>,
     pub replicates: u32,
     pub master_seed: u64,
+    /// The seed rule. Left out of plans of per-run sweeps, so their plans and manifests read as
+    /// they did before the rule could be chosen (and older plans read back as per-run).
+    #[serde(default, skip_serializing_if = "SeedRule::is_per_run")]
+    pub seeds: SeedRule,
     pub series_every: u32,
     pub total_runs: u64,
 }
@@ -136,6 +202,7 @@ pub struct SweepRequest {
     pub design: Design,
     pub samples: u32,
     pub replicates: u32,
+    pub seeds: SeedRule,
     pub series_every: u32,
     pub out: PathBuf,
     pub resume: bool,
@@ -187,6 +254,7 @@ pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Params>), SweepError> {
             .collect(),
         replicates: req.replicates,
         master_seed: req.base.params.run.seed,
+        seeds: req.seeds,
         series_every: req.series_every,
         total_runs: points.len() as u64 * req.replicates as u64,
     };
@@ -195,7 +263,7 @@ pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Params>), SweepError> {
 
 /// Names the first field in which two plans differ.
 pub fn plan_difference(a: &Plan, b: &Plan) -> Option<&'static str> {
-    let checks: [(&'static str, bool); 11] = [
+    let checks: [(&'static str, bool); 12] = [
         ("coordsim version", a.coordsim_version == b.coordsim_version),
         ("coordsim build", a.coordsim_build == b.coordsim_build),
         ("scenario file", a.scenario_sha256 == b.scenario_sha256),
@@ -206,6 +274,7 @@ pub fn plan_difference(a: &Plan, b: &Plan) -> Option<&'static str> {
         ("points", a.points == b.points),
         ("replicates", a.replicates == b.replicates),
         ("master seed", a.master_seed == b.master_seed),
+        ("seed rule", a.seeds == b.seeds),
         ("series-every", a.series_every == b.series_every),
     ];
     checks.iter().find(|(_, same)| !same).map(|(what, _)| *what)
@@ -364,7 +433,7 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
                 .map(|run| {
                     let point = (run / plan.replicates as u64) as usize;
                     let replicate = (run % plan.replicates as u64) as u32;
-                    let seed = replicate_seed(plan.master_seed, run);
+                    let seed = plan.seeds.seed(plan.master_seed, run, replicate);
                     let out = run_replicate_with(&params[point], replicate, seed, false);
                     format_run(&plan, run, point, &out)
                 })
@@ -493,8 +562,6 @@ fn finished_plan(out: &Path) -> Result<Option<(Plan, Shard)>, SweepError> {
     }
 }
 
-const SEEDS_RULE: &str = "run r (point-major: r = point x replicates + replicate) has seed replicate_seed(master_seed, r)";
-
 /// Moves the part files into place and writes points.csv (whole sweeps) and the manifest.
 fn finalise(
     req: &SweepRequest,
@@ -525,7 +592,7 @@ fn finalise(
         scenario: manifest::ScenarioInfo::of(&req.base),
         shard: (!whole).then_some(shard),
         runs: shard.runs(plan.total_runs),
-        run_seeds_rule: SEEDS_RULE.into(),
+        run_seeds_rule: plan.seeds.text().into(),
         merged_from: Vec::new(),
         threads,
         command_line: req.command_line.clone(),
@@ -731,7 +798,7 @@ pub fn merge(
         scenario: reference.scenario.clone(),
         shard: None,
         runs: (0, total),
-        run_seeds_rule: SEEDS_RULE.into(),
+        run_seeds_rule: plan.seeds.text().into(),
         merged_from: ordered.iter().map(|d| d.display().to_string()).collect(),
         threads: 0,
         command_line,

@@ -6,6 +6,7 @@
 //! samples = 20                # points of an lhs or random design
 //! replicates = 5              # runs per point (default: run.replicates)
 //! series_every = 13           # keep every 13th tick in timeseries.csv (default 1)
+//! seeds = "common"            # per_run (default) | common: replicate k of every point shares a seed
 //! [sweep.vary]
 //! "funding.coordination_share" = [0.0, 0.1, 0.2]
 //! "governance.centralization" = "0.0..1.0"   # a range, for lhs and random
@@ -89,6 +90,8 @@ pub struct SweepTable {
     pub samples: Option<u32>,
     pub replicates: Option<u32>,
     pub series_every: Option<u32>,
+    /// The seed rule: "per_run" or "common".
+    pub seeds: Option<String>,
     pub vary: Vec<Vary>,
 }
 
@@ -136,6 +139,16 @@ pub fn read_table(value: &Spanned<DeValue<'_>>) -> Result<SweepTable, TableError
                     ));
                 }
             },
+            "seeds" => match v.get_ref().as_str() {
+                Some(r) if ["per_run", "common"].contains(&r) => out.seeds = Some(r.to_string()),
+                _ => {
+                    return Err((
+                        v.span(),
+                        full,
+                        "expected one of \"per_run\", \"common\"".into(),
+                    ));
+                }
+            },
             "samples" => out.samples = Some(whole(v)?),
             "replicates" => out.replicates = Some(whole(v)?),
             "series_every" => out.series_every = Some(whole(v)?),
@@ -179,7 +192,7 @@ pub fn read_table(value: &Spanned<DeValue<'_>>) -> Result<SweepTable, TableError
             }
             _ => {
                 let msg = format!(
-                    "unknown key `{full}` (expected design, samples, replicates, series_every or vary)"
+                    "unknown key `{full}` (expected design, samples, replicates, series_every, seeds or vary)"
                 );
                 return Err((k.span(), full, msg));
             }
