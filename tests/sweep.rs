@@ -6,6 +6,10 @@ use predicates::prelude::*;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The seed rule (per-run or common seeds), with the helpers below.
+#[path = "sweep/seeds.rs"]
+mod seeds;
+
 fn coordsim(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("coordsim").unwrap();
     cmd.current_dir(dir);

@@ -3,16 +3,10 @@
 //! the default keeps one seed per run; sweeps of different rules are never resumed or merged
 //! into each other; a bad rule is an input error.
 
-use assert_cmd::Command;
+use super::{coordsim, same_data};
 use coordsim::engine::rng::replicate_seed;
 use predicates::prelude::*;
 use std::path::Path;
-
-fn coordsim(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("coordsim").unwrap();
-    cmd.current_dir(dir);
-    cmd
-}
 
 /// Three points, the first two with identical parameters (0.2 twice).
 const SMALL: &[&str] = &[
@@ -43,15 +37,6 @@ fn sweep(dir: &Path, out: &str, extra: &[&str]) {
 
 fn text(dir: &Path, file: &str) -> String {
     std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
-}
-
-fn same_data(dir: &Path, a: &str, b: &str) {
-    for f in ["runs.csv", "timeseries.csv", "points.csv"] {
-        assert!(
-            text(dir, &format!("{a}/{f}")) == text(dir, &format!("{b}/{f}")),
-            "{f} differs between {a} and {b}"
-        );
-    }
 }
 
 /// The data rows of a CSV file, split into cells.
