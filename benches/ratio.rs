@@ -17,9 +17,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use coordsim::engine::rng::replicate_seed;
-use coordsim::engine::run_replicate;
 use coordsim::scenario::{Params, Scenario};
+use coordsim::sim::run_replicate;
+use coordsim::world::rng::replicate_seed;
 
 const PER_REGION: u32 = 100;
 const MAX_RATIO: f64 = 11.0;

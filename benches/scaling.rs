@@ -11,8 +11,8 @@ use std::hint::black_box;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use coordsim::engine::run_replicate;
 use coordsim::scenario::{Params, Scenario};
+use coordsim::sim::run_replicate;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 
 /// Ticks simulated per replicate.

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cli::{CompareArgs, PlotArgs, RunArgs, SeedsArg, SweepArgs};
-use crate::engine::ReplicateOutput;
 use crate::experiment::compare::{self as cmp, Arm};
 use crate::experiment::design::{Design, Vary};
 use crate::experiment::slurm::SlurmJob;
@@ -15,6 +14,7 @@ use crate::experiment::{self, ExperimentError};
 use crate::output::{self, OutputError, Staging, manifest};
 use crate::plot::{self, PlotError, PlotFile, RunData};
 use crate::scenario::{self, Scenario, ScenarioError, builtin, specs};
+use crate::sim::ReplicateOutput;
 
 /// Why a command failed; decides the exit code.
 #[derive(Debug, thiserror::Error)]

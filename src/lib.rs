@@ -9,14 +9,15 @@
 
 pub mod cli;
 pub mod commands;
-pub mod engine;
 pub mod experiment;
 pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod plot;
 pub mod scenario;
+pub mod sim;
 pub mod stats;
+pub mod world;
 
 /// The version written into every manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

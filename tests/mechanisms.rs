@@ -1,8 +1,8 @@
 //! Switching a mechanism off in `[mechanisms]` really removes its effect, and on it is there.
 
-use coordsim::engine::{ReplicateOutput, run_replicate};
 use coordsim::metrics::Record;
 use coordsim::scenario::Scenario;
+use coordsim::sim::{ReplicateOutput, run_replicate};
 
 fn run_with(overrides: &[&str]) -> ReplicateOutput {
     let mut s = Scenario::baseline();

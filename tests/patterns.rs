@@ -4,11 +4,11 @@
 //! comparison of medians. Nothing here knows which scenario it runs beyond its name: the
 //! patterns must come from the mechanisms.
 
-use coordsim::engine::ReplicateOutput;
 use coordsim::experiment::run_replicates;
 use coordsim::metrics::Record;
 use coordsim::output::{summary_columns, summary_values};
 use coordsim::scenario::Scenario;
+use coordsim::sim::ReplicateOutput;
 use coordsim::stats::{Summary, paired_difference, summarize};
 
 const REPLICATES: u32 = 20;

@@ -1,8 +1,8 @@
 //! Invariants over random valid scenarios: the resource ledger balances every tick, trust stays
 //! in [0, 1], shares stay in [0, 1], and no metric is ever NaN or infinite.
 
-use coordsim::engine::run_replicate;
 use coordsim::scenario::Scenario;
+use coordsim::sim::run_replicate;
 use proptest::prelude::*;
 
 /// One random scenario: sizes, rule choices, shares and mechanism switches.

@@ -12,10 +12,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::progress_bar;
-use crate::engine::{ReplicateOutput, rng::replicate_seed, run_replicate_with};
 use crate::output::{self, field, summary_columns, summary_values};
 use crate::scenario::{Scenario, ScenarioError};
+use crate::sim::{ReplicateOutput, run_replicate_with};
 use crate::stats::{Summary, paired_difference, summarize};
+use crate::world::rng::replicate_seed;
 
 /// One arm of a comparison.
 #[derive(Debug, Clone)]

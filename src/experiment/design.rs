@@ -13,10 +13,10 @@
 use rand::RngExt;
 use rand::SeedableRng;
 
-use crate::engine::rng::{ModelRng, mix64};
 pub use crate::scenario::sweep::{Levels, Vary, display, scalar};
 use crate::scenario::value::{Range, RawValue};
 use crate::scenario::{Scenario, spec};
+use crate::world::rng::{ModelRng, mix64};
 
 /// How a sweep's points are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -12,8 +12,9 @@ pub mod sweep;
 use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::engine::{ReplicateOutput, rng::replicate_seed, run_replicate};
 use crate::scenario::Params;
+use crate::sim::{ReplicateOutput, run_replicate};
+use crate::world::rng::replicate_seed;
 
 /// Errors while setting up the parallel run.
 #[derive(Debug, thiserror::Error)]

@@ -24,11 +24,12 @@ use serde::{Deserialize, Serialize};
 
 use super::design::{self, Design, Point, Vary, display};
 use super::progress_bar;
-use crate::engine::{ReplicateOutput, rng::replicate_seed, run_replicate_with};
 use crate::metrics::COLUMNS;
 use crate::output::{self, OutputError, Staging, field, manifest};
 use crate::scenario::{Params, Scenario};
+use crate::sim::{ReplicateOutput, run_replicate_with};
 use crate::stats::summarize;
+use crate::world::rng::replicate_seed;
 
 /// How a sweep's runs get their seeds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

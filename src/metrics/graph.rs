@@ -1,60 +1,6 @@
-//! Connected components and Borgatti's fragmentation on a sparse graph, in O(nodes + edges).
+//! Borgatti's fragmentation of a sparse graph from its connected components, in O(nodes + edges).
 
-/// Union-find over node indices, reused across ticks (buffers are cleared, not reallocated).
-#[derive(Debug, Default, Clone)]
-pub struct Components {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl Components {
-    /// Every node in its own component.
-    pub fn reset(&mut self, n: usize) {
-        self.parent.clear();
-        self.parent.extend(0..n as u32);
-        self.size.clear();
-        self.size.resize(n, 1);
-    }
-
-    pub fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let grand = self.parent[self.parent[x as usize] as usize];
-            self.parent[x as usize] = grand;
-            x = grand;
-        }
-        x
-    }
-
-    pub fn union(&mut self, a: u32, b: u32) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return;
-        }
-        // Union by size; on equal size the lower index becomes the root (deterministic).
-        let (big, small) = match self.size[ra as usize].cmp(&self.size[rb as usize]) {
-            std::cmp::Ordering::Less => (rb, ra),
-            std::cmp::Ordering::Greater => (ra, rb),
-            std::cmp::Ordering::Equal => (ra.min(rb), ra.max(rb)),
-        };
-        self.parent[small as usize] = big;
-        self.size[big as usize] += self.size[small as usize];
-    }
-
-    /// Size of the component containing `x`.
-    pub fn size_of(&mut self, x: u32) -> u32 {
-        let r = self.find(x);
-        self.size[r as usize]
-    }
-
-    /// Number of nodes.
-    pub fn len(&self) -> usize {
-        self.parent.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.parent.is_empty()
-    }
-}
+use crate::world::Components;
 
 /// Components of a graph and how fragmented it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,7 +31,7 @@ pub fn summarize(uf: &mut Components) -> Fragmentation {
     let (mut components, mut largest, mut reachable_pairs) = (0usize, 0u32, 0f64);
     for x in 0..n as u32 {
         if uf.find(x) == x {
-            let s = uf.size[x as usize];
+            let s = uf.size_of(x);
             components += 1;
             largest = largest.max(s);
             reachable_pairs += s as f64 * (s as f64 - 1.0);

@@ -6,9 +6,9 @@
 
 pub mod graph;
 
-use crate::engine::Scratch;
-use crate::engine::world::{NO_NETWORK, World};
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::{NO_NETWORK, SortBuffer, World};
 
 macro_rules! define_record {
     ($( $field:ident ),* $(,)?) => {
@@ -201,7 +201,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         inclusion: g.specialist_retention.min(g.generalist_retention),
         specialist_retention: g.specialist_retention,
         generalist_retention: g.generalist_retention,
-        resource_gini: scratch.radix.gini(),
+        resource_gini: gini_of_pushed(&mut scratch.radix),
         stage_0: stages[0],
         stage_1: stages[1],
         stage_2: stages[2],
@@ -223,112 +223,24 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
 pub fn gini(amounts: impl Iterator<Item = f64>, buffer: &mut SortBuffer) -> f64 {
     buffer.clear();
     amounts.for_each(|x| buffer.push(x));
-    buffer.gini()
+    gini_of_pushed(buffer)
 }
 
-/// Amounts to sort in ascending [`f64::total_cmp`] order, in linear time: an LSD radix sort on
-/// the bit patterns (mapped so that unsigned order is `total_cmp` order). It gives exactly the
-/// order a comparison sort gives (values with equal bits cannot be told apart), so sums over
-/// the sorted amounts are the same to the bit. The buffers are reused across ticks.
-#[derive(Debug, Default, Clone)]
-pub struct SortBuffer {
-    keys: Vec<u64>,
-    spare: Vec<u64>,
-    /// One histogram of digits per pass.
-    counts: Vec<[u32; RADIX_BUCKETS]>,
-}
-
-/// Bits of one radix digit: 6 passes over the keys, 2,048 counters each.
-const RADIX_BITS: u32 = 11;
-const RADIX_PASSES: u32 = 64_u32.div_ceil(RADIX_BITS);
-const RADIX_BUCKETS: usize = 1 << RADIX_BITS;
-/// Below this many amounts a comparison sort is as fast; both give the same order.
-const RADIX_MIN: usize = 512;
-
-impl SortBuffer {
-    pub fn clear(&mut self) {
-        self.keys.clear();
+/// Gini coefficient of the amounts pushed into `buffer` (non-negative); sorts them.
+pub fn gini_of_pushed(buffer: &mut SortBuffer) -> f64 {
+    let n = buffer.len();
+    let total: f64 = buffer.amounts().sum();
+    if n < 2 || total <= 0.0 {
+        return 0.0;
     }
-
-    pub fn push(&mut self, x: f64) {
-        self.keys.push(to_key(x));
-    }
-
-    /// The amounts in the order they were pushed, until [`SortBuffer::sort`].
-    pub fn amounts(&self) -> impl Iterator<Item = f64> + '_ {
-        self.keys.iter().map(|&k| from_key(k))
-    }
-
-    /// Sorts the amounts in ascending `total_cmp` order.
-    pub fn sort(&mut self) {
-        let n = self.keys.len();
-        if n < RADIX_MIN {
-            self.keys.sort_unstable();
-            return;
-        }
-        let counts = &mut self.counts;
-        counts.clear();
-        counts.resize(RADIX_PASSES as usize, [0; RADIX_BUCKETS]);
-        for &k in &self.keys {
-            for (pass, count) in counts.iter_mut().enumerate() {
-                count[digit(k, pass as u32)] += 1;
-            }
-        }
-        self.spare.resize(n, 0);
-        for (pass, count) in counts.iter_mut().enumerate() {
-            // A digit all keys share leaves the order as it is.
-            if count.iter().any(|&c| c as usize == n) {
-                continue;
-            }
-            let mut start = 0u32;
-            for c in count.iter_mut() {
-                let here = *c;
-                *c = start;
-                start += here;
-            }
-            for &k in &self.keys {
-                let slot = &mut count[digit(k, pass as u32)];
-                self.spare[*slot as usize] = k;
-                *slot += 1;
-            }
-            std::mem::swap(&mut self.keys, &mut self.spare);
-        }
-    }
-
-    /// Gini coefficient of the amounts pushed (non-negative); sorts them.
-    pub fn gini(&mut self) -> f64 {
-        let n = self.keys.len();
-        let total: f64 = self.amounts().sum();
-        if n < 2 || total <= 0.0 {
-            return 0.0;
-        }
-        self.sort();
-        // G = sum_i (2i - n - 1) x_i / (n sum x), with i from 1 on sorted values.
-        let weighted: f64 = self
-            .amounts()
-            .enumerate()
-            .map(|(i, x)| (2.0 * (i as f64 + 1.0) - n as f64 - 1.0) * x)
-            .sum();
-        weighted / (n as f64 * total)
-    }
-}
-
-/// Maps an `f64` to a `u64` whose unsigned order is [`f64::total_cmp`] order.
-fn to_key(x: f64) -> u64 {
-    let bits = x.to_bits();
-    if bits >> 63 == 1 {
-        !bits
-    } else {
-        bits | 1 << 63
-    }
-}
-
-fn from_key(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
-}
-
-fn digit(k: u64, pass: u32) -> usize {
-    ((k >> (pass * RADIX_BITS)) as usize) & (RADIX_BUCKETS - 1)
+    buffer.sort();
+    // G = sum_i (2i - n - 1) x_i / (n sum x), with i from 1 on sorted values.
+    let weighted: f64 = buffer
+        .amounts()
+        .enumerate()
+        .map(|(i, x)| (2.0 * (i as f64 + 1.0) - n as f64 - 1.0) * x)
+        .sum();
+    weighted / (n as f64 * total)
 }
 
 #[cfg(test)]
@@ -341,32 +253,6 @@ mod tests {
         assert_eq!(gini([1.0, 1.0, 1.0].into_iter(), &mut b), 0.0);
         assert!((gini([0.0, 0.0, 0.0, 4.0].into_iter(), &mut b) - 0.75).abs() < 1e-12);
         assert_eq!(gini([0.0, 0.0].into_iter(), &mut b), 0.0);
-    }
-
-    #[test]
-    fn radix_order_is_total_cmp_order() {
-        let mut state = 7u64;
-        let mut amounts: Vec<f64> = (0..5000)
-            .map(|i| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                match i % 5 {
-                    0 => 0.0,
-                    1 => -0.0,
-                    2 => (state >> 11) as f64 * 1e-9,
-                    3 => f64::from_bits(state >> 2),
-                    _ => -((state >> 20) as f64),
-                }
-            })
-            .collect();
-        let mut b = SortBuffer::default();
-        amounts.iter().for_each(|&x| b.push(x));
-        b.sort();
-        amounts.sort_unstable_by(f64::total_cmp);
-        let sorted: Vec<u64> = b.amounts().map(f64::to_bits).collect();
-        let expected: Vec<u64> = amounts.iter().map(|x| x.to_bits()).collect();
-        assert_eq!(sorted, expected);
     }
 
     #[test]

@@ -16,9 +16,9 @@
 
 use rand::RngExt;
 
-use crate::engine::rng::ModelRng;
-use crate::engine::world::{NO_NETWORK, World};
 use crate::scenario::Params;
+use crate::world::rng::ModelRng;
+use crate::world::{NO_NETWORK, World};
 
 /// Adaptation a community achieves, relative to a fully autonomous one.
 pub fn adaptation(in_network: bool, centralization: f64, central_adaptation: f64) -> f64 {

@@ -18,10 +18,10 @@ use rand::RngExt;
 
 use super::knowledge::success_probability;
 use super::trust::{cooperate, defect};
-use crate::engine::Scratch;
-use crate::engine::rng::ModelRng;
-use crate::engine::world::World;
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::World;
+use crate::world::rng::ModelRng;
 
 pub fn run_projects(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
     for n in 0..world.networks.len() {
@@ -139,7 +139,7 @@ fn project(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     #[test]
     fn a_coordinated_trusting_team_succeeds_and_builds_infrastructure() {
@@ -155,7 +155,7 @@ mod tests {
         let n = w.found_network(&[0, 1, 2], true) as usize;
         w.networks[n].pool = 100.0;
         w.networks[n].coord.coverage = 1.0;
-        let mut rng = crate::engine::rng::replicate_rng(1);
+        let mut rng = crate::world::rng::replicate_rng(1);
         run_projects(&mut w, &params, &mut rng, &mut Scratch::default());
         assert_eq!(w.flows.projects_succeeded, 1);
         let spent = params.collective_action.project_size;
@@ -178,7 +178,7 @@ mod tests {
         let n = w.found_network(&[0, 1, 2], true) as usize;
         w.networks[n].pool = 100.0;
         w.networks[n].coord.coverage = 0.0;
-        let mut rng = crate::engine::rng::replicate_rng(1);
+        let mut rng = crate::world::rng::replicate_rng(1);
         for _ in 0..100 {
             run_projects(&mut w, &params, &mut rng, &mut Scratch::default());
         }

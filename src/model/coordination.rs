@@ -8,9 +8,9 @@
 //! coverage is capacity over what the network's scale requires (see `scale`).
 
 use super::scale::coordination_cost;
-use crate::engine::world::{Coordination, NO_NETWORK, World, coverage};
 use crate::scenario::Params;
 use crate::scenario::params::CoordinationParams;
+use crate::world::{Coordination, NO_NETWORK, World, coverage};
 
 /// Spends budget on paid hours and adds `volunteer_hours` (already scaled by the volunteers'
 /// energy) to capacity. Returns what was spent (the caller books it in the ledger) and the

@@ -5,8 +5,8 @@
 //! context (see `autonomy`). Unmet need is paid down from the treasury at `self_recovery` per
 //! tick, and each tick the community spends `spend_rate` of what is left on its own work.
 
-use crate::engine::world::World;
 use crate::scenario::Params;
+use crate::world::World;
 
 /// Adds this tick's production to every treasury.
 pub fn produce(world: &mut World) {

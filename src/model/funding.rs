@@ -20,9 +20,9 @@
 //!   proportion to the coordination value they created in it, of which funders see only
 //!   `retro_visibility`; what is not paid goes to direct service.
 
-use crate::engine::world::{NO_NETWORK, World};
 use crate::scenario::Params;
 use crate::scenario::params::FundingPolicy;
+use crate::world::{NO_NETWORK, World};
 
 /// Reviews grants at cycle boundaries and pays this tick's funding.
 pub fn review_and_disburse(world: &mut World, params: &Params) {
@@ -150,7 +150,7 @@ fn pay_matches(world: &mut World, pot: f64) -> f64 {
 }
 
 /// Buterin, Hitzig & Weyl's match: (sum sqrt c)^2 - sum c.
-fn quadratic_match(n: &crate::engine::world::Network) -> f64 {
+fn quadratic_match(n: &crate::world::Network) -> f64 {
     qf_match(n.sqrt_contributions_tick, n.contributions_tick)
 }
 
@@ -214,7 +214,7 @@ pub fn attribute_value(world: &mut World) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     #[test]
     fn quadratic_match_equals_a_hand_computed_example() {

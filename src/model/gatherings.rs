@@ -15,11 +15,11 @@
 use rand::RngExt;
 
 use super::kinship::meet;
-use crate::engine::Scratch;
-use crate::engine::rng::ModelRng;
-use crate::engine::world::{NO_NETWORK, World};
 use crate::scenario::Params;
 use crate::scenario::params::GatheringDesign;
+use crate::world::Scratch;
+use crate::world::rng::ModelRng;
+use crate::world::{NO_NETWORK, World};
 
 /// Returned and eligible attendees by type: [specialists, generalists].
 #[derive(Debug, Default, Clone, Copy)]
@@ -174,7 +174,7 @@ fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     fn retention_after(design: GatheringDesign) -> (f64, f64) {
         let mut params = Params::default();
@@ -186,7 +186,7 @@ mod tests {
             c.specialist = i % 2 == 0;
         }
         w.open.capacity = 1.0e9;
-        let mut rng = crate::engine::rng::replicate_rng(5);
+        let mut rng = crate::world::rng::replicate_rng(5);
         let mut s = Scratch::default();
         for tick in 1..=2 {
             w.tick = tick;
@@ -220,7 +220,7 @@ mod tests {
         hold(
             &mut w,
             &params,
-            &mut crate::engine::rng::replicate_rng(1),
+            &mut crate::world::rng::replicate_rng(1),
             &mut Scratch::default(),
         );
         assert_eq!(w.gatherings.participants, 0.0);

@@ -20,10 +20,10 @@
 use rand::RngExt;
 
 use super::interdependence::exit_factor;
-use crate::engine::Scratch;
-use crate::engine::rng::ModelRng;
-use crate::engine::world::{NO_NETWORK, World, distance};
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::rng::ModelRng;
+use crate::world::{NO_NETWORK, World, distance};
 
 pub fn update(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
     name_clusters(world, params, scratch);
@@ -332,7 +332,7 @@ fn dissolve_small(world: &mut World, params: &Params) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     fn chain(w: &mut World, members: std::ops::Range<u32>, trust: f64) {
         for c in members.start..members.end - 1 {

@@ -8,8 +8,8 @@
 //! interdependence metric reads (measurement runs whether or not the mechanism does).
 
 use super::trust::decay_factor;
-use crate::engine::world::World;
 use crate::scenario::Params;
+use crate::world::World;
 
 /// Share of a shock absorbed by shared infrastructure of stake `stake`.
 pub fn cushion(stake: f64, shock_cushion: f64) -> f64 {

@@ -11,10 +11,10 @@
 use rand::RngExt;
 
 use super::coordination::coverage_of;
-use crate::engine::Scratch;
-use crate::engine::rng::ModelRng;
-use crate::engine::world::World;
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::World;
+use crate::world::rng::ModelRng;
 
 /// Number of events for an expected count: the whole part plus one more by chance.
 pub fn draw_count(expected: f64, rng: &mut ModelRng) -> u32 {
@@ -138,7 +138,7 @@ fn converge(world: &mut World, a: u32, b: u32, rate: f64, old_a: &mut Vec<f64>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     #[test]
     fn similar_communities_tie_and_converge_dissimilar_do_not() {
@@ -167,7 +167,7 @@ mod tests {
         w.add_tie(0, 1, 0.9);
         w.add_tie(1, 2, 0.9);
         w.add_tie(1, 3, 0.1);
-        let mut rng = crate::engine::rng::replicate_rng(1);
+        let mut rng = crate::world::rng::replicate_rng(1);
         for _ in 0..20 {
             let got = introduced_partner(&w, &params, 0, &mut rng, &mut Scratch::default());
             assert_eq!(got, Some(2), "only the trusted friend-of-friend");

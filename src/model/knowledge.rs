@@ -6,9 +6,9 @@
 //! need (`bridge_hours` each). Bridging is scarce: the hours it takes lower the network's
 //! coverage for everything else that tick.
 
-use crate::engine::Scratch;
-use crate::engine::world::{NO_NETWORK, World};
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::{NO_NETWORK, World};
 
 /// Sets each network's bridging coverage for this tick and books the capacity it uses.
 pub fn allocate_bridging(world: &mut World, params: &Params, scratch: &mut Scratch) {

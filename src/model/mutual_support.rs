@@ -13,10 +13,10 @@ use rand::RngExt;
 
 use super::interdependence::cushion;
 use super::trust::{cooperate, defect};
-use crate::engine::Scratch;
-use crate::engine::rng::ModelRng;
-use crate::engine::world::World;
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::World;
+use crate::world::rng::ModelRng;
 
 pub fn shocks_and_aid(
     world: &mut World,
@@ -132,7 +132,7 @@ fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     #[test]
     fn trusted_partners_give_and_free_riders_defect() {

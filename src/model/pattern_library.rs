@@ -12,11 +12,11 @@
 
 use rand::RngExt;
 
-use crate::engine::Scratch;
-use crate::engine::init::{draw_community, jitter_into};
-use crate::engine::rng::ModelRng;
-use crate::engine::world::World;
+use super::population::{draw_community, jitter_into};
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::World;
+use crate::world::rng::ModelRng;
 
 /// How far a library of `entries` has matured, in [0, 1).
 pub fn maturity(entries: f64, half: f64) -> f64 {
@@ -104,7 +104,7 @@ fn spawn_chapter(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     #[test]
     fn a_rich_library_spawns_chapters_paid_from_the_pool() {
@@ -117,7 +117,7 @@ mod tests {
         w.networks[n].pool = 3.0 * params.pattern_library.seed_cost;
         w.refresh_networks();
         let before = w.holdings();
-        let mut rng = crate::engine::rng::replicate_rng(2);
+        let mut rng = crate::world::rng::replicate_rng(2);
         learn_and_replicate(&mut w, &params, &mut rng, &mut Scratch::default());
         assert_eq!(w.n_communities(), 5);
         assert_eq!(w.network_of(4), n as u32);
@@ -135,7 +135,7 @@ mod tests {
         let mut w = tiny_world(4);
         let n = w.found_network(&[0, 1, 2, 3], true) as usize;
         w.networks[n].pool = 100.0;
-        let mut rng = crate::engine::rng::replicate_rng(2);
+        let mut rng = crate::world::rng::replicate_rng(2);
         for _ in 0..100 {
             learn_and_replicate(&mut w, &params, &mut rng, &mut Scratch::default());
         }

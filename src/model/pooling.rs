@@ -19,10 +19,10 @@
 //! lowers the need) and creates `need_relief_value` per unit, as aid does; the rest is income.
 
 use super::kinship::trusted_partners;
-use crate::engine::Scratch;
-use crate::engine::world::World;
 use crate::scenario::Params;
 use crate::scenario::params::{AllocationRule, ContributionRule};
+use crate::world::Scratch;
+use crate::world::World;
 
 pub fn contribute_and_allocate(world: &mut World, params: &Params, scratch: &mut Scratch) {
     for n in 0..world.networks.len() {
@@ -219,7 +219,7 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     fn pooled(rule: ContributionRule, free_rider: bool) -> (f64, f64) {
         let mut params = Params::default();

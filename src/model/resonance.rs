@@ -15,10 +15,10 @@ use super::autonomy::innovation;
 use super::coordination::shared_coverage;
 use super::knowledge::{bridging_between, success_probability};
 use super::trust::{cooperate, defect};
-use crate::engine::Scratch;
-use crate::engine::rng::ModelRng;
-use crate::engine::world::{World, distance};
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::rng::ModelRng;
+use crate::world::{World, distance};
 
 pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &Scratch) {
     let r = &params.resonance;
@@ -66,7 +66,7 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     fn run(practice_a: f64, practice_b: f64) -> f64 {
         let mut params = Params::default();
@@ -77,7 +77,7 @@ mod tests {
         w.practice[0..2].copy_from_slice(&[practice_a, practice_a]);
         w.practice[2..4].copy_from_slice(&[practice_b, practice_b]);
         let t = w.add_tie(0, 1, 0.5) as usize;
-        let mut rng = crate::engine::rng::replicate_rng(3);
+        let mut rng = crate::world::rng::replicate_rng(3);
         for _ in 0..20 {
             joint_work(&mut w, &params, &mut rng, &Scratch::default());
         }

@@ -12,9 +12,9 @@
 //! stage when at least half of its members are at stage 7; the first tick any network does so
 //! is recorded (the formation time the seed puts at 6-18 months).
 
-use crate::engine::Scratch;
-use crate::engine::world::{NO_NETWORK, World};
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::{NO_NETWORK, World};
 
 pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let threshold = params.trust.tie_threshold;

@@ -8,9 +8,9 @@
 //! gain / (gain + penalty) (about 0.21 with the defaults) a defection costs more than a
 //! cooperation gains.
 
-use crate::engine::Scratch;
-use crate::engine::world::World;
 use crate::scenario::Params;
+use crate::world::Scratch;
+use crate::world::World;
 
 /// Trust after one cooperation.
 pub fn cooperate(trust: f64, gain: f64) -> f64 {
@@ -68,7 +68,7 @@ pub fn decay_and_prune(world: &mut World, params: &Params, scratch: &mut Scratch
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     #[test]
     fn trust_halves_after_one_half_life_without_interaction() {

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::engine::ReplicateOutput;
 use crate::metrics::{COLUMNS, FLOW_COLUMNS};
+use crate::sim::ReplicateOutput;
 use crate::stats::{Summary, summarize};
 
 /// Output errors carry the path they concern.

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::engine::ReplicateOutput;
 use crate::metrics::COLUMNS;
+use crate::sim::ReplicateOutput;
 use crate::stats::{Summary, summarize};
 
 use super::PlotError;

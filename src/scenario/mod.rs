@@ -17,6 +17,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub use params::{ParamSpec, Params, spec, specs};
+
+/// Largest seed: 2^53 - 1. Seeds are written to CSV and JSON, and readers that hold numbers
+/// as doubles (R, JavaScript, spreadsheets) would round larger ones.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
 use value::RawValue;
 
 /// The `[meta]` table: what a scenario is and what to look for (NetLogo Info-tab style).

@@ -139,7 +139,7 @@ define_params! {
     /// How long and how often to run.
     run: RunParams {
         ticks: u32 = 104, "ticks (weeks)", Range::whole(1, 100_000), "Ticks to simulate after the initial state; one tick is one week.";
-        seed: u64 = 42, "-", Range::whole(0, crate::engine::rng::MAX_SEED), "Master seed; every replicate's seed derives from it and the replicate index (at most 2^53 - 1, so every tool reads it exactly).";
+        seed: u64 = 42, "-", Range::whole(0, super::MAX_SEED), "Master seed; every replicate's seed derives from it and the replicate index (at most 2^53 - 1, so every tool reads it exactly).";
         replicates: u32 = 10, "runs", Range::whole(1, 100_000), "Independent replicates, run in parallel, each with its own random stream.";
     }
     /// What gets written.

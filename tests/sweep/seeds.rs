@@ -4,7 +4,7 @@
 //! into each other; a bad rule is an input error.
 
 use super::{coordsim, same_data};
-use coordsim::engine::rng::replicate_seed;
+use coordsim::world::rng::replicate_seed;
 use predicates::prelude::*;
 use std::path::Path;
 

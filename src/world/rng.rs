@@ -15,9 +15,7 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Largest seed: 2^53 - 1. Seeds are written to CSV and JSON, and readers that hold numbers
-/// as doubles (R, JavaScript, spreadsheets) would round larger ones.
-pub const MAX_SEED: u64 = (1 << 53) - 1;
+pub use crate::scenario::MAX_SEED;
 
 /// The seed of replicate `index` of a run with master seed `master` (at most [`MAX_SEED`]).
 pub fn replicate_seed(master: u64, index: u64) -> u64 {

@@ -1,6 +1,6 @@
 //! Small hand-built worlds for unit tests.
 
-use super::world::{Community, Endowment, World};
+use super::{Community, Endowment, World};
 use crate::scenario::Params;
 
 /// `n` identical communities in one region, values and practice at 0.5, no ties.

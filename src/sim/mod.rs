@@ -5,11 +5,6 @@
 //! `debug_assert!`ed every tick.
 
 pub mod init;
-pub mod rng;
-pub mod world;
-
-#[cfg(test)]
-pub(crate) mod testing;
 
 use crate::metrics::{self, Record};
 use crate::model::{
@@ -18,34 +13,8 @@ use crate::model::{
     stages, trust,
 };
 use crate::scenario::Params;
-use rng::ModelRng;
-use world::World;
-
-/// Buffers reused every tick so the tick loop does not allocate.
-#[derive(Debug, Default)]
-pub struct Scratch {
-    pub ids: Vec<u32>,
-    pub more_ids: Vec<u32>,
-    pub floats: Vec<f64>,
-    pub values: Vec<f64>,
-    /// An order of communities, reshuffled where order would otherwise favour low indices.
-    pub order: Vec<u32>,
-    /// Bridging coverage of each network this tick.
-    pub bridge_coverage: Vec<f64>,
-    /// Network pairs joined by strong ties (identity's merge).
-    pub pairs: Vec<u64>,
-    /// Networks (identity's split), and big clusters of one network as (size, root).
-    pub networks: Vec<usize>,
-    pub clusters: Vec<(u32, u32)>,
-    /// Votes per member and members in order of votes (pooling's vote rule).
-    pub votes: Vec<u32>,
-    pub ranked: Vec<u32>,
-    pub components: metrics::graph::Components,
-    /// The treasuries for the Gini coefficient, sorted in linear time.
-    pub radix: metrics::SortBuffer,
-    /// Trusted and resonant ties per community (stages).
-    pub tie_counts: Vec<[u32; 2]>,
-}
+use crate::world::rng::{self, ModelRng};
+use crate::world::{self as world, Scratch, World};
 
 /// One tie in a `ties.csv` snapshot.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,17 @@
 //! touches small (about 300 bytes per community, was about 500) because at 100,000
 //! communities the world no longer fits in the last-level cache. Nothing here does I/O.
 
+pub mod components;
+pub mod rng;
+pub mod scratch;
+pub mod sort;
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use components::Components;
+pub use scratch::Scratch;
+pub use sort::SortBuffer;
+
 use crate::scenario::Params;
 
 /// Marks "no network" in [`Community::network`].
@@ -871,7 +882,7 @@ pub fn distance(a: &[f64], b: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::testing::tiny_world;
+    use crate::world::testing::tiny_world;
 
     #[test]
     fn ties_are_found_from_both_ends_and_slots_are_reused() {
