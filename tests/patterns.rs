@@ -239,8 +239,8 @@ fn pattern_7_a_defection_costs_more_trust_than_a_cooperation_gains() {
                 .filter(|x| x.tick == r.records.len() as u32 - 1)
         })
         .map(|tie| {
-            let gain = coordsim::model::trust::cooperate(tie.trust, t.cooperation_gain) - tie.trust;
-            let loss = tie.trust - coordsim::model::trust::defect(tie.trust, t.betrayal_penalty);
+            let gain = coordsim::world::ties::cooperate(tie.trust, t.cooperation_gain) - tie.trust;
+            let loss = tie.trust - coordsim::world::ties::defect(tie.trust, t.betrayal_penalty);
             Some(loss - gain)
         })
         .collect();

@@ -97,7 +97,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     // order (the same unions, in the same order, as a separate pass).
     let uf = &mut scratch.components;
     uf.reset(n);
-    for t in world.live_ties() {
+    for t in world.ties.live() {
         live += 1;
         trust_sum += t.trust();
         let na = world.network_of(t.a);

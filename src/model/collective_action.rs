@@ -17,7 +17,6 @@
 use rand::RngExt;
 
 use super::knowledge::success_probability;
-use super::trust::{cooperate, defect};
 use crate::scenario::Params;
 use crate::world::Scratch;
 use crate::world::World;
@@ -74,7 +73,7 @@ fn project(
         tech_lo = tech_lo.min(tech);
         tech_hi = tech_hi.max(tech);
         for &b in &team[i + 1..] {
-            if let Some(t) = world.find_tie(a, b) {
+            if let Some(t) = world.ties.find(a, b) {
                 trust_sum += world.ties[t as usize].trust();
                 pairs += 1;
             }
@@ -119,18 +118,16 @@ fn project(
     for i in 0..team.len() {
         for j in i + 1..team.len() {
             let (a, b) = (scratch.ids[i], scratch.ids[j]);
-            let t = match world.find_tie(a, b) {
-                Some(t) => t as usize,
-                None if succeeded => world.add_tie(a, b, initial) as usize,
+            let t = match world.ties.find(a, b) {
+                Some(t) => t,
+                None if succeeded => world.ties.add(a, b, initial),
                 None => continue,
             };
-            let tie = &mut world.ties[t];
-            tie.touched = true;
             if succeeded {
-                tie.trust = cooperate(tie.trust(), gain) as f32;
-                tie.stake = (tie.stake() + stake_gain) as f32;
+                world.ties.cooperate(t, gain);
+                world.ties.add_stake(t, stake_gain);
             } else {
-                tie.trust = defect(tie.trust(), ca.failure_penalty) as f32;
+                world.ties.defect(t, ca.failure_penalty);
             }
         }
     }
@@ -149,9 +146,9 @@ mod tests {
         params.knowledge.gap_penalty = 0.0;
         let mut w = tiny_world(3);
         w.economy.own_tick.fill(1.0);
-        w.add_tie(0, 1, 1.0);
-        w.add_tie(1, 2, 1.0);
-        w.add_tie(0, 2, 1.0);
+        w.ties.add(0, 1, 1.0);
+        w.ties.add(1, 2, 1.0);
+        w.ties.add(0, 2, 1.0);
         let n = w.found_network(&[0, 1, 2], true) as usize;
         w.networks[n].pool = 100.0;
         w.networks[n].coord.coverage = 1.0;
@@ -164,7 +161,7 @@ mod tests {
             * 1.5f64.powf(params.collective_action.superadditivity - 1.0);
         assert!((w.ledger.project_returns_in - value).abs() < 1e-9);
         assert!(w.flows.coordination_value > 0.0, "superadditive surplus");
-        assert!(w.live_ties().all(|t| t.stake > 0.0));
+        assert!(w.ties.live().all(|t| t.stake > 0.0));
         assert_eq!(
             w.networks[n].library,
             params.pattern_library.documentation_gain

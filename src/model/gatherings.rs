@@ -77,7 +77,7 @@ fn invite_members_and_guests(
         .extend_from_slice(&world.networks[n].members);
     scratch.ids.clear();
     for &m in &world.networks[n].members {
-        for &t in world.tie_ids_of(m) {
+        for &t in world.ties.ids_of(m) {
             let other = world.ties[t as usize].other(m);
             if world.network_of(other) != n as u32 {
                 scratch.ids.push(other);

@@ -60,7 +60,7 @@ fn name_clusters(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let n = world.n_communities();
     let uf = &mut scratch.components;
     uf.reset(n);
-    for id in 0..world.ties.len() {
+    for id in 0..world.ties.slots() {
         let t = &world.ties[id];
         if strong(world, params, id)
             && world.network_of(t.a) == NO_NETWORK
@@ -91,7 +91,7 @@ fn absorb(world: &mut World, params: &Params, scratch: &mut Scratch) {
             continue;
         }
         scratch.more_ids.clear();
-        for &t in world.tie_ids_of(c) {
+        for &t in world.ties.ids_of(c) {
             if strong(world, params, t as usize) {
                 let other = world.ties[t as usize].other(c);
                 let n = world.network_of(other);
@@ -134,7 +134,7 @@ fn merge(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let id = &params.identity;
     let mut pairs = std::mem::take(&mut scratch.pairs);
     pairs.clear();
-    for t in 0..world.ties.len() {
+    for t in 0..world.ties.slots() {
         if !strong(world, params, t) {
             continue;
         }
@@ -195,7 +195,7 @@ fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let min_size = params.identity.min_size;
     let n = world.n_communities();
     scratch.components.reset(n);
-    for t in 0..world.ties.len() {
+    for t in 0..world.ties.slots() {
         if !strong(world, params, t) {
             continue;
         }
@@ -263,7 +263,7 @@ fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Sc
         let diverges =
             distance(world.values_of(c), &world.networks[n as usize].mean_values) > tolerance;
         let (mut trust, mut count, mut alignment, mut worked) = (0.0, 0u32, 0.0, 0u32);
-        for &t in world.tie_ids_of(c) {
+        for &t in world.ties.ids_of(c) {
             let tie = &world.ties[t as usize];
             if world.network_of(tie.other(c)) == n {
                 trust += tie.trust();
@@ -336,7 +336,7 @@ mod tests {
 
     fn chain(w: &mut World, members: std::ops::Range<u32>, trust: f64) {
         for c in members.start..members.end - 1 {
-            w.add_tie(c, c + 1, trust);
+            w.ties.add(c, c + 1, trust);
         }
     }
 

@@ -27,11 +27,11 @@ pub fn update(world: &mut World, params: &Params) {
     // Stake lives apart from `Community` (see `World::stakes`): the sums below write at both
     // ends of every tie, and 4 bytes per community stay in cache where a whole record would not.
     world.stakes.iter_mut().for_each(|s| *s = 0.0);
-    for t in world.ties.iter_mut().filter(|t| t.alive) {
-        t.stake = (t.stake() * factor) as f32;
-        world.stakes[t.a as usize] += t.stake;
-        world.stakes[t.b as usize] += t.stake;
-    }
+    let stakes = &mut world.stakes;
+    world.ties.depreciate_stakes(factor, |t| {
+        stakes[t.a as usize] += t.stake;
+        stakes[t.b as usize] += t.stake;
+    });
     let w = 1.0 / ip.window_ticks;
     let e = &mut world.economy;
     let rows = e

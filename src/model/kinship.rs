@@ -96,7 +96,8 @@ pub fn trusted_partners(world: &World, c: u32, threshold: f64, out: &mut Vec<u32
     out.clear();
     out.extend(
         world
-            .tie_ids_of(c)
+            .ties
+            .ids_of(c)
             .iter()
             .map(|&t| &world.ties[t as usize])
             .filter(|t| t.trust() >= threshold)
@@ -109,11 +110,11 @@ pub fn trusted_partners(world: &World, c: u32, threshold: f64, out: &mut Vec<u32
 pub fn meet(world: &mut World, params: &Params, a: u32, b: u32, buffer: &mut Vec<f64>) {
     let k = &params.kinship;
     let d = world.value_distance(a, b);
-    if let Some(t) = world.find_tie(a, b) {
-        world.ties[t as usize].touched = true;
+    if let Some(t) = world.ties.find(a, b) {
+        world.ties.touch(t);
     } else if d < k.similarity_threshold {
         let trust = k.initial_trust * (1.0 - d);
-        world.add_tie(a, b, trust);
+        world.ties.add(a, b, trust);
     } else {
         return;
     }
@@ -150,11 +151,11 @@ mod tests {
         let mut s = Scratch::default();
         let before = w.value_distance(0, 1);
         meet(&mut w, &params, 0, 1, &mut s.values);
-        assert!(w.find_tie(0, 1).is_some());
+        assert!(w.ties.find(0, 1).is_some());
         assert!(w.value_distance(0, 1) < before);
         meet(&mut w, &params, 0, 2, &mut s.values);
         assert!(
-            w.find_tie(0, 2).is_none(),
+            w.ties.find(0, 2).is_none(),
             "beyond bounded confidence no tie forms"
         );
         assert_eq!(w.values_of(2), &[1.0, 1.0, 1.0, 1.0]);
@@ -164,9 +165,9 @@ mod tests {
     fn introductions_follow_trusted_paths() {
         let params = Params::default();
         let mut w = tiny_world(4);
-        w.add_tie(0, 1, 0.9);
-        w.add_tie(1, 2, 0.9);
-        w.add_tie(1, 3, 0.1);
+        w.ties.add(0, 1, 0.9);
+        w.ties.add(1, 2, 0.9);
+        w.ties.add(1, 3, 0.1);
         let mut rng = crate::world::rng::replicate_rng(1);
         for _ in 0..20 {
             let got = introduced_partner(&w, &params, 0, &mut rng, &mut Scratch::default());

@@ -12,7 +12,6 @@
 use rand::RngExt;
 
 use super::interdependence::cushion;
-use super::trust::{cooperate, defect};
 use crate::scenario::Params;
 use crate::world::Scratch;
 use crate::world::World;
@@ -66,7 +65,8 @@ pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratc
     scratch.ids.clear();
     scratch.ids.extend(
         world
-            .tie_ids_of(c)
+            .ties
+            .ids_of(c)
             .iter()
             .copied()
             .filter(|&t| world.ties[t as usize].trust() >= threshold),
@@ -87,9 +87,7 @@ pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratc
         let t = scratch.ids[i] as usize;
         let partner = world.ties[t].other(c);
         if world.communities[partner as usize].free_rider {
-            world.ties[t].trust =
-                defect(world.ties[t].trust(), params.trust.betrayal_penalty) as f32;
-            world.ties[t].touched = true;
+            world.ties.defect(t as u32, params.trust.betrayal_penalty);
             continue;
         }
         let (e, p) = (&world.economy, partner as usize);
@@ -116,14 +114,10 @@ fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift
     r.aid_exchanged = (f64::from(r.aid_exchanged) + gift) as f32;
     world.economy.need[to as usize] -= gift;
     world.economy.inflow_tick[to as usize] += gift;
-    let t = &mut world.ties[tie];
-    if t.a == from {
-        t.aid_ab = (f64::from(t.aid_ab) + gift) as f32;
-    } else {
-        t.aid_ba = (f64::from(t.aid_ba) + gift) as f32;
-    }
-    t.trust = cooperate(t.trust(), params.trust.cooperation_gain) as f32;
-    t.touched = true;
+    world.ties.record_aid(tie as u32, from, gift);
+    world
+        .ties
+        .cooperate(tie as u32, params.trust.cooperation_gain);
     world.ledger.own_spending_out += gift;
     world.flows.aid += gift;
     world.credit_value(from, to, gift * params.mutual_support.need_relief_value);
@@ -142,8 +136,8 @@ mod tests {
         w.economy.treasury[1] = 100.0;
         w.economy.treasury[2] = 100.0;
         w.communities[2].free_rider = true;
-        let good = w.add_tie(0, 1, 0.8) as usize;
-        let bad = w.add_tie(0, 2, 0.9) as usize;
+        let good = w.ties.add(0, 1, 0.8) as usize;
+        let bad = w.ties.add(0, 2, 0.9) as usize;
         seek_aid(&mut w, &params, 0, &mut Scratch::default());
         assert!(w.economy.need[0] < 2.0);
         assert!(w.ties[good].trust > 0.8, "reciprocation raises trust");
@@ -160,7 +154,7 @@ mod tests {
         let mut w = tiny_world(2);
         w.economy.need[0] = 2.0;
         w.economy.treasury[1] = 100.0;
-        w.add_tie(0, 1, params.trust.tie_threshold - 0.01);
+        w.ties.add(0, 1, params.trust.tie_threshold - 0.01);
         seek_aid(&mut w, &params, 0, &mut Scratch::default());
         assert_eq!(w.economy.need[0], 2.0);
     }

@@ -97,7 +97,7 @@ fn spawn_chapter(
     for i in 0..ties {
         let j = rng.random_range(i..scratch.ids.len());
         scratch.ids.swap(i, j);
-        world.add_tie(c, scratch.ids[i], trust);
+        world.ties.add(c, scratch.ids[i], trust);
     }
 }
 
@@ -121,7 +121,7 @@ mod tests {
         learn_and_replicate(&mut w, &params, &mut rng, &mut Scratch::default());
         assert_eq!(w.n_communities(), 5);
         assert_eq!(w.network_of(4), n as u32);
-        assert_eq!(w.degree(4), params.identity.absorb_ties as usize);
+        assert_eq!(w.ties.degree(4), params.identity.absorb_ties as usize);
         assert!(
             (w.holdings() - before).abs() < 1e-12,
             "a chapter is seeded from the pool"

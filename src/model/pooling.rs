@@ -149,7 +149,7 @@ fn weights(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
         AllocationRule::Quadratic => {
             for &m in members {
                 let mut sum_sqrt = 0.0;
-                for &t in world.tie_ids_of(m) {
+                for &t in world.ties.ids_of(m) {
                     let tie = &world.ties[t as usize];
                     let other = tie.other(m);
                     if world.network_of(other) == n as u32
@@ -184,11 +184,13 @@ fn vote(world: &World, params: &Params, n: usize, scratch: &mut Scratch) {
             .filter(|&o| world.network_of(o) == n as u32 && world.economy.need[o as usize] > 0.0)
             .max_by(|&x, &y| {
                 let tx = world
-                    .find_tie(m, x)
+                    .ties
+                    .find(m, x)
                     .map(|t| world.ties[t as usize].trust())
                     .unwrap_or(0.0);
                 let ty = world
-                    .find_tie(m, y)
+                    .ties
+                    .find(m, y)
                     .map(|t| world.ties[t as usize].trust())
                     .unwrap_or(0.0);
                 tx.total_cmp(&ty).then(y.cmp(&x))

@@ -14,7 +14,6 @@ use rand_distr::{Distribution, StandardNormal};
 use super::autonomy::innovation;
 use super::coordination::shared_coverage;
 use super::knowledge::{bridging_between, success_probability};
-use super::trust::{cooperate, defect};
 use crate::scenario::Params;
 use crate::world::Scratch;
 use crate::world::rng::ModelRng;
@@ -22,7 +21,7 @@ use crate::world::{World, distance};
 
 pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &Scratch) {
     let r = &params.resonance;
-    for id in 0..world.ties.len() {
+    for id in 0..world.ties.slots() {
         if !world.ties[id].alive {
             continue;
         }
@@ -42,14 +41,15 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
             params.knowledge.gap_penalty,
         );
         let succeeded = rng.random_bool(success);
-        let tie = &mut world.ties[id];
-        tie.alignment = (tie.alignment() + r.learning_rate * (observed - tie.alignment())) as f32;
-        tie.joint_work = tie.joint_work.saturating_add(1);
-        tie.touched = true;
-        if tie.alignment() < r.min_alignment {
-            tie.trust = defect(tie.trust(), r.misalignment_penalty) as f32;
+        world
+            .ties
+            .record_joint_work(id as u32, observed, r.learning_rate);
+        if world.ties[id].alignment() < r.min_alignment {
+            world.ties.defect(id as u32, r.misalignment_penalty);
         } else if succeeded {
-            tie.trust = cooperate(tie.trust(), params.trust.cooperation_gain) as f32;
+            world
+                .ties
+                .cooperate(id as u32, params.trust.cooperation_gain);
             let planned = if world.same_network(a, b) {
                 innovation(
                     params.governance.centralization,
@@ -76,7 +76,7 @@ mod tests {
         let mut w = tiny_world(2);
         w.practice[0..2].copy_from_slice(&[practice_a, practice_a]);
         w.practice[2..4].copy_from_slice(&[practice_b, practice_b]);
-        let t = w.add_tie(0, 1, 0.5) as usize;
+        let t = w.ties.add(0, 1, 0.5) as usize;
         let mut rng = crate::world::rng::replicate_rng(3);
         for _ in 0..20 {
             joint_work(&mut w, &params, &mut rng, &Scratch::default());

@@ -25,7 +25,7 @@ pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let counts = &mut scratch.tie_counts;
     counts.clear();
     counts.resize(world.communities.len(), [0, 0]);
-    for tie in world.live_ties() {
+    for tie in world.ties.live() {
         if tie.trust() >= threshold {
             let resonant = u32::from(tie.joint_work > 0 && tie.alignment() >= min_alignment);
             for end in [tie.a, tie.b] {

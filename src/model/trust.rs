@@ -1,6 +1,8 @@
 //! Trust rules: growth by reciprocity, decay without interaction, betrayal, the Dunbar budget.
 //!
-//! Trust is one number per tie. It moves by shares: a cooperation closes `cooperation_gain` of the
+//! This module decides when trust decays and which ties are forgotten; the arithmetic of one
+//! cooperation, defection or decay is `world::Ties`'s (`cooperate`, `defect`,
+//! `decay_untouched`). Trust is one number per tie. It moves by shares: a cooperation closes `cooperation_gain` of the
 //! distance to 1, a defection removes `betrayal_penalty` of what there is, and a tick without
 //! interaction multiplies it by 2^(-1/half_life). The forgetting factor follows the idea of
 //! Josang & Ismail's beta reputation with forgetting, but the model keeps no evidence counts:
@@ -11,16 +13,6 @@
 use crate::scenario::Params;
 use crate::world::Scratch;
 use crate::world::World;
-
-/// Trust after one cooperation.
-pub fn cooperate(trust: f64, gain: f64) -> f64 {
-    (trust + gain * (1.0 - trust)).clamp(0.0, 1.0)
-}
-
-/// Trust after one defection (or another loss of a share of trust).
-pub fn defect(trust: f64, penalty: f64) -> f64 {
-    (trust * (1.0 - penalty)).clamp(0.0, 1.0)
-}
 
 /// Per-tick decay factor for a half-life in ticks.
 pub fn decay_factor(half_life_ticks: f64) -> f64 {
@@ -33,24 +25,18 @@ pub fn decay_and_prune(world: &mut World, params: &Params, scratch: &mut Scratch
     let t = &params.trust;
     let factor = decay_factor(t.half_life_ticks);
     scratch.ids.clear();
-    for (id, tie) in world.ties.iter_mut().enumerate().filter(|(_, t)| t.alive) {
-        if !tie.touched {
-            tie.trust = (tie.trust() * factor) as f32;
-        }
-        tie.touched = false;
-        debug_assert!((0.0..=1.0).contains(&tie.trust));
-        if tie.trust() < t.drop_below {
-            scratch.ids.push(id as u32);
-        }
-    }
+    world
+        .ties
+        .decay_untouched(factor, t.drop_below, &mut scratch.ids);
     for i in 0..scratch.ids.len() {
-        world.remove_tie(scratch.ids[i]);
+        world.ties.remove(scratch.ids[i]);
     }
     for c in 0..world.communities.len() as u32 {
         let budget = world.tie_budgets[c as usize] as usize;
-        while world.degree(c) > budget {
+        while world.ties.degree(c) > budget {
             let weakest = world
-                .tie_ids_of(c)
+                .ties
+                .ids_of(c)
                 .iter()
                 .copied()
                 .min_by(|&x, &y| {
@@ -60,7 +46,7 @@ pub fn decay_and_prune(world: &mut World, params: &Params, scratch: &mut Scratch
                         .then(x.cmp(&y))
                 })
                 .expect("over budget means at least one tie");
-            world.remove_tie(weakest);
+            world.ties.remove(weakest);
         }
     }
 }
@@ -75,7 +61,7 @@ mod tests {
         let mut params = Params::default();
         params.trust.half_life_ticks = 10.0;
         let mut w = tiny_world(2);
-        let id = w.add_tie(0, 1, 0.8) as usize;
+        let id = w.ties.add(0, 1, 0.8) as usize;
         let mut scratch = Scratch::default();
         for _ in 0..10 {
             decay_and_prune(&mut w, &params, &mut scratch);
@@ -92,6 +78,7 @@ mod tests {
 
     #[test]
     fn one_defection_costs_more_than_one_cooperation_gains() {
+        use crate::world::ties::{cooperate, defect};
         let p = Params::default().trust;
         // Above trust gain / (gain + penalty) (about 0.21 with the defaults), which covers every
         // tie that matters (the tie threshold is 0.5), a defection costs more than a cooperation.
@@ -111,10 +98,10 @@ mod tests {
         params.trust.drop_below = 0.1;
         let mut w = tiny_world(5);
         w.tie_budgets[0] = 2;
-        let weak = w.add_tie(0, 1, 0.05);
-        let a = w.add_tie(0, 2, 0.6);
-        let b = w.add_tie(0, 3, 0.7);
-        let c = w.add_tie(0, 4, 0.3);
+        let weak = w.ties.add(0, 1, 0.05);
+        let a = w.ties.add(0, 2, 0.6);
+        let b = w.ties.add(0, 3, 0.7);
+        let c = w.ties.add(0, 4, 0.3);
         decay_and_prune(&mut w, &params, &mut Scratch::default());
         assert!(!w.ties[weak as usize].alive);
         assert!(!w.ties[c as usize].alive, "weakest over budget dropped");

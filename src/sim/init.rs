@@ -20,10 +20,10 @@ fn seed_existing_ties(world: &mut World, params: &Params, rng: &mut ModelRng) {
             let members = &world.region_members[region];
             let other = members[rng.random_range(0..members.len())];
             if other != c
-                && world.find_tie(c, other).is_none()
+                && world.ties.find(c, other).is_none()
                 && world.value_distance(c, other) < threshold
             {
-                world.add_tie(c, other, pop.initial_trust);
+                world.ties.add(c, other, pop.initial_trust);
             }
         }
     }

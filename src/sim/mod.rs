@@ -143,7 +143,7 @@ pub fn step(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mu
 
 fn begin_tick(world: &mut World) {
     world.tick += 1;
-    world.compact_ties();
+    world.ties.compact();
     world.flows = Default::default();
     // Production overwrites `own_tick` for every community before anything reads it; the
     // inflows are added to, so they start at zero.
@@ -184,7 +184,8 @@ fn snapshot_ties(world: &World, params: &Params, out: &mut Vec<TieRow>) {
     let start = out.len();
     out.extend(
         world
-            .live_ties()
+            .ties
+            .live()
             .filter(|t| t.trust() >= params.trust.tie_threshold)
             .map(|t| TieRow {
                 tick: world.tick,
