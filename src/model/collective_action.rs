@@ -109,11 +109,7 @@ fn project(
         world.credit_network_value(n, surplus);
         world.networks[n].library += params.pattern_library.documentation_gain;
     }
-    let stake_gain = if params.mechanisms.interdependence {
-        params.interdependence.infrastructure_gain
-    } else {
-        0.0
-    };
+    let stake_gain = params.interdependence.infrastructure_gain;
     let initial = params.kinship.initial_trust;
     for i in 0..team.len() {
         for j in i + 1..team.len() {

@@ -158,7 +158,7 @@ fn gather(
         com.last_track_matched = tiered || !com.specialist;
     }
     let attendees = scratch.ids.len();
-    if params.mechanisms.kinship && attendees >= 2 {
+    if attendees >= 2 {
         for i in 0..attendees {
             for _ in 0..gp.encounters_per_attendee {
                 let j = rng.random_range(0..attendees - 1);

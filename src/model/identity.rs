@@ -286,11 +286,7 @@ fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Sc
         if reasons == 0 {
             continue;
         }
-        let stake = if params.mechanisms.interdependence {
-            world.stake_of(c)
-        } else {
-            0.0
-        };
+        let stake = world.stake_of(c);
         let p = (id.exit_probability
             * reasons as f64
             * exit_factor(stake, params.interdependence.exit_cost))

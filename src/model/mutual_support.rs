@@ -24,7 +24,6 @@ pub fn shocks_and_aid(
     scratch: &mut Scratch,
 ) {
     let ms = &params.mutual_support;
-    let cushion_on = params.mechanisms.interdependence;
     // The needy are listed in the same pass that adds the shocks: a community's need is final
     // once its own shock is drawn, and a second pass would read every need again.
     let mut order = std::mem::take(&mut scratch.order);
@@ -37,11 +36,7 @@ pub fn shocks_and_aid(
         .zip(&world.stakes);
     for (c, ((need, (&base, &fit)), &stake)) in rows.enumerate() {
         if rng.random_bool(ms.shock_probability) {
-            let absorbed = if cushion_on {
-                cushion(f64::from(stake), params.interdependence.shock_cushion)
-            } else {
-                0.0
-            };
+            let absorbed = cushion(f64::from(stake), params.interdependence.shock_cushion);
             *need += ms.shock_size_ticks * base * f64::from(fit) * (1.0 - absorbed);
         }
         if *need > 0.0 {

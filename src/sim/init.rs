@@ -60,7 +60,7 @@ pub fn build_world(params: &Params, rng: &mut ModelRng) -> World {
         world.push_community(community, endowment, &values, &practice);
     }
     seed_existing_ties(&mut world, params, rng);
-    if params.mechanisms.identity && params.identity.assigned_networks > 0 {
+    if params.identity.assigned_networks > 0 {
         identity::assign_networks(&mut world, params);
     }
     world.refresh_networks();

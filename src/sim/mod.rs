@@ -1,20 +1,18 @@
-//! The engine: builds a world, advances it tick by tick through the mechanisms, records metrics.
+//! The simulation: builds a world, advances it tick by tick through the schedule's phases,
+//! records metrics and snapshots.
 //!
 //! `run_replicate` is the whole life of one replicate. It cannot fail: parameters were validated
 //! when the scenario was loaded, and invariants (trust in [0,1], the ledger balancing) are
 //! `debug_assert!`ed every tick.
 
 pub mod init;
+pub mod schedule;
 
 use crate::metrics::{self, Record};
-use crate::model::{
-    autonomy, collective_action, coordination, economy, funding, gatherings, identity,
-    interdependence, kinship, knowledge, mutual_support, pattern_library, pooling, resonance,
-    stages, trust,
-};
 use crate::scenario::Params;
-use crate::world::rng::{self, ModelRng};
+use crate::world::rng;
 use crate::world::{self as world, Scratch, World};
+pub use schedule::{effective_params, ledger_error, step};
 
 /// One tie in a `ties.csv` snapshot.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,6 +63,8 @@ pub fn run_replicate_with(
     seed: u64,
     snapshots: bool,
 ) -> ReplicateOutput {
+    let effective = effective_params(params);
+    let params = &effective;
     let mut rng = rng::replicate_rng(seed);
     let mut world = init::build_world(params, &mut rng);
     let mut scratch = Scratch::default();
@@ -96,73 +96,6 @@ pub fn run_replicate_with(
             .then_some(world.first_full_stage_tick),
         max_ledger_error,
     }
-}
-
-/// Advances the world by one tick. The order is the schedule documented in docs/model.md.
-pub fn step(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
-    let m = &params.mechanisms;
-    begin_tick(world);
-    funding::review_and_disburse(world, params);
-    economy::produce(world);
-    coordination::update(world, params);
-    knowledge::allocate_bridging(world, params, scratch);
-    if m.kinship {
-        kinship::encounters(world, params, rng, scratch);
-    }
-    gatherings::hold(world, params, rng, scratch);
-    if m.resonance {
-        resonance::joint_work(world, params, rng, scratch);
-    }
-    if m.mutual_support {
-        mutual_support::shocks_and_aid(world, params, rng, scratch);
-    }
-    if m.identity && world.tick.is_multiple_of(params.identity.check_every) {
-        identity::update(world, params, rng, scratch);
-    }
-    world.refresh_networks();
-    if m.pooling {
-        pooling::contribute_and_allocate(world, params, scratch);
-    }
-    if m.collective_action {
-        collective_action::run_projects(world, params, rng, scratch);
-    }
-    pattern_library::learn_and_replicate(world, params, rng, scratch);
-    autonomy::adapt(world, params, rng);
-    interdependence::update(world, params);
-    trust::decay_and_prune(world, params, scratch);
-    economy::recover_and_spend(world, params);
-    funding::attribute_value(world);
-    stages::update(world, params, scratch);
-    world.refresh_networks();
-    world.cumulative_gap += world.flows.coordination_value - world.flows.coordination_funding;
-    debug_assert!(
-        ledger_error(world) < 1e-6 * (1.0 + world.ledger.held_at_start.abs()),
-        "ledger out of balance"
-    );
-}
-
-fn begin_tick(world: &mut World) {
-    world.tick += 1;
-    world.ties.compact();
-    world.flows = Default::default();
-    // Production overwrites `own_tick` for every community before anything reads it; the
-    // inflows are added to, so they start at zero.
-    world.economy.inflow_tick.fill(0.0);
-    let treasuries: f64 = world.economy.treasury.iter().sum();
-    world.ledger = world::Ledger {
-        held_at_start: world.holdings_with(treasuries),
-        ..Default::default()
-    };
-    debug_assert_eq!(world.ledger.held_at_start, world.holdings());
-    for n in world.networks.iter_mut().filter(|n| n.alive) {
-        n.value_tick = 0.0;
-    }
-}
-
-/// |holdings now - (holdings at start + inflow - outflow)| for the current tick.
-pub fn ledger_error(world: &World) -> f64 {
-    let l = &world.ledger;
-    (world.holdings() - (l.held_at_start + l.inflow() - l.outflow())).abs()
 }
 
 fn snapshot(world: &World, params: &Params, ties: &mut Vec<TieRow>, nodes: &mut Vec<NodeRow>) {
