@@ -1,0 +1,63 @@
+//! `coordsim plot DIR`, and the drawing every other command does into its folder at the end.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use coordsim::output::Staging;
+use coordsim::plot;
+
+use crate::cli::PlotArgs;
+use crate::error::CommandError;
+use crate::report::plot_stems;
+use crate::run::PLOTS_DIR;
+
+/// `coordsim plot DIR`: draws what applies to the folder into DIR/plots (or --out).
+pub fn plot(args: &PlotArgs) -> Result<(), CommandError> {
+    let options = plot::Options {
+        tick: args.tick,
+        animate: args.animate,
+        metric: args.metric.clone(),
+    };
+    let out = args.out.clone().unwrap_or_else(|| args.dir.join(PLOTS_DIR));
+    let (drawn, written) = draw_into(&args.dir, &options, &out)?;
+    if !args.quiet {
+        for note in &drawn.notes {
+            eprintln!("note: {note}");
+        }
+        let refs: Vec<&PathBuf> = written.iter().collect();
+        println!(
+            "drew the {} in {} into {}: {}",
+            drawn.kind.name(),
+            args.dir.display(),
+            out.display(),
+            plot_stems(&refs).join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Draws what applies to a finished folder into `out`, atomically.
+fn draw_into(
+    dir: &Path,
+    options: &plot::Options,
+    out: &Path,
+) -> Result<(plot::Drawn, Vec<PathBuf>), CommandError> {
+    let drawn = plot::draw_folder(dir, options)?;
+    let mut staging = Staging::new();
+    for p in &drawn.files {
+        staging.write(&out.join(&p.name), |w| w.write_all(&p.bytes))?;
+    }
+    let written = staging.commit()?;
+    Ok((drawn, written))
+}
+
+/// After `sweep`, `merge` or `compare`: their charts into DIR/plots, and a line saying so.
+pub fn draw_finished(dir: &Path, quiet: bool) -> Result<(), CommandError> {
+    let out = dir.join(PLOTS_DIR);
+    let (_, written) = draw_into(dir, &plot::Options::default(), &out)?;
+    if !quiet {
+        let refs: Vec<&PathBuf> = written.iter().collect();
+        println!("drew {}: {}", out.display(), plot_stems(&refs).join(", "));
+    }
+    Ok(())
+}
