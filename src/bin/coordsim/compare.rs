@@ -2,27 +2,38 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment::compare::{self as cmp, Arm};
 use coordsim::output::{Staging, manifest};
-use coordsim::scenario::Scenario;
 
 use crate::cli::CompareArgs;
 use crate::error::CommandError;
 use crate::plot::draw_finished;
 use crate::report::{HEADLINE, num};
-use crate::resolve::with_shortcuts;
+use crate::resolve::{Settings, load};
 
-/// `coordsim compare`.
-pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), CommandError> {
-    let common = with_shortcuts(
-        &args.flags.set,
-        args.flags.seed,
-        args.replicates,
-        args.flags.ticks,
-    );
+/// `coordsim compare`, resolved: the arms, each a scenario with every override applied.
+#[derive(Debug)]
+pub struct CompareRequest {
+    /// The reference arm first; labels are unique.
+    pub arms: Vec<Arm>,
+    /// The shared flags; `settings.overrides` apply to every arm (before its what-if).
+    pub settings: Settings,
+    /// Output folder (default: outputs/compare).
+    pub out: PathBuf,
+    /// As typed, for the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// Raw flags to a comparison: two or more scenarios, or one base and its what-ifs.
+pub fn request(
+    args: &CompareArgs,
+    command_line: Vec<String>,
+) -> Result<CompareRequest, CommandError> {
+    let settings = args.flags.resolve(args.replicates);
+    let common = &settings.overrides;
     let mut arms: Vec<Arm> = if args.what_if.is_empty() {
         if args.scenarios.len() < 2 {
             return Err(CommandError::Usage(
@@ -32,8 +43,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
         }
         let mut arms = Vec::new();
         for name in &args.scenarios {
-            let mut s = Scenario::find(name)?;
-            s.apply_overrides(&common)?;
+            let s = load(Some(name), common)?;
             arms.push(Arm {
                 label: s.name.clone(),
                 scenario: s,
@@ -47,22 +57,34 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
                 "with --what-if, give exactly one base scenario".into(),
             ));
         }
-        let mut base = Scenario::find(&args.scenarios[0])?;
-        base.apply_overrides(&common)?;
+        let base = load(Some(&args.scenarios[0]), common)?;
         cmp::what_if_arms(&base, &args.what_if)?
     };
     cmp::unique_labels(&mut arms);
-    let out_dir = args
+    let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join("compare"));
+    Ok(CompareRequest {
+        arms,
+        settings,
+        out,
+        command_line,
+    })
+}
+
+/// `coordsim compare`.
+pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
+    let CompareRequest {
+        arms,
+        settings,
+        out: out_dir,
+        command_line,
+    } = request;
+    let common = &settings.overrides;
     let started_at = manifest::now_utc();
     let clock = Instant::now();
-    let (results, threads) = cmp::run_arms(
-        &arms,
-        args.flags.threads.map(|t| t as usize),
-        !args.flags.quiet,
-    )?;
+    let (results, threads) = cmp::run_arms(&arms, settings.threads, !settings.quiet)?;
     let rows = cmp::measures(&arms, &results);
     let seeds = cmp::shared_seeds(&arms);
     let mut staging = Staging::new();
@@ -101,7 +123,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
         writeln!(w)
     })?;
     staging.commit()?;
-    if !args.flags.quiet {
+    if !settings.quiet {
         print!(
             "{}",
             compare_report(
@@ -114,8 +136,8 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
             )
         );
     }
-    if !args.flags.no_plots {
-        draw_finished(&out_dir, args.flags.quiet)?;
+    if settings.plots {
+        draw_finished(&out_dir, settings.quiet)?;
     }
     Ok(())
 }

@@ -11,16 +11,41 @@ use crate::error::CommandError;
 use crate::report::plot_stems;
 use crate::run::PLOTS_DIR;
 
+/// `coordsim plot DIR`, resolved: what to draw from which folder, and where to.
+#[derive(Debug)]
+pub struct PlotRequest {
+    /// The finished run, comparison or sweep folder.
+    pub dir: PathBuf,
+    pub options: plot::Options,
+    /// Folder for the plot files (default: DIR/plots).
+    pub out: PathBuf,
+    pub quiet: bool,
+}
+
+/// Raw flags to a plot request.
+pub fn request(args: &PlotArgs) -> PlotRequest {
+    PlotRequest {
+        dir: args.dir.clone(),
+        options: plot::Options {
+            tick: args.tick,
+            animate: args.animate,
+            metric: args.metric.clone(),
+        },
+        out: args.out.clone().unwrap_or_else(|| args.dir.join(PLOTS_DIR)),
+        quiet: args.quiet,
+    }
+}
+
 /// `coordsim plot DIR`: draws what applies to the folder into DIR/plots (or --out).
-pub fn plot(args: &PlotArgs) -> Result<(), CommandError> {
-    let options = plot::Options {
-        tick: args.tick,
-        animate: args.animate,
-        metric: args.metric.clone(),
-    };
-    let out = args.out.clone().unwrap_or_else(|| args.dir.join(PLOTS_DIR));
-    let (drawn, written) = draw_into(&args.dir, &options, &out)?;
-    if !args.quiet {
+pub fn plot(request: &PlotRequest) -> Result<(), CommandError> {
+    let PlotRequest {
+        dir,
+        options,
+        out,
+        quiet,
+    } = request;
+    let (drawn, written) = draw_into(dir, options, out)?;
+    if !quiet {
         for note in &drawn.notes {
             eprintln!("note: {note}");
         }
@@ -28,7 +53,7 @@ pub fn plot(args: &PlotArgs) -> Result<(), CommandError> {
         println!(
             "drew the {} in {} into {}: {}",
             drawn.kind.name(),
-            args.dir.display(),
+            dir.display(),
             out.display(),
             plot_stems(&refs).join(", ")
         );

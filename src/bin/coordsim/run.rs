@@ -14,42 +14,70 @@ use coordsim::sim::ReplicateOutput;
 use crate::cli::RunArgs;
 use crate::error::CommandError;
 use crate::report::{HEADLINE, file_names, num, plot_stems};
-use crate::resolve::{folder_name, overrides, resolve_scenario};
+use crate::resolve::{Settings, folder_name, load};
 
-/// `coordsim run`.
-pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError> {
-    let scenario = resolve_scenario(args)?;
-    let out_dir = args
+/// `coordsim run`, resolved: the scenario with every override applied and where it goes.
+#[derive(Debug)]
+pub struct RunRequest {
+    pub scenario: Scenario,
+    /// The shared flags; `settings.overrides` are the ones applied to `scenario`.
+    pub settings: Settings,
+    /// Output folder (default: outputs/<scenario name>).
+    pub out: PathBuf,
+    /// As typed, for the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// Raw flags to a run: the scenario (default: baseline) with its overrides, and its folder.
+pub fn request(args: &RunArgs, command_line: Vec<String>) -> Result<RunRequest, CommandError> {
+    let settings = args.flags.resolve(args.replicates);
+    let scenario = load(args.scenario.as_deref(), &settings.overrides)?;
+    let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join(folder_name(&scenario.name)));
+    Ok(RunRequest {
+        scenario,
+        settings,
+        out,
+        command_line,
+    })
+}
+
+/// `coordsim run`.
+pub fn run(request: RunRequest) -> Result<(), CommandError> {
+    let RunRequest {
+        scenario,
+        settings,
+        out: out_dir,
+        command_line,
+    } = request;
     let started_at = manifest::now_utc();
     let clock = Instant::now();
-    let threads = args.flags.threads.map(|t| t as usize);
     let (runs, threads_used) =
-        experiment::run_replicates(&scenario.params, threads, !args.flags.quiet)?;
-    let plots = if args.flags.no_plots {
-        Vec::new()
-    } else {
+        experiment::run_replicates(&scenario.params, settings.threads, !settings.quiet)?;
+    let plots = if settings.plots {
         let data = RunData::from_runs(
             &scenario.name,
-            &overrides(args),
+            &settings.overrides,
             scenario.params.trust.tie_threshold,
             &runs,
         );
         plot::draw_run(&data, &plot::Options::default())?.files
+    } else {
+        Vec::new()
     };
     let files = write_run(
         &scenario,
         &runs,
         &plots,
         &out_dir,
-        args,
+        &settings.overrides,
         command_line,
         threads_used,
         started_at,
     )?;
-    if !args.flags.quiet {
+    if !settings.quiet {
         print!(
             "{}",
             report(
@@ -74,7 +102,7 @@ fn write_run(
     runs: &[ReplicateOutput],
     plots: &[PlotFile],
     out_dir: &Path,
-    args: &RunArgs,
+    overrides: &[String],
     command_line: Vec<String>,
     threads: usize,
     started_at: String,
@@ -104,7 +132,7 @@ fn write_run(
         coordsim_build: coordsim::BUILD_ID.to_string(),
         scenario: manifest::ScenarioInfo::of(scenario),
         parameters: manifest::parameters_json(scenario),
-        overrides: overrides(args),
+        overrides: overrides.to_vec(),
         master_seed: scenario.params.run.seed,
         replicate_seeds: runs.iter().map(|r| r.seed).collect(),
         command_line,

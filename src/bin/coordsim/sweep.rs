@@ -8,18 +8,41 @@ use coordsim::experiment::design::{Design, Vary};
 use coordsim::experiment::slurm::SlurmJob;
 use coordsim::experiment::sweep::{self, SeedRule, Shard, SweepRequest};
 use coordsim::output::Staging;
-use coordsim::scenario::{self, Scenario, builtin};
+use coordsim::scenario::{self, builtin};
 
 use crate::cli::{SeedsArg, SweepArgs};
 use crate::error::CommandError;
 use crate::plot::draw_finished;
-use crate::resolve::{absolute, folder_name, with_shortcuts};
+use crate::resolve::{absolute, folder_name, load};
 
-/// `coordsim sweep`: runs a design (or its shard), or writes a Slurm script for it.
-pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandError> {
-    let mut base = Scenario::find(&args.scenario)?;
-    let overrides = with_shortcuts(&args.flags.set, args.flags.seed, None, args.flags.ticks);
-    base.apply_overrides(&overrides)?;
+/// `coordsim sweep`, resolved: the sweep as the library runs it, and what to do with it.
+#[derive(Debug)]
+pub struct SweepCommand {
+    /// Design, seed rule, replicates, folder, shard, threads: every flag over the scenario's
+    /// [sweep] table over the defaults.
+    pub sweep: SweepRequest,
+    pub quiet: bool,
+    /// Draw the plots at the end (not for a shard: the merged sweep is drawn).
+    pub plots: bool,
+    /// `--emit-slurm`: write this script instead of running the sweep.
+    pub slurm: Option<SlurmScript>,
+}
+
+/// `--emit-slurm FILE [--submit]`, resolved.
+#[derive(Debug)]
+pub struct SlurmScript {
+    pub file: PathBuf,
+    pub job: SlurmJob,
+    /// Run the script (it calls sbatch) once written.
+    pub submit: bool,
+}
+
+/// Raw flags to a sweep. The precedence of each sweep setting is written here once: the flag,
+/// else the scenario's [sweep] table, else the default.
+pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepCommand, CommandError> {
+    // A sweep's --replicates is runs per point, not run.replicates: no shortcut for it.
+    let settings = args.flags.resolve(None);
+    let base = load(Some(&args.scenario), &settings.overrides)?;
     let table = base.sweep.clone().unwrap_or_default();
     let mut vary: Vec<Vary> = table.vary.clone();
     for text in &args.vary {
@@ -48,7 +71,7 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
         .transpose()
         .map_err(CommandError::Usage)?;
     let request = SweepRequest {
-        overrides,
+        overrides: settings.overrides,
         vary,
         design,
         samples: args.samples.or(table.samples).unwrap_or(0),
@@ -63,18 +86,38 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
         }),
         resume: args.resume,
         shard,
-        threads: args.flags.threads.map(|t| t as usize),
+        threads: settings.threads,
         command_line: command_line.clone(),
-        show_progress: !args.flags.quiet,
+        show_progress: !settings.quiet,
         base,
     };
-    if let Some(file) = &args.emit_slurm {
-        return emit_slurm(args, &request, file, command_line);
+    let slurm = match &args.emit_slurm {
+        Some(file) => Some(SlurmScript {
+            file: file.clone(),
+            job: slurm_job(args, &request, command_line)?,
+            submit: args.submit,
+        }),
+        None => None,
+    };
+    Ok(SweepCommand {
+        sweep: request,
+        quiet: settings.quiet,
+        plots: settings.plots && shard.is_none(),
+        slurm,
+    })
+}
+
+/// `coordsim sweep`: runs a design (or its shard), or writes a Slurm script for it.
+pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
+    if let Some(script) = &command.slurm {
+        return emit_slurm(script, command.quiet);
     }
+    let request = &command.sweep;
+    let shard = request.shard;
     let clock = Instant::now();
-    let outcome = sweep::run_sweep(&request)?;
-    if !args.flags.quiet {
-        let (plan, _) = sweep::plan(&request)?;
+    let outcome = sweep::run_sweep(request)?;
+    if !command.quiet {
+        let (plan, _) = sweep::plan(request)?;
         let what = match shard {
             Some(s) => format!(
                 "shard {}/{} ({} runs)",
@@ -115,18 +158,19 @@ pub fn sweep(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CommandE
         }
     }
     // Shards are drawn once merged; a sweep that was already complete has its plots.
-    if shard.is_none() && !outcome.files.is_empty() && !args.flags.no_plots {
-        draw_finished(&request.out, args.flags.quiet)?;
+    if command.plots && !outcome.files.is_empty() {
+        draw_finished(&request.out, command.quiet)?;
     }
     Ok(())
 }
 
-fn emit_slurm(
+/// The Slurm job of a sweep: every sweep flag is forwarded so each shard lays out the same
+/// design.
+fn slurm_job(
     args: &SweepArgs,
     request: &SweepRequest,
-    file: &Path,
     command_line: Vec<String>,
-) -> Result<(), CommandError> {
+) -> Result<SlurmJob, CommandError> {
     let (plan, _) = sweep::plan(request)?;
     let scenario = match &request.base.origin {
         scenario::Origin::File(p) => absolute(p).display().to_string(),
@@ -185,19 +229,25 @@ fn emit_slurm(
         generated_by: command_line.join(" "),
         total_runs: plan.total_runs,
     };
+    Ok(job)
+}
+
+/// Writes the Slurm script, and submits it with `--submit`.
+fn emit_slurm(script: &SlurmScript, quiet: bool) -> Result<(), CommandError> {
+    let SlurmScript { file, job, submit } = script;
     let mut staging = Staging::new();
     staging.write(file, |w| w.write_all(job.script().as_bytes()))?;
     staging.commit()?;
-    if !args.flags.quiet {
+    if !quiet {
         println!(
             "wrote {}: {} shards of {} runs in all; submit with: bash {}",
             file.display(),
             job.shards,
-            plan.total_runs,
+            job.total_runs,
             file.display()
         );
     }
-    if args.submit {
+    if *submit {
         let status = std::process::Command::new("bash")
             .arg(file)
             .status()
