@@ -24,6 +24,10 @@ pub enum CommandError {
     Sweep(#[from] SweepError),
     #[error("{0}")]
     Plot(#[from] PlotError),
+    /// `sweep --emit-slurm FILE --submit`: bash could not run the script, or the script (sbatch)
+    /// failed. The script is written and valid; submitting it failed.
+    #[error("{0}")]
+    Submit(String),
 }
 
 impl CommandError {
@@ -34,6 +38,7 @@ impl CommandError {
             CommandError::Sweep(e) if e.is_input() => 2,
             CommandError::Plot(e) if e.is_input() => 2,
             CommandError::Output(_)
+            | CommandError::Submit(_)
             | CommandError::Experiment(_)
             | CommandError::Sweep(_)
             | CommandError::Plot(_) => 1,

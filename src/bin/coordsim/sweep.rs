@@ -251,9 +251,11 @@ fn emit_slurm(script: &SlurmScript, quiet: bool) -> Result<(), CommandError> {
         let status = std::process::Command::new("bash")
             .arg(file)
             .status()
-            .map_err(|e| CommandError::Usage(format!("cannot run bash {}: {e}", file.display())))?;
+            .map_err(|e| {
+                CommandError::Submit(format!("cannot run bash {}: {e}", file.display()))
+            })?;
         if !status.success() {
-            return Err(CommandError::Usage(format!(
+            return Err(CommandError::Submit(format!(
                 "submitting {} failed ({status})",
                 file.display()
             )));
