@@ -7,8 +7,6 @@
 //! `output` (CSV, JSON and the manifest, written atomically), `plot` (charts drawn from the
 //! outputs; the only user of plotters).
 
-pub mod cli;
-pub mod commands;
 pub mod experiment;
 pub mod metrics;
 pub mod model;

@@ -347,3 +347,71 @@ fn the_emitted_slurm_script_is_valid_bash_and_names_every_shard() {
         "emitting a script runs nothing"
     );
 }
+
+/// `--submit` runs the script, and the script runs sbatch: when sbatch refuses the job, is
+/// missing, or bash itself cannot be run, the submission failed while running (exit 1, not 2 for
+/// bad input) and the written script stays; when sbatch accepts, the job ids are printed.
+#[cfg(unix)]
+#[test]
+fn a_failed_slurm_submission_exits_1_and_a_successful_one_prints_the_job_ids() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let which = |name: &str| {
+        std::env::split_paths(&std::env::var_os("PATH").unwrap())
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| panic!("{name} not on PATH"))
+    };
+    // A folder with a fake sbatch first on PATH.
+    let fake = dir.path().join("fake");
+    std::fs::create_dir(&fake).unwrap();
+    let fake_sbatch = |body: &str| {
+        let path = fake.join("sbatch");
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    let with_fake = std::env::join_paths(
+        std::iter::once(fake.clone())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    // A folder with bash and mkdir but no sbatch, and an empty one (no bash either).
+    let no_sbatch = dir.path().join("no-sbatch");
+    std::fs::create_dir(&no_sbatch).unwrap();
+    for tool in ["bash", "mkdir"] {
+        symlink(which(tool), no_sbatch.join(tool)).unwrap();
+    }
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let submit = |path: &std::ffi::OsStr| {
+        coordsim(dir.path())
+            .env("PATH", path)
+            .arg("sweep")
+            .arg("baseline")
+            .args(SMALL)
+            .args(["--emit-slurm", "job.sh", "--slurm-binary", "/opt/coordsim"])
+            .args(["--out", "big", "--submit"])
+            .assert()
+    };
+
+    fake_sbatch("echo 'sbatch: error: invalid partition' >&2; exit 1");
+    submit(with_fake.as_os_str())
+        .code(1)
+        .stderr(predicate::str::contains("sbatch: error: invalid partition"))
+        .stderr(predicate::str::contains("error: submitting job.sh failed"));
+    assert!(dir.path().join("job.sh").is_file(), "the script stays");
+
+    submit(no_sbatch.as_os_str())
+        .code(1)
+        .stderr(predicate::str::contains("error: submitting job.sh failed"));
+    submit(empty.as_os_str())
+        .code(1)
+        .stderr(predicate::str::contains("error: cannot run bash job.sh"));
+
+    fake_sbatch("echo 4242");
+    submit(with_fake.as_os_str())
+        .success()
+        .stdout(predicate::str::contains(
+            "array job 4242 (shards 0-3 of 4), merge job 4242",
+        ));
+}

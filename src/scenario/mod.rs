@@ -404,28 +404,13 @@ pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
             let d = if truncated {
                 1
             } else {
-                edit_distance(word, c).min(edit_distance(word, tail))
+                strsim::levenshtein(word, c).min(strsim::levenshtein(word, tail))
             };
             (d, c)
         })
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -464,6 +449,31 @@ mod tests {
         );
         let err = parse("[trsut]\nx = 1\n").unwrap_err().to_string();
         assert!(err.contains("did you mean `trust`?"), "{err}");
+    }
+
+    #[test]
+    fn nearest_is_the_closest_by_edit_distance_in_characters_ties_alphabetical() {
+        let keys = ["trust.half_life_ticks", "trust.tie_threshold", "run.ticks"];
+        // One deletion, one substitution, two substitutions (a swap counts two).
+        assert_eq!(
+            nearest("trust.half_lif_ticks", keys.into_iter()),
+            Some("trust.half_life_ticks")
+        );
+        assert_eq!(nearest("rum.ticks", keys.into_iter()), Some("run.ticks"));
+        assert_eq!(
+            nearest("trsut", ["trust", "run"].into_iter()),
+            Some("trust")
+        );
+        assert_eq!(
+            nearest("basline", ["baseline", "green_pill"].into_iter()),
+            Some("baseline")
+        );
+        // The limit is a third of the word's length, at least 2.
+        assert_eq!(nearest("xyz", ["trust", "run"].into_iter()), None);
+        // Distances count characters, not bytes: `€` is one edit, not three.
+        assert_eq!(nearest("trust€", ["trust"].into_iter()), Some("trust"));
+        // Equal distances: the alphabetically first.
+        assert_eq!(nearest("cat", ["cap", "bat"].into_iter()), Some("bat"));
     }
 
     #[test]

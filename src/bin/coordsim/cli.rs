@@ -1,4 +1,5 @@
-//! Command-line definitions (clap) only: flags become requests for `commands`.
+//! Command-line definitions (clap) only: the raw flags. Each command's module turns them into
+//! its validated request (`run::request`, `sweep::request`, ...).
 
 use std::path::PathBuf;
 
@@ -77,7 +78,7 @@ pub struct PlotArgs {
 #[derive(Debug, Default, Args)]
 pub struct SweepArgs {
     #[command(flatten)]
-    pub flags: RunFlags,
+    pub flags: SharedFlags,
     /// Scenario file or shipped scenario name; its [sweep] table is used if present.
     pub scenario: String,
     /// A varied key: KEY=V1,V2,... (a list) or KEY=LO..HI (a range, for lhs and random). Repeatable.
@@ -150,7 +151,7 @@ pub enum SeedsArg {
 #[derive(Debug, Default, Args)]
 pub struct CompareArgs {
     #[command(flatten)]
-    pub flags: RunFlags,
+    pub flags: SharedFlags,
     /// Scenario files or shipped names: the first is the reference arm. With --what-if, one base scenario.
     #[arg(required = true)]
     pub scenarios: Vec<String>,
@@ -168,7 +169,7 @@ pub struct CompareArgs {
 #[derive(Debug, Default, Args)]
 pub struct RunArgs {
     #[command(flatten)]
-    pub flags: RunFlags,
+    pub flags: SharedFlags,
     /// Scenario file, or the name of a shipped scenario (default: baseline).
     pub scenario: Option<String>,
     /// Output folder (default: outputs/<scenario name>).
@@ -182,7 +183,7 @@ pub struct RunArgs {
 /// Flags shared by `run`, `sweep` and `compare`: seed, length and overrides of the scenario, and
 /// how the work is run and shown.
 #[derive(Debug, Default, Args)]
-pub struct RunFlags {
+pub struct SharedFlags {
     /// Master seed (same as --set run.seed=N).
     #[arg(long)]
     pub seed: Option<u64>,

@@ -1,0 +1,221 @@
+//! `coordsim compare`: arms on shared seeds, their files, and the terminal tables of differences.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use coordsim::experiment::compare::{self as cmp, Arm};
+use coordsim::output::{Staging, manifest};
+
+use crate::cli::CompareArgs;
+use crate::error::CommandError;
+use crate::plot::draw_finished;
+use crate::report::{HEADLINE, num};
+use crate::resolve::{Settings, load};
+
+/// `coordsim compare`, resolved: the arms, each a scenario with every override applied.
+#[derive(Debug)]
+pub struct CompareRequest {
+    /// The reference arm first; labels are unique.
+    pub arms: Vec<Arm>,
+    /// The shared flags; `settings.overrides` apply to every arm (before its what-if).
+    pub settings: Settings,
+    /// Output folder (default: outputs/compare).
+    pub out: PathBuf,
+    /// As typed, for the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// Raw flags to a comparison: two or more scenarios, or one base and its what-ifs.
+pub fn request(
+    args: &CompareArgs,
+    command_line: Vec<String>,
+) -> Result<CompareRequest, CommandError> {
+    let settings = args.flags.resolve(args.replicates);
+    let common = &settings.overrides;
+    let mut arms: Vec<Arm> = if args.what_if.is_empty() {
+        if args.scenarios.len() < 2 {
+            return Err(CommandError::Usage(
+                "compare needs two or more scenarios, or one scenario and --what-if KEY=VALUE"
+                    .into(),
+            ));
+        }
+        let mut arms = Vec::new();
+        for name in &args.scenarios {
+            let s = load(Some(name), common)?;
+            arms.push(Arm {
+                label: s.name.clone(),
+                scenario: s,
+                what_if: Vec::new(),
+            });
+        }
+        arms
+    } else {
+        if args.scenarios.len() != 1 {
+            return Err(CommandError::Usage(
+                "with --what-if, give exactly one base scenario".into(),
+            ));
+        }
+        let base = load(Some(&args.scenarios[0]), common)?;
+        cmp::what_if_arms(&base, &args.what_if)?
+    };
+    cmp::unique_labels(&mut arms);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join("compare"));
+    Ok(CompareRequest {
+        arms,
+        settings,
+        out,
+        command_line,
+    })
+}
+
+/// `coordsim compare`.
+pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
+    let CompareRequest {
+        arms,
+        settings,
+        out: out_dir,
+        command_line,
+    } = request;
+    let common = &settings.overrides;
+    let started_at = manifest::now_utc();
+    let clock = Instant::now();
+    let (results, threads) = cmp::run_arms(&arms, settings.threads, !settings.quiet)?;
+    let rows = cmp::measures(&arms, &results);
+    let seeds = cmp::shared_seeds(&arms);
+    let mut staging = Staging::new();
+    staging.write(&out_dir.join("compare.csv"), |w| {
+        cmp::write_compare_csv(w, &rows)
+    })?;
+    staging.write(&out_dir.join("timeseries.csv"), |w| {
+        cmp::write_timeseries(w, &arms, &results)
+    })?;
+    staging.write(&out_dir.join("summary.csv"), |w| {
+        cmp::write_summary(w, &arms, &results)
+    })?;
+    let m = serde_json::json!({
+        "kind": "compare",
+        "coordsim_version": coordsim::VERSION,
+        "coordsim_build": coordsim::BUILD_ID,
+        "arms": arms.iter().map(|a| serde_json::json!({
+            "label": a.label,
+            "scenario": manifest::ScenarioInfo::of(&a.scenario),
+            "what_if": a.what_if,
+            "parameters": manifest::parameters_json(&a.scenario),
+        })).collect::<Vec<_>>(),
+        "common_overrides": common,
+        "master_seed": arms[0].scenario.params.run.seed,
+        "replicate_seeds": seeds,
+        "seeds_rule": "every arm runs the same replicate seeds (common random numbers): replicate r uses replicate_seed(master_seed, r)",
+        "statistics": "mean and t-based 95% CI per arm; paired difference (arm - first arm, replicate by replicate) with its t-based 95% CI",
+        "command_line": command_line,
+        "threads": threads,
+        "started_at": started_at,
+        "finished_at": manifest::now_utc(),
+        "files": ["compare.csv", "summary.csv", "timeseries.csv", "manifest.json"],
+    });
+    staging.write(&out_dir.join("manifest.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, &m)?;
+        writeln!(w)
+    })?;
+    staging.commit()?;
+    if !settings.quiet {
+        print!(
+            "{}",
+            compare_report(
+                &arms,
+                &rows,
+                seeds.len(),
+                threads,
+                clock.elapsed().as_secs_f64(),
+                &out_dir
+            )
+        );
+    }
+    if settings.plots {
+        draw_finished(&out_dir, settings.quiet)?;
+    }
+    Ok(())
+}
+
+/// The terminal tables of a comparison, with a verdict in words for each difference.
+fn compare_report(
+    arms: &[Arm],
+    rows: &[cmp::ArmMeasure],
+    replicates: usize,
+    threads: usize,
+    seconds: f64,
+    out: &Path,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "coordsim {} | compare {} arms | {replicates} replicates each, same seeds in every arm | {threads} threads | {seconds:.1} s",
+        coordsim::VERSION,
+        arms.len()
+    );
+    let reference = &arms[0].label;
+    let width = arms
+        .iter()
+        .map(|a| a.label.chars().count())
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 48);
+    for (key, label) in HEADLINE {
+        let _ = writeln!(s, "\n{label} ({key})");
+        let _ = writeln!(
+            s,
+            "  {:<width$} {:>10}  {:<22} {:<34} verdict",
+            "arm",
+            "mean",
+            "95% CI",
+            format!("difference to {reference}")
+        );
+        for r in rows.iter().filter(|r| r.metric == *key) {
+            let st = &r.stats;
+            let ci = if st.n == 0 {
+                "never reached".to_string()
+            } else {
+                format!("[{}, {}]", num(st.ci95_low), num(st.ci95_high))
+            };
+            let mean = if st.n == 0 {
+                "-".to_string()
+            } else {
+                num(st.mean)
+            };
+            let (diff, verdict) = match &r.difference {
+                None => (String::new(), "reference".to_string()),
+                Some(d) if d.n == 0 => ("-".to_string(), cmp::verdict(d).to_string()),
+                Some(d) => (
+                    format!(
+                        "{}{} [{}, {}]",
+                        if d.mean > 0.0 { "+" } else { "" },
+                        num(d.mean),
+                        num(d.ci95_low),
+                        num(d.ci95_high)
+                    ),
+                    cmp::verdict(d).to_string(),
+                ),
+            };
+            let name: String = r.label.chars().take(width).collect();
+            let _ = writeln!(
+                s,
+                "  {name:<width$} {mean:>10}  {ci:<22} {diff:<34} {verdict}"
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n\"clearly higher/lower\": the 95% interval of the paired difference excludes zero; \"within noise\": it does not."
+    );
+    let _ = writeln!(
+        s,
+        "wrote {}: compare.csv, summary.csv, timeseries.csv, manifest.json",
+        out.display()
+    );
+    s
+}

@@ -1,0 +1,216 @@
+//! `coordsim run`: a scenario's replicates, their files and plots, and the terminal summary.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use coordsim::experiment;
+use coordsim::output::{self, OutputError, Staging, manifest};
+use coordsim::plot::{self, PlotFile, RunData};
+use coordsim::scenario::Scenario;
+use coordsim::sim::ReplicateOutput;
+
+use crate::cli::RunArgs;
+use crate::error::CommandError;
+use crate::report::{HEADLINE, file_names, num, plot_stems};
+use crate::resolve::{Settings, folder_name, load};
+
+/// `coordsim run`, resolved: the scenario with every override applied and where it goes.
+#[derive(Debug)]
+pub struct RunRequest {
+    pub scenario: Scenario,
+    /// The shared flags; `settings.overrides` are the ones applied to `scenario`.
+    pub settings: Settings,
+    /// Output folder (default: outputs/<scenario name>).
+    pub out: PathBuf,
+    /// As typed, for the manifest.
+    pub command_line: Vec<String>,
+}
+
+/// Raw flags to a run: the scenario (default: baseline) with its overrides, and its folder.
+pub fn request(args: &RunArgs, command_line: Vec<String>) -> Result<RunRequest, CommandError> {
+    let settings = args.flags.resolve(args.replicates);
+    let scenario = load(args.scenario.as_deref(), &settings.overrides)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(folder_name(&scenario.name)));
+    Ok(RunRequest {
+        scenario,
+        settings,
+        out,
+        command_line,
+    })
+}
+
+/// `coordsim run`.
+pub fn run(request: RunRequest) -> Result<(), CommandError> {
+    let RunRequest {
+        scenario,
+        settings,
+        out: out_dir,
+        command_line,
+    } = request;
+    let started_at = manifest::now_utc();
+    let clock = Instant::now();
+    let (runs, threads_used) =
+        experiment::run_replicates(&scenario.params, settings.threads, !settings.quiet)?;
+    let plots = if settings.plots {
+        let data = RunData::from_runs(
+            &scenario.name,
+            &settings.overrides,
+            scenario.params.trust.tie_threshold,
+            &runs,
+        );
+        plot::draw_run(&data, &plot::Options::default())?.files
+    } else {
+        Vec::new()
+    };
+    let files = write_run(
+        &scenario,
+        &runs,
+        &plots,
+        &out_dir,
+        &settings.overrides,
+        command_line,
+        threads_used,
+        started_at,
+    )?;
+    if !settings.quiet {
+        print!(
+            "{}",
+            report(
+                &scenario,
+                &runs,
+                threads_used,
+                clock.elapsed().as_secs_f64(),
+                &out_dir,
+                &files
+            )
+        );
+    }
+    Ok(())
+}
+
+/// Where a run's plots go.
+pub const PLOTS_DIR: &str = "plots";
+
+#[allow(clippy::too_many_arguments)]
+fn write_run(
+    scenario: &Scenario,
+    runs: &[ReplicateOutput],
+    plots: &[PlotFile],
+    out_dir: &Path,
+    overrides: &[String],
+    command_line: Vec<String>,
+    threads: usize,
+    started_at: String,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let name = &scenario.name;
+    let mut staging = Staging::new();
+    staging.write(&out_dir.join("timeseries.csv"), |w| {
+        output::write_timeseries(w, name, runs)
+    })?;
+    staging.write(&out_dir.join("ties.csv"), |w| output::write_ties(w, runs))?;
+    staging.write(&out_dir.join("nodes.csv"), |w| output::write_nodes(w, runs))?;
+    staging.write(&out_dir.join("summary.csv"), |w| {
+        output::write_summary_csv(w, name, runs)
+    })?;
+    staging.write(&out_dir.join("summary.json"), |w| {
+        output::write_summary_json(w, name, runs)
+    })?;
+    let mut files = staging.names();
+    let plot_dir = out_dir.join(PLOTS_DIR);
+    for p in plots {
+        staging.write(&plot_dir.join(&p.name), |w| w.write_all(&p.bytes))?;
+    }
+    files.push("manifest.json".to_string());
+    files.extend(plots.iter().map(|p| format!("{PLOTS_DIR}/{}", p.name)));
+    let m = manifest::Manifest {
+        coordsim_version: coordsim::VERSION.to_string(),
+        coordsim_build: coordsim::BUILD_ID.to_string(),
+        scenario: manifest::ScenarioInfo::of(scenario),
+        parameters: manifest::parameters_json(scenario),
+        overrides: overrides.to_vec(),
+        master_seed: scenario.params.run.seed,
+        replicate_seeds: runs.iter().map(|r| r.seed).collect(),
+        command_line,
+        threads,
+        started_at,
+        finished_at: manifest::now_utc(),
+        files,
+    };
+    staging.write(&out_dir.join("manifest.json"), |w| manifest::write(w, &m))?;
+    staging.commit()
+}
+
+/// The terminal summary of a run: headline measures with their 95% intervals.
+fn report(
+    scenario: &Scenario,
+    runs: &[ReplicateOutput],
+    threads: usize,
+    seconds: f64,
+    out: &Path,
+    files: &[PathBuf],
+) -> String {
+    let p = &scenario.params.run;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "coordsim {} | {} | {} replicates x {} ticks (weeks) | seed {} | {} threads | {:.1} s",
+        coordsim::VERSION,
+        scenario.name,
+        runs.len(),
+        p.ticks,
+        p.seed,
+        threads,
+        seconds
+    );
+    let stats = output::across_replicates(runs);
+    let _ = writeln!(
+        s,
+        "  {:<44} {:>12}   {:<25}",
+        "measure (mean over replicates)", "mean", "95% CI"
+    );
+    for (key, label) in HEADLINE {
+        if let Some(m) = stats.iter().find(|m| m.metric == *key) {
+            let st = &m.stats;
+            let note = if st.n < runs.len() {
+                format!(" ({} of {} reached)", st.n, runs.len())
+            } else {
+                String::new()
+            };
+            if st.n == 0 {
+                let _ = writeln!(s, "  {label:<44} {:>12}{note}", "never");
+            } else {
+                let _ = writeln!(
+                    s,
+                    "  {label:<44} {:>12}   [{}, {}]{note}",
+                    num(st.mean),
+                    num(st.ci95_low),
+                    num(st.ci95_high)
+                );
+            }
+        }
+    }
+    let plot_dir = out.join(PLOTS_DIR);
+    let (plots, data): (Vec<&PathBuf>, Vec<&PathBuf>) = files
+        .iter()
+        .partition(|f| f.parent() == Some(plot_dir.as_path()));
+    let _ = writeln!(
+        s,
+        "wrote {}: {}",
+        out.display(),
+        file_names(&data).join(", ")
+    );
+    if !plots.is_empty() {
+        let _ = writeln!(
+            s,
+            "drew {}: {}",
+            plot_dir.display(),
+            plot_stems(&plots).join(", ")
+        );
+    }
+    s
+}

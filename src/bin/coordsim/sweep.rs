@@ -1,0 +1,265 @@
+//! `coordsim sweep`: a design run here (or one shard of it), or a Slurm script for a cluster.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use coordsim::experiment::design::{Design, Vary};
+use coordsim::experiment::slurm::SlurmJob;
+use coordsim::experiment::sweep::{self, SeedRule, Shard, SweepRequest};
+use coordsim::output::Staging;
+use coordsim::scenario::{self, builtin};
+
+use crate::cli::{SeedsArg, SweepArgs};
+use crate::error::CommandError;
+use crate::plot::draw_finished;
+use crate::resolve::{absolute, folder_name, load};
+
+/// `coordsim sweep`, resolved: the sweep as the library runs it, and what to do with it.
+#[derive(Debug)]
+pub struct SweepCommand {
+    /// Design, seed rule, replicates, folder, shard, threads: every flag over the scenario's
+    /// [sweep] table over the defaults.
+    pub sweep: SweepRequest,
+    pub quiet: bool,
+    /// Draw the plots at the end (not for a shard: the merged sweep is drawn).
+    pub plots: bool,
+    /// `--emit-slurm`: write this script instead of running the sweep.
+    pub slurm: Option<SlurmScript>,
+}
+
+/// `--emit-slurm FILE [--submit]`, resolved.
+#[derive(Debug)]
+pub struct SlurmScript {
+    pub file: PathBuf,
+    pub job: SlurmJob,
+    /// Run the script (it calls sbatch) once written.
+    pub submit: bool,
+}
+
+/// Raw flags to a sweep. The precedence of each sweep setting is written here once: the flag,
+/// else the scenario's [sweep] table, else the default.
+pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepCommand, CommandError> {
+    // A sweep's --replicates is runs per point, not run.replicates: no shortcut for it.
+    let settings = args.flags.resolve(None);
+    let base = load(Some(&args.scenario), &settings.overrides)?;
+    let table = base.sweep.clone().unwrap_or_default();
+    let mut vary: Vec<Vary> = table.vary.clone();
+    for text in &args.vary {
+        let v =
+            Vary::parse(text).map_err(|e| CommandError::Usage(format!("--vary {text}: {e}")))?;
+        vary.retain(|x| x.key != v.key);
+        vary.push(v);
+    }
+    let design_name = args
+        .design
+        .clone()
+        .or(table.design.clone())
+        .unwrap_or_else(|| "factorial".into());
+    let design =
+        Design::parse(&design_name).map_err(|e| CommandError::Usage(format!("--design: {e}")))?;
+    let seeds = match (args.seeds, &table.seeds) {
+        (Some(SeedsArg::PerRun), _) => SeedRule::PerRun,
+        (Some(SeedsArg::Common), _) => SeedRule::Common,
+        (None, Some(name)) => SeedRule::parse(name).map_err(CommandError::Usage)?,
+        (None, None) => SeedRule::PerRun,
+    };
+    let shard = args
+        .shard
+        .as_deref()
+        .map(Shard::parse)
+        .transpose()
+        .map_err(CommandError::Usage)?;
+    let request = SweepRequest {
+        overrides: settings.overrides,
+        vary,
+        design,
+        samples: args.samples.or(table.samples).unwrap_or(0),
+        replicates: args
+            .replicates
+            .or(table.replicates)
+            .unwrap_or(base.params.run.replicates),
+        seeds,
+        series_every: args.series_every.or(table.series_every).unwrap_or(1),
+        out: args.out.clone().unwrap_or_else(|| {
+            Path::new("outputs").join(format!("{}-sweep", folder_name(&base.name)))
+        }),
+        resume: args.resume,
+        shard,
+        threads: settings.threads,
+        command_line: command_line.clone(),
+        show_progress: !settings.quiet,
+        base,
+    };
+    let slurm = match &args.emit_slurm {
+        Some(file) => Some(SlurmScript {
+            file: file.clone(),
+            job: slurm_job(args, &request, command_line)?,
+            submit: args.submit,
+        }),
+        None => None,
+    };
+    Ok(SweepCommand {
+        sweep: request,
+        quiet: settings.quiet,
+        plots: settings.plots && shard.is_none(),
+        slurm,
+    })
+}
+
+/// `coordsim sweep`: runs a design (or its shard), or writes a Slurm script for it.
+pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
+    if let Some(script) = &command.slurm {
+        return emit_slurm(script, command.quiet);
+    }
+    let request = &command.sweep;
+    let shard = request.shard;
+    let clock = Instant::now();
+    let outcome = sweep::run_sweep(request)?;
+    if !command.quiet {
+        let (plan, _) = sweep::plan(request)?;
+        let what = match shard {
+            Some(s) => format!(
+                "shard {}/{} ({} runs)",
+                s.index, s.count, outcome.runs_in_range
+            ),
+            None => format!(
+                "{} points x {} replicates = {} runs",
+                plan.points.len(),
+                plan.replicates,
+                plan.total_runs
+            ),
+        };
+        let what = match plan.seeds {
+            SeedRule::PerRun => what,
+            SeedRule::Common => format!("{what}, common seeds"),
+        };
+        println!(
+            "coordsim {} | sweep of {} | {} design | {what} | {} computed now | {} threads | {:.1} s",
+            coordsim::VERSION,
+            request.base.name,
+            plan.design,
+            outcome.runs_computed,
+            outcome.threads,
+            clock.elapsed().as_secs_f64()
+        );
+        if outcome.files.is_empty() {
+            println!(
+                "{} already holds this complete sweep: nothing to do",
+                request.out.display()
+            );
+        } else {
+            let names: Vec<String> = outcome
+                .files
+                .iter()
+                .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect();
+            println!("wrote {}: {}", request.out.display(), names.join(", "));
+        }
+    }
+    // Shards are drawn once merged; a sweep that was already complete has its plots.
+    if command.plots && !outcome.files.is_empty() {
+        draw_finished(&request.out, command.quiet)?;
+    }
+    Ok(())
+}
+
+/// The Slurm job of a sweep: every sweep flag is forwarded so each shard lays out the same
+/// design.
+fn slurm_job(
+    args: &SweepArgs,
+    request: &SweepRequest,
+    command_line: Vec<String>,
+) -> Result<SlurmJob, CommandError> {
+    let (plan, _) = sweep::plan(request)?;
+    let scenario = match &request.base.origin {
+        scenario::Origin::File(p) => absolute(p).display().to_string(),
+        scenario::Origin::Builtin(rel) => builtin::name_of(rel).to_string(),
+    };
+    let binary = match &args.slurm_binary {
+        Some(b) => absolute(b),
+        None => std::env::current_exe()
+            .map(|p| absolute(&p))
+            .unwrap_or_else(|_| PathBuf::from("coordsim")),
+    };
+    // Every sweep flag is forwarded so each shard lays out the same design.
+    let mut sweep_args: Vec<String> = Vec::new();
+    for v in &args.vary {
+        sweep_args.extend(["--vary".to_string(), v.clone()]);
+    }
+    sweep_args.extend(["--design".to_string(), plan.design.clone()]);
+    if request.samples > 0 {
+        sweep_args.extend(["--samples".to_string(), request.samples.to_string()]);
+    }
+    sweep_args.extend(["--replicates".to_string(), request.replicates.to_string()]);
+    sweep_args.extend([
+        "--series-every".to_string(),
+        request.series_every.to_string(),
+    ]);
+    // The rule goes on the shards' command line when it is not the default, or when the
+    // scenario's table names one (a flag may have overridden it); a per-run sweep without a
+    // table rule keeps the script it had before the rule could be chosen.
+    if plan.seeds != SeedRule::PerRun
+        || request
+            .base
+            .sweep
+            .as_ref()
+            .is_some_and(|t| t.seeds.is_some())
+    {
+        let flag = match plan.seeds {
+            SeedRule::PerRun => "per-run",
+            SeedRule::Common => "common",
+        };
+        sweep_args.extend(["--seeds".to_string(), flag.to_string()]);
+    }
+    for o in &request.overrides {
+        sweep_args.extend(["--set".to_string(), o.clone()]);
+    }
+    let job = SlurmJob {
+        shards: args.slurm_shards.unwrap_or(4),
+        partition: args.slurm_partition.clone(),
+        time: args.slurm_time.clone(),
+        cpus: args.slurm_cpus.unwrap_or(1),
+        mem: args.slurm_mem.clone(),
+        extra: args.slurm_extra.clone(),
+        binary,
+        scenario,
+        out: absolute(&request.out),
+        sweep_args,
+        generated_by: command_line.join(" "),
+        total_runs: plan.total_runs,
+    };
+    Ok(job)
+}
+
+/// Writes the Slurm script, and submits it with `--submit`.
+fn emit_slurm(script: &SlurmScript, quiet: bool) -> Result<(), CommandError> {
+    let SlurmScript { file, job, submit } = script;
+    let mut staging = Staging::new();
+    staging.write(file, |w| w.write_all(job.script().as_bytes()))?;
+    staging.commit()?;
+    if !quiet {
+        println!(
+            "wrote {}: {} shards of {} runs in all; submit with: bash {}",
+            file.display(),
+            job.shards,
+            job.total_runs,
+            file.display()
+        );
+    }
+    if *submit {
+        let status = std::process::Command::new("bash")
+            .arg(file)
+            .status()
+            .map_err(|e| {
+                CommandError::Submit(format!("cannot run bash {}: {e}", file.display()))
+            })?;
+        if !status.success() {
+            return Err(CommandError::Submit(format!(
+                "submitting {} failed ({status})",
+                file.display()
+            )));
+        }
+    }
+    Ok(())
+}
