@@ -5,6 +5,8 @@
 //! column and key, say what was expected, and suggest the nearest key for a typo.
 
 pub mod builtin;
+mod error;
+mod meta;
 pub mod params;
 pub mod sweep;
 pub mod value;
@@ -12,39 +14,18 @@ pub mod value;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+pub use error::{ScenarioError, nearest};
+pub use meta::Meta;
 pub use params::{ParamSpec, Params, spec, specs};
 
 /// Largest seed: 2^53 - 1. Seeds are written to CSV and JSON, and readers that hold numbers
 /// as doubles (R, JavaScript, spreadsheets) would round larger ones.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
+use error::{first_by_position, line_column, unknown_key_message};
+use meta::read_meta;
 use value::RawValue;
-
-/// The `[meta]` table: what a scenario is and what to look for (NetLogo Info-tab style).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Meta {
-    pub name: Option<String>,
-    /// Heading under which `coordsim scenarios` lists it (e.g. "case studies").
-    pub group: Option<String>,
-    pub description: Option<String>,
-    pub what_it_shows: Option<String>,
-    pub things_to_notice: Option<String>,
-    pub things_to_try: Option<String>,
-    pub sources: Vec<String>,
-}
-
-const META_KEYS: &[&str] = &[
-    "name",
-    "group",
-    "description",
-    "what_it_shows",
-    "things_to_notice",
-    "things_to_try",
-    "sources",
-];
 
 /// Where a scenario came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,31 +56,6 @@ pub struct Scenario {
     pub origin: Origin,
     /// The file's exact text (its SHA-256 goes into the manifest).
     pub text: String,
-}
-
-/// A scenario that cannot be used, with enough detail to fix it.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ScenarioError {
-    #[error("{path}: cannot read the scenario file: {reason}")]
-    Unreadable { path: String, reason: String },
-    #[error("{origin}:{line}:{column}: {}{message}", key_prefix(key))]
-    Invalid {
-        origin: String,
-        line: usize,
-        column: usize,
-        key: Option<String>,
-        message: String,
-    },
-    #[error("--set {assignment}: {message}")]
-    Override { assignment: String, message: String },
-    #[error(
-        "no scenario file or shipped scenario named `{name}`{hint}\n(`coordsim scenarios` lists the shipped ones)"
-    )]
-    NotFound { name: String, hint: String },
-}
-
-fn key_prefix(key: &Option<String>) -> String {
-    key.as_ref().map(|k| format!("{k}: ")).unwrap_or_default()
 }
 
 impl Scenario {
@@ -321,96 +277,6 @@ impl Scenario {
     pub fn description(&self) -> &str {
         self.meta.description.as_deref().unwrap_or("")
     }
-}
-
-fn unknown_key_message(key: &str) -> String {
-    let keys = specs();
-    match nearest(key, keys.iter().map(|s| s.key)) {
-        Some(n) => format!("unknown key `{key}` (did you mean `{n}`?)"),
-        None => format!("unknown key `{key}`"),
-    }
-}
-
-fn first_by_position(errors: Vec<ScenarioError>) -> Option<ScenarioError> {
-    errors.into_iter().min_by_key(|e| match e {
-        ScenarioError::Invalid { line, column, .. } => (*line, *column),
-        _ => (0, 0),
-    })
-}
-
-type MetaError = (std::ops::Range<usize>, Option<String>, String);
-
-fn read_meta(value: &Spanned<DeValue<'_>>, meta: &mut Meta) -> Result<(), MetaError> {
-    let DeValue::Table(table) = value.get_ref() else {
-        return Err((value.span(), Some("meta".into()), "expected a table".into()));
-    };
-    for (k, v) in table {
-        let key = k.get_ref().as_ref();
-        let full = format!("meta.{key}");
-        let as_string = |v: &Spanned<DeValue<'_>>| -> Result<String, MetaError> {
-            v.get_ref().as_str().map(str::to_string).ok_or_else(|| {
-                let found = v.get_ref().type_str();
-                (
-                    v.span(),
-                    Some(full.clone()),
-                    format!("expected a string, found {found}"),
-                )
-            })
-        };
-        match key {
-            "name" => meta.name = Some(as_string(v)?),
-            "group" => meta.group = Some(as_string(v)?),
-            "description" => meta.description = Some(as_string(v)?),
-            "what_it_shows" => meta.what_it_shows = Some(as_string(v)?),
-            "things_to_notice" => meta.things_to_notice = Some(as_string(v)?),
-            "things_to_try" => meta.things_to_try = Some(as_string(v)?),
-            "sources" => match v.get_ref() {
-                DeValue::Array(items) => {
-                    meta.sources = items.iter().map(as_string).collect::<Result<_, _>>()?;
-                }
-                _ => meta.sources = vec![as_string(v)?],
-            },
-            _ => {
-                let msg = match nearest(key, META_KEYS.iter().copied()) {
-                    Some(n) => format!("unknown key `{full}` (did you mean `meta.{n}`?)"),
-                    None => format!("unknown key `{full}`"),
-                };
-                return Err((k.span(), Some(full), msg));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..text.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
-pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .map(|c| {
-            // A key given without its table (half_life_ticks) matches trust.half_life_ticks,
-            // and a truncated key (trust.half_life) matches the key it begins.
-            let tail = c.rsplit('.').next().unwrap_or(c);
-            let truncated =
-                word.chars().count() >= 4 && (c.starts_with(word) || tail.starts_with(word));
-            let d = if truncated {
-                1
-            } else {
-                strsim::levenshtein(word, c).min(strsim::levenshtein(word, tail))
-            };
-            (d, c)
-        })
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
 }
 
 #[cfg(test)]
