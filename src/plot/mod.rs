@@ -8,20 +8,28 @@
 //!
 //! - `data`: the CSV and JSON files as plain records, with errors naming file, line and column;
 //! - `style`: palette (Okabe-Ito, viridis), fonts and sizes;
-//! - `chart`: shared pieces: titles, legends, bands, axes over weeks;
+//! - `text`: raster text with the embedded font, widths and wrapping;
+//! - `legend`, `frame`, `axis`, `band`: the pieces charts share: legend entries, a panel's
+//!   title and legend, tick formats, categorical axes and value ranges, 95% bands;
+//! - `time_chart`: means with 95% bands over weeks, the chart most panels are;
 //! - `dashboard`: the run dashboard and its panels;
 //! - `layout` and `network`: the tie graph at a tick and the animated GIF;
 //! - `compare`: arms overlaid with bands, and the forest plot of paired differences;
 //! - `sweep`: one varied key as a line with a band, two as a heatmap.
 
-pub mod chart;
+pub mod axis;
+pub mod band;
 pub mod compare;
 pub mod dashboard;
 pub mod data;
+pub mod frame;
 pub mod layout;
+pub mod legend;
 pub mod network;
 pub mod style;
 pub mod sweep;
+pub mod text;
+pub mod time_chart;
 
 use std::io;
 use std::path::Path;
@@ -113,7 +121,7 @@ pub struct PlotFile {
 /// Draws a figure into an RGB buffer.
 pub fn rgb(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
     style::register_fonts();
-    chart::set_vector(false);
+    text::set_vector(false);
     let (w, h) = fig.size();
     let mut buf = vec![0u8; w as usize * h as usize * 3];
     {
@@ -140,7 +148,7 @@ pub fn png(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
 /// A figure as SVG bytes (text stays text).
 pub fn svg(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
     style::register_fonts();
-    chart::set_vector(true);
+    text::set_vector(true);
     let (w, h) = fig.size();
     let mut text = String::new();
     {

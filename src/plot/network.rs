@@ -8,10 +8,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{self, fmt_num};
+use super::axis::fmt_num;
 use super::data::{Node, RunData, Snapshots, Tie, Window};
 use super::layout::{self, Layout};
 use super::style::{self, CATEGORICAL, INK, MUTED, UNAFFILIATED, WHITE};
+use super::text;
 use super::{Figure, PlotError, PlotFile, png_and_svg, rgb};
 
 /// Everything frames share: positions, network colours, size scale, per-tick context.
@@ -176,7 +177,7 @@ impl Figure for Frame<'_> {
 
         // Header.
         let networks: BTreeSet<u32> = self.nodes.iter().filter_map(|n| n.network).collect();
-        chart::text(
+        text::draw(
             root,
             &format!(
                 "Trusted ties at week {}: scenario \u{201c}{}\u{201d}, replicate {}",
@@ -212,14 +213,14 @@ impl Figure for Frame<'_> {
                 fmt_num(*f, 2)
             ));
         }
-        chart::text(
+        text::draw(
             root,
             &facts,
             &font(20.0).color(&INK).pos(left_top),
             (px(22.0), px(56.0)),
         )?;
         if let Some((m, lo, hi)) = sc.fragmentation_all.get(&self.tick) {
-            chart::text(
+            text::draw(
                 root,
                 &format!(
                     "Across all {} replicates at week {}: fragmentation {} (95% CI {} to {})",
@@ -317,7 +318,7 @@ impl Figure for Frame<'_> {
                 [(x - tw / 2, y - hh), (x + tw / 2, y + hh)],
                 WHITE.mix(0.85).filled(),
             ))?;
-            chart::text(root, &text, &label_style, (x, y))?;
+            text::draw(root, &text, &label_style, (x, y))?;
         }
 
         self.draw_legend(root, graph_w, header, s)?;
@@ -341,7 +342,7 @@ impl Figure for Frame<'_> {
                 ],
                 style::BLUE.filled(),
             ))?;
-            chart::text(
+            text::draw(
                 root,
                 &format!("week {} of {}", self.tick, sc.last_tick),
                 &bold(20.0)
@@ -388,9 +389,9 @@ impl Frame<'_> {
         let mut y = y_start + px(14.0);
         let line = px(29.0);
 
-        chart::text(root, "Communities (dots)", &head, (x, y))?;
+        text::draw(root, "Communities (dots)", &head, (x, y))?;
         y += line;
-        chart::text(root, "colour: network, size: members", &text, (x, y))?;
+        text::draw(root, "colour: network, size: members", &text, (x, y))?;
         y += line;
         // Networks by size at this tick.
         let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
@@ -405,7 +406,7 @@ impl Frame<'_> {
         for &(net, k) in by_size.iter().take(SHOWN) {
             let c = sc.colours.get(&net).copied().unwrap_or(UNAFFILIATED);
             root.draw(&Circle::new((x + px(10.0), y), px(8.0), c.filled()))?;
-            chart::text(
+            text::draw(
                 root,
                 &format!("network N{net}: {k} communities"),
                 &text,
@@ -414,7 +415,7 @@ impl Frame<'_> {
             y += line;
         }
         if by_size.len() > SHOWN {
-            chart::text(
+            text::draw(
                 root,
                 &format!("+ {} smaller networks", by_size.len() - SHOWN),
                 &text,
@@ -428,7 +429,7 @@ impl Frame<'_> {
             px(8.0),
             UNAFFILIATED.filled(),
         ))?;
-        chart::text(
+        text::draw(
             root,
             &format!("in no network: {outside}"),
             &text,
@@ -440,7 +441,7 @@ impl Frame<'_> {
         for m in size_examples(sc.max_members) {
             let r = self.radius(m, s);
             root.draw(&Circle::new((x + px(10.0), y), r, MUTED.mix(0.5).filled()))?;
-            chart::text(
+            text::draw(
                 root,
                 &format!("{} members", fmt_num(m, 0)),
                 &text,
@@ -451,7 +452,7 @@ impl Frame<'_> {
         y += px(10.0);
 
         // Ties.
-        chart::text(root, "Ties (lines): trust", &head, (x, y))?;
+        text::draw(root, "Ties (lines): trust", &head, (x, y))?;
         y += line;
         let thr = sc.snaps.tie_threshold;
         for t in [thr, (thr + 1.0) / 2.0, 1.0] {
@@ -459,10 +460,10 @@ impl Frame<'_> {
                 vec![(x, y), (x + px(30.0), y)],
                 tie_colour(t, thr).stroke_width(px(3.0).max(1) as u32),
             ))?;
-            chart::text(root, &fmt_num(t, 2), &text, (x + px(40.0), y))?;
+            text::draw(root, &fmt_num(t, 2), &text, (x + px(40.0), y))?;
             y += line;
         }
-        chart::text(
+        text::draw(
             root,
             &format!("only ties with trust \u{2265} {} count", fmt_num(thr, 2)),
             &style::font(17.0 * s)

@@ -9,9 +9,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{self, Categories, Key, LegendItem, category_label, decimals_for, fmt_num};
+use super::axis::{Categories, category_label, decimals_for, fmt_num};
 use super::data::{self, Manifest, Sweep, SweepRow};
+use super::frame;
+use super::legend::{Key, LegendItem};
 use super::style::{self, BAND_ALPHA, BLUE, GRID, INK, MUTED, size};
+use super::text;
 use super::{Figure, PlotError, PlotFile, png_and_svg};
 
 /// The measure drawn when none is asked for.
@@ -102,7 +105,7 @@ impl Figure for LineFigure<'_> {
                 format!("95% CI of the mean ({})", replicates_note(&self.rows)),
             ),
         ];
-        let area = chart::frame(&root.margin(6, 6, 6, 6), &self.title, None, &legend)?;
+        let area = frame::panel(&root.margin(6, 6, 6, 6), &self.title, None, &legend)?;
         let (levels, numeric) = levels(&self.rows, 0);
         let at = |level: &str| self.rows.iter().find(|r| r.keys[0] == level);
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -291,11 +294,11 @@ impl Heatmap<'_> {
                 let style = style::bold(text_px)
                     .color(&ink)
                     .pos(Pos::new(HPos::Center, VPos::Bottom));
-                chart::text(&plot, &format!("{:.value_dec$}", r.mean), &style, local)?;
+                text::draw(&plot, &format!("{:.value_dec$}", r.mean), &style, local)?;
                 let style = style::font(text_px * 0.85)
                     .color(&ink)
                     .pos(Pos::new(HPos::Center, VPos::Top));
-                chart::text(
+                text::draw(
                     &plot,
                     &format!("\u{00b1}{half:.value_dec$}"),
                     &style,
@@ -368,7 +371,7 @@ impl Heatmap<'_> {
         for r in &self.rows {
             if self.rows.len() <= SCATTER_LABELS {
                 let at = chart.backend_coord(&(value(r, 0), value(r, 1)));
-                chart::text(
+                text::draw(
                     &plot,
                     &format!("\u{00b1}{:.value_dec$}", (r.ci95_high - r.ci95_low) / 2.0),
                     &half_style,
@@ -404,7 +407,7 @@ impl Figure for Heatmap<'_> {
                 replicates_note(&self.rows)
             )
         };
-        let area = chart::frame(&root.margin(6, 6, 6, 6), &self.title, Some(&note), &[])?;
+        let area = frame::panel(&root.margin(6, 6, 6, 6), &self.title, Some(&note), &[])?;
         let (map_area, scale_area) = area.split_horizontally(area.dim_in_pixel().0 - 190);
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for r in &self.rows {
