@@ -1,7 +1,59 @@
 //! Axes: number formats for ticks, categorical axes, how a value axis chooses its range, and
 //! the house style every chart's axes are drawn in.
 
+use plotters::chart::{MeshStyle, SecondaryMeshStyle};
+use plotters::coord::ranged1d::{Ranged, ValueFormatter};
+use plotters::prelude::*;
+
 use super::data::BandPoint;
+use super::style::{self, GRID, INK, MUTED, size};
+
+/// The house style of a chart's axes, written once for every chart: tick labels and axis
+/// descriptions in ink, grid lines in light grey at the labelled ticks only, axis lines muted.
+/// Call it first on `configure_mesh()` or `configure_secondary_axes()`, then set what differs
+/// (descriptions, formatters, label counts, which grid lines to leave out).
+pub trait HouseStyle {
+    fn house_style(&mut self) -> &mut Self;
+}
+
+impl<X, Y, XT, YT, DB> HouseStyle for MeshStyle<'_, '_, X, Y, DB>
+where
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    fn house_style(&mut self) -> &mut Self {
+        self.label_style(tick_label_style())
+            .axis_desc_style(axis_desc_style())
+            .bold_line_style(GRID)
+            .light_line_style(TRANSPARENT)
+            .axis_style(MUTED)
+    }
+}
+
+/// Secondary axes draw no grid (plotters offers no grid styles for them): labels and the axis.
+impl<X, Y, XT, YT, DB> HouseStyle for SecondaryMeshStyle<'_, '_, X, Y, DB>
+where
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    fn house_style(&mut self) -> &mut Self {
+        self.label_style(tick_label_style())
+            .axis_desc_style(axis_desc_style())
+            .axis_style(MUTED)
+    }
+}
+
+/// Tick labels.
+fn tick_label_style() -> TextStyle<'static> {
+    style::font(size::TICK).color(&INK)
+}
+
+/// Axis descriptions.
+fn axis_desc_style() -> TextStyle<'static> {
+    style::font(size::AXIS).color(&INK)
+}
 
 /// A number for an axis or a label: grouped thousands, no trailing zeros.
 pub fn fmt_num(v: f64, decimals: usize) -> String {

@@ -7,10 +7,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{Categories, Range, category_label, decimals_for, fmt_num};
+use super::axis::{Categories, HouseStyle, Range, category_label, decimals_for, fmt_num};
 use super::data::{self, CompareRow, Timeseries};
 use super::frame;
-use super::style::{self, CATEGORICAL, GRID, INK, MUTED, size};
+use super::style::{self, CATEGORICAL, INK, size};
 use super::text;
 use super::time_chart::{self, Series, TimeChart};
 use super::{Figure, PlotError, PlotFile, png_and_svg};
@@ -240,16 +240,12 @@ impl Figure for Forest<'_> {
                 .build_cartesian_2d(lo..hi, Categories(rows.len()))?;
             chart
                 .configure_mesh()
+                .house_style()
                 .x_desc(x_desc)
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
                 .x_labels(8)
-                .axis_desc_style(style::font(size::AXIS).color(&INK))
-                .label_style(style::font(size::TICK).color(&INK))
-                .bold_line_style(GRID)
-                .light_line_style(TRANSPARENT)
                 .disable_y_mesh()
-                .axis_style(MUTED)
                 .draw()?;
             chart.draw_series(DashedLineSeries::new(
                 vec![(0.0, 0.0), (0.0, n)],

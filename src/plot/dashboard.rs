@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{Range, decimals_for, fmt_num};
+use super::axis::{HouseStyle, Range, decimals_for, fmt_num};
 use super::data::{BandPoint, RunData, Timeseries};
 use super::frame;
 use super::legend::{Key, LegendItem};
@@ -238,17 +238,13 @@ fn draw_stages<DB: DrawingBackend>(
     let y_fmt = |v: &f64| fmt_num(*v, decimals_for(1.0));
     chart
         .configure_mesh()
+        .house_style()
         .x_desc("week")
         .y_desc("share of communities")
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .x_labels(10)
         .y_labels(6)
-        .label_style(style::font(size::TICK).color(&INK))
-        .axis_desc_style(style::font(size::AXIS).color(&INK))
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED)
         .draw()?;
     // Layer k lies between "stage k or above" and "stage k+1 or above".
     for k in 0..8 {

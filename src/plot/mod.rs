@@ -9,8 +9,9 @@
 //! - `data`: the CSV and JSON files as plain records, with errors naming file, line and column;
 //! - `style`: palette (Okabe-Ito, viridis), fonts and sizes;
 //! - `text`: raster text with the embedded font, widths and wrapping;
-//! - `legend`, `frame`, `axis`, `band`: the pieces charts share: legend entries, a panel's
-//!   title and legend, tick formats, categorical axes and value ranges, 95% bands;
+//! - `legend`, `frame`, `axis`, `band`: the pieces charts share: legend entries; a panel's
+//!   title and legend; tick formats, categorical axes, value ranges and the axes' house
+//!   style; 95% bands;
 //! - `time_chart`: means with 95% bands over weeks, the chart most panels are;
 //! - `dashboard`: the run dashboard and its panels;
 //! - `layout` and `network`: the tie graph at a tick and the animated GIF;

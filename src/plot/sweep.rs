@@ -9,11 +9,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{Categories, category_label, decimals_for, fmt_num};
+use super::axis::{Categories, HouseStyle, category_label, decimals_for, fmt_num};
 use super::data::{self, Manifest, Sweep, SweepRow};
 use super::frame;
 use super::legend::{Key, LegendItem};
-use super::style::{self, BAND_ALPHA, BLUE, GRID, INK, MUTED, size};
+use super::style::{self, BAND_ALPHA, BLUE, INK, MUTED, size};
 use super::text;
 use super::{Figure, PlotError, PlotFile, png_and_svg};
 
@@ -150,15 +150,11 @@ impl Figure for LineFigure<'_> {
                 .build_cartesian_2d((x0 - xpad)..(x1 + xpad), lo..hi)?;
             chart
                 .configure_mesh()
+                .house_style()
                 .x_desc(key_desc(self.key))
                 .y_desc(y_desc.as_str())
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
-                .label_style(style::font(size::TICK).color(&INK))
-                .axis_desc_style(style::font(size::AXIS).color(&INK))
-                .bold_line_style(GRID)
-                .light_line_style(TRANSPARENT)
-                .axis_style(MUTED)
                 .draw()?;
             let band: Vec<(f64, f64)> = xs
                 .iter()
@@ -188,16 +184,12 @@ impl Figure for LineFigure<'_> {
                 .build_cartesian_2d(Categories(levels.len()), lo..hi)?;
             chart
                 .configure_mesh()
+                .house_style()
                 .x_desc(key_desc(self.key))
                 .y_desc(y_desc.as_str())
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
-                .label_style(style::font(size::TICK).color(&INK))
-                .axis_desc_style(style::font(size::AXIS).color(&INK))
-                .bold_line_style(GRID)
-                .light_line_style(TRANSPARENT)
                 .disable_x_mesh()
-                .axis_style(MUTED)
                 .draw()?;
             for (i, l) in levels.iter().enumerate() {
                 let Some(r) = at(l) else { continue };
@@ -255,14 +247,12 @@ impl Heatmap<'_> {
             .build_cartesian_2d(Categories(xs.len()), Categories(ys.len()))?;
         chart
             .configure_mesh()
+            .house_style()
             .x_desc(key_desc(self.keys[0]))
             .y_desc(key_desc(self.keys[1]))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .label_style(style::font(size::TICK).color(&INK))
-            .axis_desc_style(style::font(size::AXIS).color(&INK))
             .disable_mesh()
-            .axis_style(MUTED)
             .draw()?;
         let cell_w = chart.plotting_area().dim_in_pixel().0 as f64 / nx.max(1.0);
         let cell_h = chart.plotting_area().dim_in_pixel().1 as f64 / ny.max(1.0);
@@ -345,15 +335,11 @@ impl Heatmap<'_> {
             .build_cartesian_2d(x0..x1, y0..y1)?;
         chart
             .configure_mesh()
+            .house_style()
             .x_desc(key_desc(self.keys[0]))
             .y_desc(key_desc(self.keys[1]))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .label_style(style::font(size::TICK).color(&INK))
-            .axis_desc_style(style::font(size::AXIS).color(&INK))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
             .draw()?;
         let plot = chart.plotting_area().strip_coord_spec();
         let (ox, oy) = chart.plotting_area().get_base_pixel();
@@ -441,6 +427,7 @@ impl Figure for Heatmap<'_> {
         let fmt = move |v: &f64| fmt_num(*v, dec);
         scale
             .configure_secondary_axes()
+            .house_style()
             .y_label_formatter(&fmt)
             .y_labels(6)
             .y_desc(if unit.is_empty() {
@@ -448,9 +435,6 @@ impl Figure for Heatmap<'_> {
             } else {
                 format!("{label} ({unit})")
             })
-            .label_style(style::font(size::TICK).color(&INK))
-            .axis_desc_style(style::font(size::AXIS).color(&INK))
-            .axis_style(MUTED)
             .draw()?;
         Ok(())
     }

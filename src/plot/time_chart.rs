@@ -5,12 +5,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::PlotError;
-use super::axis::{Range, decimals_for, fmt_num};
+use super::axis::{HouseStyle, Range, decimals_for, fmt_num};
 use super::band::{band_legend, band_polygon, gap_polygons};
 use super::data::BandPoint;
 use super::frame;
 use super::legend::{Key, LegendItem};
-use super::style::{self, BAND_ALPHA, GRID, INK, MUTED, size};
+use super::style::{self, BAND_ALPHA};
 
 /// One mean line with its band.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,29 +127,23 @@ pub fn draw<DB: DrawingBackend>(
     let x_fmt = |v: &f64| fmt_num(*v, 0);
     chart
         .configure_mesh()
+        .house_style()
         .x_desc("week")
         .y_desc(spec.y_desc.as_str())
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .x_labels(10)
         .y_labels(6)
-        .label_style(style::font(size::TICK).color(&INK))
-        .axis_desc_style(style::font(size::AXIS).color(&INK))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED)
         .draw()?;
     if let Some((desc, _)) = &spec.y2 {
         let dec2 = decimals_for(y2_1 - y2_0);
         let y2_fmt = move |v: &f64| fmt_num(*v, dec2);
         chart
             .configure_secondary_axes()
+            .house_style()
             .y_desc(desc.as_str())
             .y_label_formatter(&y2_fmt)
             .y_labels(6)
-            .label_style(style::font(size::TICK).color(&INK))
-            .axis_desc_style(style::font(size::AXIS).color(&INK))
-            .axis_style(MUTED)
             .draw()?;
     }
     for (above, poly) in &polygons {
