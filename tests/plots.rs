@@ -48,11 +48,25 @@ const PANELS: [&str; 8] = [
 /// Checks a PNG's size and that it is not blank: many colours, a fair share of ink.
 fn check_png(path: &Path, size: (u32, u32)) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let img = image::load_from_memory(&bytes)
-        .unwrap_or_else(|e| panic!("{}: not a PNG: {e}", path.display()))
-        .to_rgb8();
-    assert_eq!(img.dimensions(), size, "{}", path.display());
-    let mut colours: Vec<[u8; 3]> = img.pixels().map(|p| p.0).collect();
+    let not_png = |e: png::DecodingError| format!("{}: not a PNG: {e}", path.display());
+    let mut reader = png::Decoder::new(bytes.as_slice())
+        .read_info()
+        .unwrap_or_else(|e| panic!("{}", not_png(e)));
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader
+        .next_frame(&mut pixels)
+        .unwrap_or_else(|e| panic!("{}", not_png(e)));
+    assert_eq!((info.width, info.height), size, "{}", path.display());
+    assert_eq!(
+        (info.color_type, info.bit_depth),
+        (png::ColorType::Rgb, png::BitDepth::Eight),
+        "{}",
+        path.display()
+    );
+    let mut colours: Vec<[u8; 3]> = pixels[..info.buffer_size()]
+        .chunks_exact(3)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
     let ink = colours.iter().filter(|c| **c != [255, 255, 255]).count();
     colours.sort_unstable();
     colours.dedup();

@@ -7,9 +7,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{self, Categories, Range, Series, TimeChart, decimals_for, fmt_num};
+use super::axis::{Categories, HouseStyle, Range, category_label, decimals_for, fmt_num};
 use super::data::{self, CompareRow, Timeseries};
-use super::style::{self, CATEGORICAL, GRID, INK, MUTED, size};
+use super::frame;
+use super::style::{self, CATEGORICAL, INK, size};
+use super::text;
+use super::time_chart::{self, Series, TimeChart};
 use super::{Figure, PlotError, PlotFile, png_and_svg};
 
 /// The metrics overlaid, with their axis ranges.
@@ -106,7 +109,7 @@ impl Figure for Single<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
-        chart::draw_time_chart(&root.margin(6, 6, 6, 6), self.0)
+        time_chart::draw(&root.margin(6, 6, 6, 6), self.0)
     }
 }
 
@@ -123,7 +126,7 @@ impl Figure for Overview<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let (header, body) = root.split_vertically(90);
-        chart::heading(
+        frame::heading(
             &header,
             &self.title,
             "Lines: mean across replicates; shaded bands: 95% confidence interval of the mean.",
@@ -131,7 +134,7 @@ impl Figure for Overview<'_> {
         )?;
         let cells = body.split_evenly((self.charts.len().div_ceil(2), 2));
         for (c, cell) in self.charts.iter().zip(cells.iter()) {
-            chart::draw_time_chart(&cell.margin(8, 8, 8, 8), c)?;
+            time_chart::draw(&cell.margin(8, 8, 8, 8), c)?;
         }
         Ok(())
     }
@@ -164,7 +167,7 @@ impl Figure for Forest<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         let (header, mut rest) = root.split_vertically(120);
-        chart::heading(
+        frame::heading(
             &header,
             &format!(
                 "Differences from \u{201c}{}\u{201d} (the reference arm), with 95% CIs",
@@ -175,7 +178,7 @@ impl Figure for Forest<'_> {
             60,
         )?;
         if self.measures.is_empty() {
-            chart::text(
+            text::draw(
                 &rest,
                 "compare.csv has no differences to show (only the reference arm)",
                 &style::font(size::SUBTITLE)
@@ -189,7 +192,7 @@ impl Figure for Forest<'_> {
             .measures
             .iter()
             .flat_map(|(_, rows)| rows.iter())
-            .map(|r| chart::text_width(&rest, &r.label, size::TICK))
+            .map(|r| text::width(&rest, &r.label, size::TICK))
             .max()
             .unwrap_or(100)
             .clamp(80, 420) as u32
@@ -199,7 +202,7 @@ impl Figure for Forest<'_> {
             rest = below;
             let (label, unit) = style::measure_label(measure);
             let title = label;
-            let plot = chart::frame(&area.margin(0, 0, 8, 8), &title, None, &[])?;
+            let plot = frame::panel(&area.margin(0, 0, 8, 8), &title, None, &[])?;
             let x_desc = if unit.is_empty() {
                 format!("difference from \u{201c}{}\u{201d}", self.reference)
             } else {
@@ -227,7 +230,7 @@ impl Figure for Forest<'_> {
             // Arms top to bottom; arm k's row is centred at n - 0.5 - k.
             let n = rows.len() as f64;
             let labels: Vec<String> = rows.iter().rev().map(|r| r.label.clone()).collect();
-            let y_fmt = |v: &f64| chart::category_label(&labels, *v);
+            let y_fmt = |v: &f64| category_label(&labels, *v);
             let dec = decimals_for(hi - lo);
             let x_fmt = move |v: &f64| fmt_num(*v, dec);
             let mut chart = ChartBuilder::on(&plot)
@@ -237,16 +240,12 @@ impl Figure for Forest<'_> {
                 .build_cartesian_2d(lo..hi, Categories(rows.len()))?;
             chart
                 .configure_mesh()
+                .house_style()
                 .x_desc(x_desc)
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
                 .x_labels(8)
-                .axis_desc_style(style::font(size::AXIS).color(&INK))
-                .label_style(style::font(size::TICK).color(&INK))
-                .bold_line_style(GRID)
-                .light_line_style(TRANSPARENT)
                 .disable_y_mesh()
-                .axis_style(MUTED)
                 .draw()?;
             chart.draw_series(DashedLineSeries::new(
                 vec![(0.0, 0.0), (0.0, n)],

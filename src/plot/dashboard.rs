@@ -5,9 +5,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{self, Key, LegendItem, Range, Series, TimeChart, decimals_for, fmt_num};
+use super::axis::{HouseStyle, Range, decimals_for, fmt_num};
 use super::data::{BandPoint, RunData, Timeseries};
+use super::frame;
+use super::legend::{Key, LegendItem};
 use super::style::{self, BLUE, GREEN, INK, MUTED, ORANGE, VERMILLION, size};
+use super::text;
+use super::time_chart::{self, Series, TimeChart};
 use super::{Figure, PlotError, PlotFile, png_and_svg};
 
 /// The formation-stage chart: shares of communities per stage, stacked, highest stage at the
@@ -31,7 +35,7 @@ pub enum Panel {
 impl Panel {
     fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<(), PlotError> {
         match self {
-            Panel::Time(t) => chart::draw_time_chart(area, t),
+            Panel::Time(t) => time_chart::draw(area, t),
             Panel::Stages(s) => draw_stages(area, s),
         }
     }
@@ -214,7 +218,7 @@ fn draw_stages<DB: DrawingBackend>(
         Key::Whisker,
         format!("95% CI of each boundary ({} replicates)", spec.replicates),
     ));
-    let plot_area = chart::frame(area, &spec.title, Some(&spec.note), &legend)?;
+    let plot_area = frame::panel(area, &spec.title, Some(&spec.note), &legend)?;
     let x_max = spec
         .boundaries
         .first()
@@ -234,17 +238,13 @@ fn draw_stages<DB: DrawingBackend>(
     let y_fmt = |v: &f64| fmt_num(*v, decimals_for(1.0));
     chart
         .configure_mesh()
+        .house_style()
         .x_desc("week")
         .y_desc("share of communities")
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .x_labels(10)
         .y_labels(6)
-        .label_style(style::font(size::TICK).color(&INK))
-        .axis_desc_style(style::font(size::AXIS).color(&INK))
-        .bold_line_style(style::GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(MUTED)
         .draw()?;
     // Layer k lies between "stage k or above" and "stage k+1 or above".
     for k in 0..8 {
@@ -324,7 +324,7 @@ impl Figure for Dashboard<'_> {
         let left = |f: FontDesc<'static>, c: &'static RGBColor| {
             f.color(c).pos(Pos::new(HPos::Left, VPos::Top))
         };
-        chart::text(
+        text::draw(
             &header,
             &format!(
                 "Coordination dashboard: scenario \u{201c}{}\u{201d}",
@@ -333,7 +333,7 @@ impl Figure for Dashboard<'_> {
             &left(style::bold(size::TITLE), &INK),
             (22, 14),
         )?;
-        chart::text(
+        text::draw(
             &header,
             &format!(
                 "{} replicates \u{00d7} {} weeks. Lines: mean across replicates; \
@@ -345,13 +345,13 @@ impl Figure for Dashboard<'_> {
         )?;
         let (w, _) = header.dim_in_pixel();
         let mut y = 98;
-        for line in chart::wrap(
+        for line in text::wrap(
             &header,
             &self.headline,
             &style::bold(size::SUBTITLE),
             w as i32 - 44,
         ) {
-            chart::text(
+            text::draw(
                 &header,
                 &line,
                 &left(style::bold(size::SUBTITLE), &INK),

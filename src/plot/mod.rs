@@ -8,20 +8,29 @@
 //!
 //! - `data`: the CSV and JSON files as plain records, with errors naming file, line and column;
 //! - `style`: palette (Okabe-Ito, viridis), fonts and sizes;
-//! - `chart`: shared pieces: titles, legends, bands, axes over weeks;
+//! - `text`: raster text with the embedded font, widths and wrapping;
+//! - `legend`, `frame`, `axis`, `band`: the pieces charts share: legend entries; a panel's
+//!   title and legend; tick formats, categorical axes, value ranges and the axes' house
+//!   style; 95% bands;
+//! - `time_chart`: means with 95% bands over weeks, the chart most panels are;
 //! - `dashboard`: the run dashboard and its panels;
 //! - `layout` and `network`: the tie graph at a tick and the animated GIF;
 //! - `compare`: arms overlaid with bands, and the forest plot of paired differences;
 //! - `sweep`: one varied key as a line with a band, two as a heatmap.
 
-pub mod chart;
+pub mod axis;
+pub mod band;
 pub mod compare;
 pub mod dashboard;
 pub mod data;
+pub mod frame;
 pub mod layout;
+pub mod legend;
 pub mod network;
 pub mod style;
 pub mod sweep;
+pub mod text;
+pub mod time_chart;
 
 use std::io;
 use std::path::Path;
@@ -113,7 +122,7 @@ pub struct PlotFile {
 /// Draws a figure into an RGB buffer.
 pub fn rgb(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
     style::register_fonts();
-    chart::set_vector(false);
+    text::set_vector(false);
     let (w, h) = fig.size();
     let mut buf = vec![0u8; w as usize * h as usize * 3];
     {
@@ -127,20 +136,32 @@ pub fn rgb(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
 
 /// A figure as PNG bytes.
 pub fn png(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
-    use image::ImageEncoder;
     let (w, h) = fig.size();
-    let buf = rgb(fig)?;
+    encode_png(&rgb(fig)?, w, h)
+}
+
+/// An RGB buffer as PNG bytes, encoded as `image` 0.24's `PngEncoder` did, so the bytes stay
+/// those of earlier versions: the `png` crate 0.17 with fast (fdeflate) compression and the
+/// adaptive filter, which picks each row's filter (png 0.18's adaptive filter picks others).
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, PlotError> {
+    let png_err = |e: png::EncodingError| PlotError::Draw(format!("PNG encoding: {e}"));
     let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(&buf, w, h, image::ColorType::Rgb8)
-        .map_err(|e| PlotError::Draw(format!("PNG encoding: {e}")))?;
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::FilterType::Sub);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    let mut writer = encoder.write_header().map_err(png_err)?;
+    writer.write_image_data(rgb).map_err(png_err)?;
+    writer.finish().map_err(png_err)?;
     Ok(out)
 }
 
 /// A figure as SVG bytes (text stays text).
 pub fn svg(fig: &impl Figure) -> Result<Vec<u8>, PlotError> {
     style::register_fonts();
-    chart::set_vector(true);
+    text::set_vector(true);
     let (w, h) = fig.size();
     let mut text = String::new();
     {
@@ -275,4 +296,42 @@ pub fn draw_run(run: &RunData, options: &Options) -> Result<Drawn, PlotError> {
         files,
         notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// The bytes `image` 0.24.9's `PngEncoder` wrote for the same buffer: a change of the `png`
+    /// crate or its settings that would change every plot's bytes fails here first.
+    #[test]
+    fn png_bytes_are_those_of_image_0_24() {
+        let (w, h) = (64_u32, 48_u32);
+        let mut rgb = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                // White rows and a white margin (where filters tie) around coloured gradients.
+                if y % 8 < 2 || x > 56 {
+                    rgb.extend_from_slice(&[255, 255, 255]);
+                } else {
+                    rgb.extend_from_slice(&[
+                        (x * 7 + y * 3) as u8,
+                        (x * x + y) as u8,
+                        ((x ^ y) * 5) as u8,
+                    ]);
+                }
+            }
+        }
+        let bytes = encode_png(&rgb, w, h).unwrap();
+        let hex: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(bytes.len(), 4478);
+        assert_eq!(
+            hex,
+            "b5757aad0973b2e26e0ecd7ab9e294389f36a55b69a55a9bdae0357dcec46de7"
+        );
+    }
 }

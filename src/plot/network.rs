@@ -8,11 +8,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{self, fmt_num};
+use super::axis::fmt_num;
 use super::data::{Node, RunData, Snapshots, Tie, Window};
 use super::layout::{self, Layout};
 use super::style::{self, CATEGORICAL, INK, MUTED, UNAFFILIATED, WHITE};
+use super::text;
 use super::{Figure, PlotError, PlotFile, png_and_svg, rgb};
+
+mod legend;
 
 /// Everything frames share: positions, network colours, size scale, per-tick context.
 struct Scene<'a> {
@@ -176,7 +179,7 @@ impl Figure for Frame<'_> {
 
         // Header.
         let networks: BTreeSet<u32> = self.nodes.iter().filter_map(|n| n.network).collect();
-        chart::text(
+        text::draw(
             root,
             &format!(
                 "Trusted ties at week {}: scenario \u{201c}{}\u{201d}, replicate {}",
@@ -212,14 +215,14 @@ impl Figure for Frame<'_> {
                 fmt_num(*f, 2)
             ));
         }
-        chart::text(
+        text::draw(
             root,
             &facts,
             &font(20.0).color(&INK).pos(left_top),
             (px(22.0), px(56.0)),
         )?;
         if let Some((m, lo, hi)) = sc.fragmentation_all.get(&self.tick) {
-            chart::text(
+            text::draw(
                 root,
                 &format!(
                     "Across all {} replicates at week {}: fragmentation {} (95% CI {} to {})",
@@ -317,7 +320,7 @@ impl Figure for Frame<'_> {
                 [(x - tw / 2, y - hh), (x + tw / 2, y + hh)],
                 WHITE.mix(0.85).filled(),
             ))?;
-            chart::text(root, &text, &label_style, (x, y))?;
+            text::draw(root, &text, &label_style, (x, y))?;
         }
 
         self.draw_legend(root, graph_w, header, s)?;
@@ -341,7 +344,7 @@ impl Figure for Frame<'_> {
                 ],
                 style::BLUE.filled(),
             ))?;
-            chart::text(
+            text::draw(
                 root,
                 &format!("week {} of {}", self.tick, sc.last_tick),
                 &bold(20.0)
@@ -369,133 +372,6 @@ impl Frame<'_> {
         let frac = (members.max(0.0) / self.scene.max_members).sqrt();
         ((3.0 + 11.0 * frac) * s).round().max(2.0) as i32
     }
-
-    fn draw_legend<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        x_start: i32,
-        y_start: i32,
-        s: f64,
-    ) -> Result<(), PlotError> {
-        let sc = self.scene;
-        let px = |v: f64| (v * s).round() as i32;
-        let font = style::font(19.0 * s);
-        let text = font.color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-        let head = style::bold(20.0 * s)
-            .color(&INK)
-            .pos(Pos::new(HPos::Left, VPos::Center));
-        let x = x_start + px(4.0);
-        let mut y = y_start + px(14.0);
-        let line = px(29.0);
-
-        chart::text(root, "Communities (dots)", &head, (x, y))?;
-        y += line;
-        chart::text(root, "colour: network, size: members", &text, (x, y))?;
-        y += line;
-        // Networks by size at this tick.
-        let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
-        for n in &self.nodes {
-            if let Some(net) = n.network {
-                *counts.entry(net).or_default() += 1;
-            }
-        }
-        let mut by_size: Vec<(u32, usize)> = counts.into_iter().collect();
-        by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        const SHOWN: usize = 10;
-        for &(net, k) in by_size.iter().take(SHOWN) {
-            let c = sc.colours.get(&net).copied().unwrap_or(UNAFFILIATED);
-            root.draw(&Circle::new((x + px(10.0), y), px(8.0), c.filled()))?;
-            chart::text(
-                root,
-                &format!("network N{net}: {k} communities"),
-                &text,
-                (x + px(28.0), y),
-            )?;
-            y += line;
-        }
-        if by_size.len() > SHOWN {
-            chart::text(
-                root,
-                &format!("+ {} smaller networks", by_size.len() - SHOWN),
-                &text,
-                (x + px(28.0), y),
-            )?;
-            y += line;
-        }
-        let outside = self.nodes.iter().filter(|n| n.network.is_none()).count();
-        root.draw(&Circle::new(
-            (x + px(10.0), y),
-            px(8.0),
-            UNAFFILIATED.filled(),
-        ))?;
-        chart::text(
-            root,
-            &format!("in no network: {outside}"),
-            &text,
-            (x + px(28.0), y),
-        )?;
-        y += line + px(10.0);
-
-        // Sizes.
-        for m in size_examples(sc.max_members) {
-            let r = self.radius(m, s);
-            root.draw(&Circle::new((x + px(10.0), y), r, MUTED.mix(0.5).filled()))?;
-            chart::text(
-                root,
-                &format!("{} members", fmt_num(m, 0)),
-                &text,
-                (x + px(28.0), y),
-            )?;
-            y += line.max(2 * r + px(4.0));
-        }
-        y += px(10.0);
-
-        // Ties.
-        chart::text(root, "Ties (lines): trust", &head, (x, y))?;
-        y += line;
-        let thr = sc.snaps.tie_threshold;
-        for t in [thr, (thr + 1.0) / 2.0, 1.0] {
-            root.draw(&PathElement::new(
-                vec![(x, y), (x + px(30.0), y)],
-                tie_colour(t, thr).stroke_width(px(3.0).max(1) as u32),
-            ))?;
-            chart::text(root, &fmt_num(t, 2), &text, (x + px(40.0), y))?;
-            y += line;
-        }
-        chart::text(
-            root,
-            &format!("only ties with trust \u{2265} {} count", fmt_num(thr, 2)),
-            &style::font(17.0 * s)
-                .color(&MUTED)
-                .pos(Pos::new(HPos::Left, VPos::Center)),
-            (x, y),
-        )?;
-        Ok(())
-    }
-}
-
-/// Round member counts (1, 2 or 5 times a power of ten, at most `max`) that illustrate the
-/// size scale.
-fn size_examples(max: f64) -> Vec<f64> {
-    let nice = |v: f64| -> f64 {
-        if v < 1.0 {
-            return 0.0;
-        }
-        let mag = 10f64.powf(v.log10().floor());
-        let r = v / mag;
-        let step = if r >= 5.0 {
-            5.0
-        } else if r >= 2.0 {
-            2.0
-        } else {
-            1.0
-        };
-        step * mag
-    };
-    let mut out = vec![nice(max / 8.0), nice(max / 2.5), nice(max)];
-    out.dedup();
-    out.retain(|&m| m > 0.0);
-    out
 }
 
 /// The picture at `tick` (default: the last snapshot): `network.png/.svg`, or
@@ -567,11 +443,5 @@ mod tests {
         let (a, b) = (tie_colour(0.5, 0.5), tie_colour(1.0, 0.5));
         assert!(a.0 > b.0);
         assert_eq!(tie_colour(2.0, 0.5), b);
-    }
-
-    #[test]
-    fn size_examples_are_round() {
-        assert_eq!(size_examples(52.0), vec![5.0, 20.0, 50.0]);
-        assert_eq!(size_examples(70.0), vec![5.0, 20.0, 50.0]);
     }
 }

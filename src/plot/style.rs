@@ -179,7 +179,7 @@ pub mod size {
 /// The font family charts ask for. PNG text is drawn with the embedded Noto Sans registered
 /// under this name; SVG text names it as a CSS list, so viewers that have Noto Sans use it and
 /// the others fall back to their sans-serif (layouts leave room for wider fonts, see
-/// `chart::set_slack`).
+/// `text::slack`).
 pub const FAMILY: &str = "Noto Sans, sans-serif";
 
 /// Registers the embedded Noto Sans (regular and bold) with plotters, once, as "sans-serif"

@@ -9,9 +9,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{self, Categories, Key, LegendItem, category_label, decimals_for, fmt_num};
+use super::axis::{Categories, HouseStyle, category_label, decimals_for, fmt_num};
 use super::data::{self, Manifest, Sweep, SweepRow};
-use super::style::{self, BAND_ALPHA, BLUE, GRID, INK, MUTED, size};
+use super::frame;
+use super::legend::{Key, LegendItem};
+use super::style::{self, BAND_ALPHA, BLUE, INK, MUTED, size};
+use super::text;
 use super::{Figure, PlotError, PlotFile, png_and_svg};
 
 /// The measure drawn when none is asked for.
@@ -102,7 +105,7 @@ impl Figure for LineFigure<'_> {
                 format!("95% CI of the mean ({})", replicates_note(&self.rows)),
             ),
         ];
-        let area = chart::frame(&root.margin(6, 6, 6, 6), &self.title, None, &legend)?;
+        let area = frame::panel(&root.margin(6, 6, 6, 6), &self.title, None, &legend)?;
         let (levels, numeric) = levels(&self.rows, 0);
         let at = |level: &str| self.rows.iter().find(|r| r.keys[0] == level);
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -147,15 +150,11 @@ impl Figure for LineFigure<'_> {
                 .build_cartesian_2d((x0 - xpad)..(x1 + xpad), lo..hi)?;
             chart
                 .configure_mesh()
+                .house_style()
                 .x_desc(key_desc(self.key))
                 .y_desc(y_desc.as_str())
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
-                .label_style(style::font(size::TICK).color(&INK))
-                .axis_desc_style(style::font(size::AXIS).color(&INK))
-                .bold_line_style(GRID)
-                .light_line_style(TRANSPARENT)
-                .axis_style(MUTED)
                 .draw()?;
             let band: Vec<(f64, f64)> = xs
                 .iter()
@@ -185,16 +184,12 @@ impl Figure for LineFigure<'_> {
                 .build_cartesian_2d(Categories(levels.len()), lo..hi)?;
             chart
                 .configure_mesh()
+                .house_style()
                 .x_desc(key_desc(self.key))
                 .y_desc(y_desc.as_str())
                 .x_label_formatter(&x_fmt)
                 .y_label_formatter(&y_fmt)
-                .label_style(style::font(size::TICK).color(&INK))
-                .axis_desc_style(style::font(size::AXIS).color(&INK))
-                .bold_line_style(GRID)
-                .light_line_style(TRANSPARENT)
                 .disable_x_mesh()
-                .axis_style(MUTED)
                 .draw()?;
             for (i, l) in levels.iter().enumerate() {
                 let Some(r) = at(l) else { continue };
@@ -252,14 +247,12 @@ impl Heatmap<'_> {
             .build_cartesian_2d(Categories(xs.len()), Categories(ys.len()))?;
         chart
             .configure_mesh()
+            .house_style()
             .x_desc(key_desc(self.keys[0]))
             .y_desc(key_desc(self.keys[1]))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .label_style(style::font(size::TICK).color(&INK))
-            .axis_desc_style(style::font(size::AXIS).color(&INK))
             .disable_mesh()
-            .axis_style(MUTED)
             .draw()?;
         let cell_w = chart.plotting_area().dim_in_pixel().0 as f64 / nx.max(1.0);
         let cell_h = chart.plotting_area().dim_in_pixel().1 as f64 / ny.max(1.0);
@@ -291,11 +284,11 @@ impl Heatmap<'_> {
                 let style = style::bold(text_px)
                     .color(&ink)
                     .pos(Pos::new(HPos::Center, VPos::Bottom));
-                chart::text(&plot, &format!("{:.value_dec$}", r.mean), &style, local)?;
+                text::draw(&plot, &format!("{:.value_dec$}", r.mean), &style, local)?;
                 let style = style::font(text_px * 0.85)
                     .color(&ink)
                     .pos(Pos::new(HPos::Center, VPos::Top));
-                chart::text(
+                text::draw(
                     &plot,
                     &format!("\u{00b1}{half:.value_dec$}"),
                     &style,
@@ -342,15 +335,11 @@ impl Heatmap<'_> {
             .build_cartesian_2d(x0..x1, y0..y1)?;
         chart
             .configure_mesh()
+            .house_style()
             .x_desc(key_desc(self.keys[0]))
             .y_desc(key_desc(self.keys[1]))
             .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .label_style(style::font(size::TICK).color(&INK))
-            .axis_desc_style(style::font(size::AXIS).color(&INK))
-            .bold_line_style(GRID)
-            .light_line_style(TRANSPARENT)
-            .axis_style(MUTED)
             .draw()?;
         let plot = chart.plotting_area().strip_coord_spec();
         let (ox, oy) = chart.plotting_area().get_base_pixel();
@@ -368,7 +357,7 @@ impl Heatmap<'_> {
         for r in &self.rows {
             if self.rows.len() <= SCATTER_LABELS {
                 let at = chart.backend_coord(&(value(r, 0), value(r, 1)));
-                chart::text(
+                text::draw(
                     &plot,
                     &format!("\u{00b1}{:.value_dec$}", (r.ci95_high - r.ci95_low) / 2.0),
                     &half_style,
@@ -404,7 +393,7 @@ impl Figure for Heatmap<'_> {
                 replicates_note(&self.rows)
             )
         };
-        let area = chart::frame(&root.margin(6, 6, 6, 6), &self.title, Some(&note), &[])?;
+        let area = frame::panel(&root.margin(6, 6, 6, 6), &self.title, Some(&note), &[])?;
         let (map_area, scale_area) = area.split_horizontally(area.dim_in_pixel().0 - 190);
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for r in &self.rows {
@@ -438,6 +427,7 @@ impl Figure for Heatmap<'_> {
         let fmt = move |v: &f64| fmt_num(*v, dec);
         scale
             .configure_secondary_axes()
+            .house_style()
             .y_label_formatter(&fmt)
             .y_labels(6)
             .y_desc(if unit.is_empty() {
@@ -445,9 +435,6 @@ impl Figure for Heatmap<'_> {
             } else {
                 format!("{label} ({unit})")
             })
-            .label_style(style::font(size::TICK).color(&INK))
-            .axis_desc_style(style::font(size::AXIS).color(&INK))
-            .axis_style(MUTED)
             .draw()?;
         Ok(())
     }
