@@ -24,10 +24,11 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Comm
     } else {
         0.4 * tech_draw
     } as f32;
+    let depth = engagement_depth(params, rng);
     let community = Community::new(
         members as f32,
         region,
-        rng.random_bool(pop.specialist_share),
+        depth as f32,
         rng.random_bool(pop.free_rider_share),
     );
     let endowment = Endowment {
@@ -39,6 +40,19 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Comm
         tech,
     };
     (community, endowment)
+}
+
+/// Preferred engagement depth from the population's two-component mix (docs/model.md, 7.7):
+/// the specialist centre with probability `specialist_share`, else the general centre, plus a
+/// uniform jitter of half-width `depth_spread`, clamped to [0, 1].
+pub fn engagement_depth(params: &Params, rng: &mut ModelRng) -> f64 {
+    let pop = &params.population;
+    let centre = if rng.random_bool(pop.specialist_share) {
+        pop.specialist_depth
+    } else {
+        pop.general_depth
+    };
+    (centre + pop.depth_spread * (2.0 * rng.random::<f64>() - 1.0)).clamp(0.0, 1.0)
 }
 
 /// Dunbar budget: `budget_base` ties at `budget_base` members, plus `budget_per_layer` for each

@@ -53,7 +53,7 @@ choice_enum! {
     GatheringDesign {
         /// One track for everyone.
         Universal = "universal",
-        /// A shared plenary plus self-selected generalist and specialist tracks.
+        /// A shared plenary plus self-selected tracks at several depths.
         Tiered = "tiered",
     }
 }
@@ -159,7 +159,10 @@ define_params! {
         initial_treasury_ticks: f64 = 4.0, "ticks of production", Range::real(0.0, 1000.0), "Initial treasury, in ticks of the community's own production.";
         spend_rate: f64 = 0.2, "share/tick", Range::real(0.0, 1.0), "Share of its treasury a community spends on its own work each tick (leaves the ledger).";
         technical_share: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of technical (e.g. Web3) communities; their technical level is high, the others' low.";
-        specialist_share: f64 = 0.35, "share", Range::real(0.0, 1.0), "Share of communities that prefer specialised rather than general engagement.";
+        specialist_share: f64 = 0.35, "share", Range::real(0.0, 1.0), "Share of communities whose engagement depth is drawn from the specialist component of the engagement mix (the rest from the general one).";
+        general_depth: f64 = 0.25, "depth", Range::real(0.0, 1.0), "Centre of the general component of preferred engagement depth (0: a general introduction, 1: a specialised working session).";
+        specialist_depth: f64 = 0.75, "depth", Range::real(0.0, 1.0), "Centre of the specialist component of preferred engagement depth.";
+        depth_spread: f64 = 0.15, "depth", Range::real(0.0, 1.0), "Spread of preferred engagement depth around its component's centre (uniform half-width, clamped to [0, 1]).";
         free_rider_share: f64 = 0.1, "share", Range::real(0.0, 1.0), "Share of communities that take aid but do not give it back.";
         initial_ties: f64 = 2.0, "ties/community", Range::real(0.0, 100.0), "Existing relationships each community starts with, to value-similar communities of its own region.";
         initial_trust: f64 = 0.6, "trust", Range::real(0.0, 1.0), "Trust of the relationships that exist at tick 0 (established local trust).";
@@ -314,9 +317,16 @@ define_params! {
         tiered_cost: f64 = 1.3, "x", Range::real(1.0, 10.0), "Cost multiple of a tiered place over a universal one.";
         guest_share: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of a network gathering's places offered to guests: non-members tied to a member.";
         delegates: u32 = 3, "people", Range::whole(1, 1000), "People one attending community sends (at most its members).";
-        encounters_per_attendee: u32 = 3, "encounters", Range::whole(0, 1000), "Encounters each attendee has at a gathering.";
-        match_return: f64 = 0.85, "probability", Range::real(0.0, 1.0), "Chance an attendee whose track matched its preferred depth comes back.";
-        mismatch_return: f64 = 0.35, "probability", Range::real(0.0, 1.0), "Chance an attendee whose track did not match comes back.";
+        encounters_per_attendee: u32 = 3, "encounters", Range::whole(0, 1000), "Encounters an attendee whose track matches its depth exactly has at a gathering (scaled by its match).";
+        universal_depth: f64 = 0.25, "depth", Range::real(0.0, 1.0), "Depth of the one track of a universal gathering.";
+        tracks: u32 = 2, "tracks", Range::whole(1, 100), "Tracks of a tiered gathering, at depths (k + 1/2) / tracks; each attendee picks the nearest.";
+        depth_tolerance: f64 = 0.25, "depth", Range::real(0.001, 10.0), "Width of the match kernel: an attendee's match is exp(-(depth - track depth)^2 / (2 tolerance^2)).";
+        knowledge_value: f64 = 0.3, "value/attendee", Range::real(0.0, 1000.0), "Knowledge a fully matched attendee takes home from a gathering (coordination value, scaled by its match).";
+        fit_gain: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of its lost local fit a fully matched attendee regains from practices learned at a gathering.";
+        tie_value: f64 = 0.2, "value/tie", Range::real(0.0, 1000.0), "Worth an attendee puts on each new tie made at a gathering when deciding whether to return.";
+        attendance_cost: f64 = 0.3, "value", Range::real(0.0, 1000.0), "Cost of going to a gathering (delegates' time and travel) that an attendee weighs against its gain.";
+        choice_noise: f64 = 0.1, "value", Range::real(0.001, 1000.0), "Scale of the logistic return choice: P(return) = 1 / (1 + exp(-(gain - cost) / noise)).";
+        specialist_threshold: f64 = 0.5, "depth", Range::real(0.0, 1.0), "Depth at or above which a community counts as a specialist in the retention metrics (a reading only; no mechanism uses it).";
     }
     /// Pattern library and chapter replication.
     pattern_library: PatternLibraryParams {

@@ -22,31 +22,33 @@ pub struct Community {
     pub aid_exchanged: f32,
     /// Contributed to a pool, all time.
     pub contributed: f32,
+    /// Preferred engagement depth in [0, 1] (0: general, 1: specialised), fixed at birth.
+    pub depth: f32,
     pub region: u32,
-    /// Index of the last gathering it attended, and the track fit it had there.
+    /// Index of the last gathering it attended (`u32::MAX`: none yet).
     pub last_gathering: u32,
     /// Successful projects it took part in (saturates; only whether there was one is read).
     pub projects_succeeded: u16,
-    pub specialist: bool,
     pub free_rider: bool,
-    pub last_track_matched: bool,
+    /// Whether it decided at its last gathering to come to the next one.
+    pub returns: bool,
 }
 
 impl Community {
     /// A community as it enters the world: full energy, no history.
-    pub fn new(members: f32, region: u32, specialist: bool, free_rider: bool) -> Self {
+    pub fn new(members: f32, region: u32, depth: f32, free_rider: bool) -> Self {
         Community {
             members,
             region,
             energy: 1.0,
-            specialist,
+            depth,
             free_rider,
             aid_exchanged: 0.0,
             contributed: 0.0,
             last_contribution_rate: 0.0,
             projects_succeeded: 0,
             last_gathering: u32::MAX,
-            last_track_matched: true,
+            returns: false,
         }
     }
 }

@@ -26,4 +26,6 @@ pub struct Scratch {
     pub radix: SortBuffer,
     /// Trusted and resonant ties per community (stages).
     pub tie_counts: Vec<[u32; 2]>,
+    /// New ties each attendee of a gathering made there (gatherings).
+    pub new_ties: Vec<u32>,
 }
