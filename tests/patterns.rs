@@ -220,13 +220,118 @@ fn pattern_5_network_value_peaks_at_moderate_centralization() {
     );
 }
 
+/// Grant cycle lengths (weeks) of the pattern 6 dose-response.
+const CYCLES: [u32; 5] = [4, 8, 13, 26, 52];
+
+/// `funding_patient` (same budget and share as `funding_short_cycle`) at each cycle length,
+/// with `extra` overrides.
+fn by_cycle(extra: &[&str]) -> Vec<Vec<ReplicateOutput>> {
+    CYCLES
+        .iter()
+        .map(|c| {
+            let cycle = format!("funding.grant_cycle_ticks={c}");
+            let mut overrides = vec![cycle.as_str()];
+            overrides.extend_from_slice(extra);
+            run("funding_patient", &overrides)
+        })
+        .collect()
+}
+
+/// Per replicate, the least-squares slope of a measure over ln(cycle length).
+fn slope_over_ln_cycle(arms: &[Vec<ReplicateOutput>], name: &str) -> Vec<Option<f64>> {
+    let x: Vec<f64> = CYCLES.iter().map(|&c| f64::from(c).ln()).collect();
+    let mx = x.iter().sum::<f64>() / x.len() as f64;
+    let sxx: f64 = x.iter().map(|v| (v - mx) * (v - mx)).sum();
+    let ys: Vec<Vec<Option<f64>>> = arms.iter().map(|a| measure(a, name)).collect();
+    (0..ys[0].len())
+        .map(|r| {
+            let y: Vec<f64> = ys.iter().map(|arm| arm[r]).collect::<Option<_>>()?;
+            let my = y.iter().sum::<f64>() / y.len() as f64;
+            Some(
+                x.iter()
+                    .zip(&y)
+                    .map(|(a, b)| (a - mx) * (b - my))
+                    .sum::<f64>()
+                    / sxx,
+            )
+        })
+        .collect()
+}
+
+/// Per replicate, the mean of a metric over the second year (ticks 53-104).
+fn second_year(runs: &[ReplicateOutput], f: impl Fn(&Record) -> f64) -> Vec<Option<f64>> {
+    runs.iter()
+        .map(|r| {
+            let year: Vec<f64> = r.records[53..].iter().map(&f).collect();
+            Some(year.iter().sum::<f64>() / year.len() as f64)
+        })
+        .collect()
+}
+
 #[test]
 fn pattern_6_patient_grants_sustain_coordination_short_cycles_starve_it() {
-    let patient = run("funding_patient", &[]);
-    let short = run("funding_short_cycle", &[]);
-    for m in ["cumulative_coordination_funding", "final_volunteer_energy"] {
-        clearly_negative(&diff(&measure(&patient, m), &measure(&short, m)), m);
+    // The same budget and earmarked share at five cycle lengths. No rule hides value from a
+    // review: short cycles lose grants because their reviews judge coordinators who are still
+    // ramping up (and because every review can misjudge).
+    let arms = by_cycle(&[]);
+    let (short, patient) = (&arms[0], &arms[CYCLES.len() - 1]);
+    let funding = "cumulative_coordination_funding";
+    let capacity = "final_coordination_capacity";
+    // A dose-response: funding, capacity and volunteer energy rise with the cycle length...
+    for m in [funding, capacity, "final_volunteer_energy"] {
+        clearly_positive(
+            &mean(&slope_over_ln_cycle(&arms, m)),
+            &format!("{m}: slope over ln(cycle)"),
+        );
     }
+    // ...at both ends of the range...
+    let step = |i: usize, m: &str| diff(&measure(&arms[i], m), &measure(&arms[i + 1], m));
+    clearly_positive(&step(0, funding), "funding, 8 minus 4 weeks");
+    clearly_positive(
+        &step(CYCLES.len() - 2, funding),
+        "funding, 52 minus 26 weeks",
+    );
+    // ...by degrees, not a cliff: no step between neighbouring lengths carries most of it.
+    let total = step_mean(short, patient, funding);
+    for i in 0..CYCLES.len() - 1 {
+        let share = step_mean(&arms[i], &arms[i + 1], funding) / total;
+        assert!(
+            share < 0.6,
+            "funding step {} -> {} weeks is {share:.2} of the whole effect",
+            CYCLES[i],
+            CYCLES[i + 1]
+        );
+    }
+    // Patient minus short: more capacity, less fragmentation (over the second year).
+    clearly_positive(
+        &diff(&measure(short, capacity), &measure(patient, capacity)),
+        "capacity, 52 minus 4 weeks",
+    );
+    let fragmentation = |runs: &[ReplicateOutput]| second_year(runs, |r| r.fragmentation);
+    clearly_negative(
+        &diff(&fragmentation(short), &fragmentation(patient)),
+        "second-year fragmentation, 52 minus 4 weeks",
+    );
+    // The ramp carries much of it: with coordinators effective at once (ramp_ticks = 0) the
+    // capacity effect of patience shrinks.
+    let at_once = [
+        run(
+            "funding_patient",
+            &["funding.grant_cycle_ticks=4", "coordination.ramp_ticks=0"],
+        ),
+        run("funding_patient", &["coordination.ramp_ticks=0"]),
+    ];
+    let effect = |s: &[ReplicateOutput], p: &[ReplicateOutput]| {
+        diff_each(&measure(s, capacity), &measure(p, capacity))
+    };
+    clearly_positive(
+        &diff(&effect(&at_once[0], &at_once[1]), &effect(short, patient)),
+        "capacity effect of patience, ramp 8 minus ramp 0",
+    );
+}
+
+fn step_mean(a: &[ReplicateOutput], b: &[ReplicateOutput], name: &str) -> f64 {
+    diff(&measure(a, name), &measure(b, name)).mean
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //!
 //! Each network (and the open convener that serves communities outside any network) holds a
 //! coordination budget. Each tick it spends `spend_rate` of it on paid hours; new coordinators
-//! need `value_lag_ticks` of tenure to become fully effective, so paid hours ramp up. Volunteers
+//! become effective as they build relationships, so an hour at tenure t counts
+//! `1 - exp(-(t + 1) / ramp_ticks)` (see [`ramp`]): paid hours ramp up smoothly. Volunteers
 //! give hours in proportion to their energy; energy burns out while coordination is unpaid and
 //! recovers while it is paid. Capacity is a stock that decays and is refilled by those hours;
 //! coverage is capacity over what the network's scale requires (see `scale`).
@@ -18,15 +19,11 @@ use crate::world::{Coordination, NO_NETWORK, World, coverage};
 fn work(unit: &mut Coordination, volunteer_hours: f64, p: &CoordinationParams) -> (f64, f64) {
     let spend = unit.budget * p.spend_rate;
     unit.budget -= spend;
-    let ramp = if p.value_lag_ticks == 0 {
-        1.0
-    } else {
-        ((unit.tenure + 1) as f64 / p.value_lag_ticks as f64).min(1.0)
-    };
+    let effectiveness = ramp(unit.tenure, p.ramp_ticks);
     if spend > 0.0 {
         unit.tenure = unit.tenure.saturating_add(1);
     }
-    unit.paid_hours = spend / p.hour_cost * ramp;
+    unit.paid_hours = spend / p.hour_cost * effectiveness;
     unit.volunteer_hours = volunteer_hours;
     let total = unit.paid_hours + unit.volunteer_hours;
     let paid_fraction = if total > 0.0 {
@@ -37,6 +34,17 @@ fn work(unit: &mut Coordination, volunteer_hours: f64, p: &CoordinationParams) -
     unit.capacity = unit.capacity * (1.0 - p.capacity_decay) + total;
     unit.used = 0.0;
     (spend, paid_fraction)
+}
+
+/// Effectiveness of a paid coordinator's hour in its `tenure + 1`-th tick, in (0, 1]: relationships
+/// build up with time scale `ramp_ticks` (exponential approach, 63% after `ramp_ticks`, 95% after
+/// three times that); 1 at once if `ramp_ticks` is 0.
+pub fn ramp(tenure: u32, ramp_ticks: f64) -> f64 {
+    if ramp_ticks <= 0.0 {
+        1.0
+    } else {
+        1.0 - (-(f64::from(tenure) + 1.0) / ramp_ticks).exp()
+    }
 }
 
 /// Volunteer energy after a tick of coordination of which `paid_fraction` was paid: unpaid work
@@ -123,6 +131,20 @@ pub fn coverage_of(world: &World, c: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ramp_rises_smoothly_with_tenure_on_its_time_scale() {
+        assert_eq!(ramp(0, 0.0), 1.0);
+        // 1 - 1/e after ramp_ticks ticks of tenure, about 0.95 after three times that.
+        assert!((ramp(7, 8.0) - (1.0 - (-1.0f64).exp())).abs() < 1e-12);
+        assert!((ramp(23, 8.0) - 0.950).abs() < 1e-3);
+        let steps: Vec<f64> = (0..30).map(|t| ramp(t, 8.0)).collect();
+        assert!(steps.windows(2).all(|w| w[1] > w[0] && w[1] - w[0] < 0.12));
+        assert!(
+            ramp(3, 2.0) > ramp(3, 8.0),
+            "a shorter time scale ramps up sooner"
+        );
+    }
 
     #[test]
     fn unpaid_volunteers_burn_out_and_capacity_decays() {

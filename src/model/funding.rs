@@ -8,38 +8,47 @@
 //! - `coordination_share`: an earmarked share is paid as coordination grants, split by member
 //!   count among networks and the open convener (by unaffiliated communities); the share of a
 //!   network without an active grant goes to direct service. A grant is reviewed at the end of
-//!   each `grant_cycle_ticks`: it is renewed only if the coordination value attributable to its
-//!   paid hours, and already visible, reached `renewal_ratio` times the grant. Coordination
-//!   value arrives with a lag: what was created in the last `value_lag_ticks` of a cycle is not
-//!   yet visible at its review. A cycle no longer than the lag shows nothing, the grant lapses,
-//!   its coordinators leave (tenure resets, and new ones ramp up over the lag again) and the
-//!   network may reapply a cycle later: short cycles starve coordination at the same budget.
+//!   each `grant_cycle_ticks`: the reviewer sees the coordination value attributable to its paid
+//!   hours in the cycle, times a mean-one lognormal noise (`review_noise`), and renews it if
+//!   that reaches `renewal_ratio` times what the cycle granted. Otherwise the grant lapses, its
+//!   coordinators leave (tenure resets, and new ones ramp up again, see `coordination::ramp`)
+//!   and the network may reapply a cycle later. A short cycle is judged on value created while
+//!   its coordinators are still ramping up, so it lapses more often: short cycles starve
+//!   coordination at the same budget, by degrees.
 //! - `quadratic`: the share is a matching pool; each network's match is
 //!   (sum of sqrt(member contributions))^2 - sum of contributions, scaled down to the pool.
 //! - `retroactive`: the share accumulates and is paid at each cycle's end to networks in
 //!   proportion to the coordination value they created in it, of which funders see only
 //!   `retro_visibility`; what is not paid goes to direct service.
 
+use rand_distr::{Distribution, StandardNormal};
+
 use crate::scenario::Params;
-use crate::scenario::params::FundingPolicy;
+use crate::scenario::params::{FundingParams, FundingPolicy};
+use crate::world::rng::ModelRng;
 use crate::world::{NO_NETWORK, World};
 
 /// Reviews grants at cycle boundaries and pays this tick's funding.
-pub fn review_and_disburse(world: &mut World, params: &Params) {
+pub fn review_and_disburse(world: &mut World, params: &Params, rng: &mut ModelRng) {
     let f = &params.funding;
     let budget = f.budget_per_tick;
     let pot = budget * f.coordination_share;
     let boundary = world.tick.is_multiple_of(f.grant_cycle_ticks);
     let mut to_coordination = 0.0;
     match f.policy {
-        FundingPolicy::DirectService => {}
+        FundingPolicy::DirectService => end_cycle(world, boundary),
         FundingPolicy::CoordinationShare => {
             if boundary {
-                review_grants(world, params);
+                review_grants(world, f, rng);
             }
+            // A boundary tick's payment and value belong to the new cycle.
+            end_cycle(world, boundary);
             to_coordination = pay_grants(world, pot);
         }
-        FundingPolicy::Quadratic => to_coordination = pay_matches(world, pot),
+        FundingPolicy::Quadratic => {
+            end_cycle(world, boundary);
+            to_coordination = pay_matches(world, pot);
+        }
         FundingPolicy::Retroactive => {
             world.retro_pot += pot;
             world.ledger.funding_in += pot;
@@ -61,30 +70,37 @@ pub fn review_and_disburse(world: &mut World, params: &Params) {
     world.flows.coordination_funding += to_coordination;
     world.ledger.funding_in += to_coordination;
     pay_direct(world, params, budget - to_coordination);
-    end_cycle(world, boundary);
 }
 
+/// At a boundary, starts a new cycle: what each network created, received and was credited
+/// with in the cycle restarts from 0.
 fn end_cycle(world: &mut World, boundary: bool) {
     if boundary {
         for n in world.networks.iter_mut().filter(|n| n.alive) {
             n.value_cycle = 0.0;
             n.grant.received_cycle = 0.0;
-            n.grant.attributed_by_tick.clear();
+            n.grant.attributed_cycle = 0.0;
         }
     }
 }
 
-fn review_grants(world: &mut World, params: &Params) {
-    let f = &params.funding;
+/// The value a reviewer sees of `value`: times a mean-one lognormal noise with log-sd `sigma`
+/// (one standard normal draw from the replicate's generator, drawn whatever `sigma` is).
+pub fn seen_value(value: f64, sigma: f64, rng: &mut ModelRng) -> f64 {
+    let z: f64 = StandardNormal.sample(rng);
+    value * (sigma * z - 0.5 * sigma * sigma).exp()
+}
+
+/// Reviews every grant with a full cycle behind it: an active one is renewed if the value its
+/// reviewer sees clears the bar, else it lapses; an inactive one is granted again.
+fn review_grants(world: &mut World, f: &FundingParams, rng: &mut ModelRng) {
     let tick = world.tick;
     for n in world.networks.iter_mut().filter(|n| n.alive) {
         let g = &mut n.grant;
         let full_cycle = tick.saturating_sub(g.since) >= f.grant_cycle_ticks;
         if g.active && full_cycle {
-            let lag = params.coordination.value_lag_ticks as usize;
-            let seen = g.attributed_by_tick.len().saturating_sub(lag);
-            let visible: f64 = g.attributed_by_tick[..seen].iter().sum();
-            if visible < f.renewal_ratio * g.received_cycle {
+            let seen = seen_value(g.attributed_cycle, f.review_noise, rng);
+            if seen < f.renewal_ratio * g.received_cycle {
                 g.active = false;
                 g.since = tick;
                 // The grant's coordinators leave; a new grant starts from scratch.
@@ -207,7 +223,7 @@ pub fn attribute_value(world: &mut World) {
         } else {
             0.0
         };
-        n.grant.attributed_by_tick.push(n.value_tick * paid_share);
+        n.grant.attributed_cycle += n.value_tick * paid_share;
     }
 }
 
@@ -242,7 +258,7 @@ mod tests {
             w.networks[n as usize].sqrt_contributions_tick = 2.0f64.sqrt() * 2.0;
             w.tick = 1;
             let before = w.holdings();
-            review_and_disburse(&mut w, &params);
+            review_and_disburse(&mut w, &params, &mut crate::world::rng::replicate_rng(1));
             let received = w.holdings() - before;
             assert!(
                 (received - params.funding.budget_per_tick).abs() < 1e-9,
@@ -261,39 +277,51 @@ mod tests {
         params.funding.policy = FundingPolicy::DirectService;
         let mut w = tiny_world(4);
         w.tick = 1;
-        review_and_disburse(&mut w, &params);
+        review_and_disburse(&mut w, &params, &mut crate::world::rng::replicate_rng(1));
         assert_eq!(w.flows.coordination_funding, 0.0);
         assert_eq!(w.flows.direct_funding, params.funding.budget_per_tick);
     }
 
-    #[test]
-    fn value_younger_than_the_lag_is_not_seen_at_review() {
+    /// Share of `trials` replicates in which a grant, whose network's paid hours create
+    /// `multiple` times the value the renewal bar asks for in each tick of its first 4-tick
+    /// cycle, is renewed at its review (through the real payment, attribution and review).
+    fn renewal_rate(multiple: f64, noise: f64, trials: u64) -> f64 {
         let mut params = Params::default();
         params.funding.grant_cycle_ticks = 4;
-        params.funding.renewal_ratio = 0.1;
-        // Plenty of attributable value every tick of a 4-tick cycle; is the grant renewed?
-        let renewed_with_lag = |lag: u32| {
-            let mut params = params.clone();
-            params.coordination.value_lag_ticks = lag;
+        params.funding.review_noise = noise;
+        let mut renewed = 0;
+        for seed in 0..trials {
+            let mut rng = crate::world::rng::replicate_rng(seed);
             let mut w = tiny_world(4);
             let n = w.found_network(&[0, 1], true) as usize;
             for tick in 1..=4 {
                 w.tick = tick;
-                review_and_disburse(&mut w, &params);
-                if tick < 4 {
-                    w.networks[n].grant.attributed_by_tick.push(100.0);
-                }
+                let before = w.networks[n].grant.received_cycle;
+                review_and_disburse(&mut w, &params, &mut rng);
+                let paid = w.networks[n].grant.received_cycle - before;
+                // All of the tick's coordination hours are paid, so all its value is credited.
+                w.networks[n].coord.paid_hours = 1.0;
+                w.networks[n].coord.volunteer_hours = 0.0;
+                w.networks[n].value_tick = multiple * params.funding.renewal_ratio * paid;
+                attribute_value(&mut w);
             }
-            w.networks[n].grant.active
-        };
-        assert!(
-            !renewed_with_lag(4),
-            "a cycle no longer than the lag shows nothing"
-        );
-        assert!(
-            renewed_with_lag(1),
-            "with a short lag the value is seen and the grant renewed"
-        );
+            renewed += u32::from(w.networks[n].grant.active);
+        }
+        f64::from(renewed) / trials as f64
+    }
+
+    #[test]
+    fn a_noisy_review_renews_a_grant_that_clears_the_bar_more_often_than_one_that_does_not() {
+        // Exact reviews: the bar decides.
+        assert_eq!(renewal_rate(2.0, 0.0, 50), 1.0);
+        assert_eq!(renewal_rate(0.5, 0.0, 50), 0.0);
+        // Noisy reviews (log-sd 0.5): P(renew) = P(Z > (ln(1/m) + 0.125) / 0.5), about 0.87 at
+        // twice the bar and 0.05 at half of it.
+        let clears = renewal_rate(2.0, 0.5, 400);
+        let misses = renewal_rate(0.5, 0.5, 400);
+        assert!(clears > misses + 0.6, "clears {clears}, misses {misses}");
+        assert!((0.8..0.95).contains(&clears), "clears {clears}");
+        assert!((0.01..0.1).contains(&misses), "misses {misses}");
     }
 
     #[test]
@@ -303,9 +331,10 @@ mod tests {
         let mut w = tiny_world(4);
         let n = w.found_network(&[0, 1], true) as usize;
         w.networks[n].coord.tenure = 3;
+        let mut rng = crate::world::rng::replicate_rng(1);
         for tick in 1..=4 {
             w.tick = tick;
-            review_and_disburse(&mut w, &params);
+            review_and_disburse(&mut w, &params, &mut rng);
         }
         // At tick 4 the grant (since tick 0) had a full cycle and no value: it lapses.
         assert!(!w.networks[n].grant.active);

@@ -265,7 +265,8 @@ define_params! {
         coordination_share: f64 = 0.2, "share", Range::real(0.0, 1.0), "Share of the budget for coordination (earmark, matching pool or retro pot).";
         budget_per_tick: f64 = 20.0, "resources/tick", Range::real(0.0, 1.0e9), "External funding per tick, all funders together.";
         grant_cycle_ticks: u32 = 26, "ticks", Range::whole(1, 100_000), "Length of a grant cycle; coordination grants are reviewed at its end.";
-        renewal_ratio: f64 = 0.5, "value/resource", Range::real(0.0, 100.0), "A coordination grant is renewed only if the coordination value credited to its paid hours in the cycle reached this times the grant.";
+        renewal_ratio: f64 = 1.0, "value/resource", Range::real(0.0, 100.0), "A coordination grant is renewed only if the coordination value its reviewer sees credited to its paid hours in the cycle reaches this times what the cycle granted (1: as much as the same resources buy as direct service).";
+        review_noise: f64 = 0.5, "log-sd", Range::real(0.0, 10.0), "Noise of a grant review: the value a reviewer sees is the true value times a mean-one lognormal draw with this standard deviation of its logarithm (0: reviewers see exactly).";
         retro_visibility: f64 = 0.5, "share", Range::real(0.0, 1.0), "Share of coordination value retroactive funders can see and pay for.";
         direct_value_multiple: f64 = 1.0, "value/resource", Range::real(0.0, 100.0), "Value of one unit of direct-service funding.";
     }
@@ -279,7 +280,7 @@ define_params! {
         recovery_rate: f64 = 0.1, "share/tick", Range::real(0.0, 1.0), "Share of lost volunteer energy regained per tick when coordination is fully paid.";
         capacity_decay: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of coordination capacity lost per tick (facilitation must be renewed).";
         spend_rate: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of a coordination budget spent on paid hours each tick.";
-        value_lag_ticks: u32 = 8, "ticks", Range::whole(0, 1000), "Tenure over which new paid coordinators ramp up linearly to full effect (relationships take time); tenure restarts when a grant lapses.";
+        ramp_ticks: f64 = 8.0, "ticks", Range::real(0.0, 1000.0), "Time scale over which new paid coordinators become effective as they build relationships: an hour at tenure t counts 1 - exp(-(t + 1) / ramp_ticks) (0: at once); tenure restarts when a grant lapses.";
     }
     /// Governance: scale, cells, autonomy versus coherence.
     governance: GovernanceParams {

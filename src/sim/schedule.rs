@@ -49,7 +49,7 @@ pub const SCHEDULE: &[Phase] = &[
         name: "funding: review grants and disburse",
         switch: None,
         due: every_tick,
-        run: |w, p, _, _| funding::review_and_disburse(w, p),
+        run: |w, p, r, _| funding::review_and_disburse(w, p, r),
     },
     Phase {
         name: "economy: production",

@@ -10,7 +10,7 @@ pub struct Coordination {
     /// Volunteer energy in [0, 1]: the open convener's weavers' own; for a network, the
     /// people-weighted mean of its members' energy (each community carries its own).
     pub energy: f64,
-    /// Ticks of continuous paid coordination (paid hours ramp up over `value_lag_ticks`).
+    /// Ticks of continuous paid coordination (paid hours ramp up with time scale `ramp_ticks`).
     pub tenure: u32,
     /// Hours per tick the unit's scale requires (see `model::scale`).
     pub required: f64,
@@ -48,9 +48,9 @@ pub struct Grant {
     pub since: u32,
     /// Resources received in the current cycle.
     pub received_cycle: f64,
-    /// Coordination value attributable to paid hours, per tick of the current cycle (oldest
-    /// first). Reviewers see only what is older than the coordination value lag.
-    pub attributed_by_tick: Vec<f64>,
+    /// Coordination value attributable to paid hours in the current cycle: what the grant's
+    /// reviewer judges, through the review's noise.
+    pub attributed_cycle: f64,
 }
 
 /// A named coordi-nation.
