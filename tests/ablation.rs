@@ -112,7 +112,6 @@ fn every_mechanism_and_tool_matters() {
             .find(|r| r.arm == arm && r.metric == output)
             .unwrap_or_else(|| panic!("no output {output}"))
             .difference
-            .clone()
             .unwrap()
     };
     let mut report = String::from("| switch | output | effect, mean [95% CI] |\n|---|---|---|\n");

@@ -126,6 +126,9 @@ fn pattern_1_unfunded_coordination_opens_the_gap_and_the_network_fragments() {
     );
 }
 
+/// A number read off one network's record.
+type NetworkMeasure = fn(&NetworkRecord) -> f64;
+
 /// Per replicate, the people-weighted mean of `f` over the networks at the last tick whose
 /// people lie in `band` (`None` for a replicate with no such network).
 fn in_band(
@@ -175,10 +178,8 @@ fn pattern_2_cells_keep_trust_in_networks_past_dunbar() {
     );
     // ...and at equal size: within each band of network size past 150 people, paired by
     // replicate (the replicates with a network of that size in both arms).
-    let trust = |n: &NetworkRecord| n.trust;
-    let coherence = |n: &NetworkRecord| n.coherence;
-    let per_network: [(&str, &dyn Fn(&NetworkRecord) -> f64); 2] =
-        [("trust", &trust), ("coherence", &coherence)];
+    let per_network: [(&str, NetworkMeasure); 2] =
+        [("trust", |n| n.trust), ("coherence", |n| n.coherence)];
     for band in [(150.0, 300.0), (300.0, 600.0)] {
         for (what, f) in per_network {
             clearly_positive(
@@ -292,6 +293,9 @@ fn pattern_6_patient_grants_sustain_coordination_short_cycles_starve_it() {
     }
 }
 
+/// One event forced on a tie (a defection or a cooperation, through the `Ties` store).
+type TieEvent = fn(&mut coordsim::world::Ties, u32, &coordsim::scenario::params::TrustParams);
+
 /// Pattern 7 on simulated histories: in each of 20 replicates of the baseline, the world at
 /// week 26 is copied three times; in one copy each of up to 20 trusted ties (no two sharing a
 /// community) suffers one defection, in another each enjoys one cooperation, the third is left
@@ -321,9 +325,7 @@ fn trust_after_one_event(replicate: u64) -> Vec<(f64, f64)> {
             ties.push((tie.a, tie.b));
         }
     }
-    let after = |event: Option<
-        fn(&mut coordsim::world::Ties, u32, &coordsim::scenario::params::TrustParams),
-    >| {
+    let after = |event: Option<TieEvent>| {
         // The same stream for the three copies' tick.
         let mut r = rng::replicate_rng(rng::mix64(seed ^ 26));
         let (mut w, mut sc) = (world.clone(), Scratch::default());
