@@ -182,8 +182,10 @@ fn pattern_2_cells_keep_trust_in_networks_past_dunbar() {
         [("trust", |n| n.trust), ("coherence", |n| n.coherence)];
     for band in [(150.0, 300.0), (300.0, 600.0)] {
         for (what, f) in per_network {
+            let d = diff(&in_band(&without, band, f), &in_band(&with, band, f));
+            eprintln!("pattern 2: {what}, {band:?} people, with minus without cells: {d:?}");
             clearly_positive(
-                &diff(&in_band(&without, band, f), &in_band(&with, band, f)),
+                &d,
                 &format!("{what} of networks of {band:?} people, with minus without cells"),
             );
         }
@@ -201,6 +203,12 @@ fn pattern_2_cells_keep_trust_in_networks_past_dunbar() {
                 .collect()
         };
         let (drop_without, drop_with) = (drop(&without), drop(&with));
+        eprintln!(
+            "pattern 2: {what} below minus past 150: without cells {:?}, with {:?}, without minus with {:?}",
+            mean(&drop_without),
+            mean(&drop_with),
+            diff(&drop_with, &drop_without)
+        );
         clearly_positive(
             &mean(&drop_without),
             &format!("{what}: below minus past 150 people, without cells"),
@@ -365,8 +373,10 @@ fn pattern_7_a_defection_costs_more_trust_than_a_cooperation_gains() {
     let (loss, gain) = (average(|x| x.0), average(|x| x.1));
     eprintln!("pattern 7: loss {:?}, gain {:?}", mean(&loss), mean(&gain));
     clearly_positive(&mean(&gain), "gain from one cooperation");
+    let excess = diff(&gain, &loss);
+    eprintln!("pattern 7: loss minus gain {excess:?}");
     clearly_positive(
-        &diff(&gain, &loss),
+        &excess,
         "loss from one defection minus gain from one cooperation",
     );
 }
