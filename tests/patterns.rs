@@ -5,7 +5,7 @@
 //! patterns must come from the mechanisms.
 
 use coordsim::experiment::run_replicates;
-use coordsim::metrics::Record;
+use coordsim::metrics::{NetworkRecord, Record};
 use coordsim::output::{summary_columns, summary_values};
 use coordsim::scenario::Scenario;
 use coordsim::sim::ReplicateOutput;
@@ -126,6 +126,31 @@ fn pattern_1_unfunded_coordination_opens_the_gap_and_the_network_fragments() {
     );
 }
 
+/// A number read off one network's record.
+type NetworkMeasure = fn(&NetworkRecord) -> f64;
+
+/// Per replicate, the people-weighted mean of `f` over the networks at the last tick whose
+/// people lie in `band` (`None` for a replicate with no such network).
+fn in_band(
+    runs: &[ReplicateOutput],
+    band: (f64, f64),
+    f: impl Fn(&NetworkRecord) -> f64,
+) -> Vec<Option<f64>> {
+    runs.iter()
+        .map(|r| {
+            let last = r.records.len() as u32 - 1;
+            let (mut sum, mut people) = (0.0, 0.0);
+            for n in r.networks.iter().filter(|n| n.tick == last) {
+                if n.people >= band.0 && n.people < band.1 {
+                    sum += f(n) * n.people;
+                    people += n.people;
+                }
+            }
+            (people > 0.0).then(|| sum / people)
+        })
+        .collect()
+}
+
 #[test]
 fn pattern_2_cells_keep_trust_in_networks_past_dunbar() {
     let without = run("scale_without_cells", &[]);
@@ -135,6 +160,8 @@ fn pattern_2_cells_keep_trust_in_networks_past_dunbar() {
         people.mean > 150.0,
         "networks must grow past Dunbar's number: {people:?}"
     );
+    // Over all networks: trust and coherence (the share of a network's people in the largest
+    // trusted component of its own tie graph) are higher with cells...
     clearly_positive(
         &diff(
             &measure(&without, "final_network_trust"),
@@ -142,6 +169,55 @@ fn pattern_2_cells_keep_trust_in_networks_past_dunbar() {
         ),
         "network trust with cells",
     );
+    clearly_positive(
+        &diff(
+            &measure(&without, "final_coherence"),
+            &measure(&with, "final_coherence"),
+        ),
+        "coherence with cells",
+    );
+    // ...and at equal size: within each band of network size past 150 people, paired by
+    // replicate (the replicates with a network of that size in both arms).
+    let per_network: [(&str, NetworkMeasure); 2] =
+        [("trust", |n| n.trust), ("coherence", |n| n.coherence)];
+    for band in [(150.0, 300.0), (300.0, 600.0)] {
+        for (what, f) in per_network {
+            let d = diff(&in_band(&without, band, f), &in_band(&with, band, f));
+            eprintln!("pattern 2: {what}, {band:?} people, with minus without cells: {d:?}");
+            clearly_positive(
+                &d,
+                &format!("{what} of networks of {band:?} people, with minus without cells"),
+            );
+        }
+    }
+    // Without cells, networks past 150 people have lower trust and coherence than the smaller
+    // networks of the same replicate; with cells that drop is smaller.
+    for (what, f) in per_network {
+        let drop = |runs: &[ReplicateOutput]| -> Vec<Option<f64>> {
+            let below = in_band(runs, (0.0, 150.0), f);
+            let past = in_band(runs, (150.0, f64::INFINITY), f);
+            below
+                .iter()
+                .zip(&past)
+                .map(|(b, p)| Some((*b)? - (*p)?))
+                .collect()
+        };
+        let (drop_without, drop_with) = (drop(&without), drop(&with));
+        eprintln!(
+            "pattern 2: {what} below minus past 150: without cells {:?}, with {:?}, without minus with {:?}",
+            mean(&drop_without),
+            mean(&drop_with),
+            diff(&drop_with, &drop_without)
+        );
+        clearly_positive(
+            &mean(&drop_without),
+            &format!("{what}: below minus past 150 people, without cells"),
+        );
+        clearly_positive(
+            &diff(&drop_with, &drop_without),
+            &format!("{what}: drop past 150 people, without minus with cells"),
+        );
+    }
 }
 
 #[test]
@@ -334,35 +410,101 @@ fn step_mean(a: &[ReplicateOutput], b: &[ReplicateOutput], name: &str) -> f64 {
     diff(&measure(a, name), &measure(b, name)).mean
 }
 
+/// One event forced on a tie (a defection or a cooperation, through the `Ties` store).
+type TieEvent = fn(&mut coordsim::world::Ties, u32, &coordsim::scenario::params::TrustParams);
+
+/// Pattern 7 on simulated histories: in each of 20 replicates of the baseline, the world at
+/// week 26 is copied three times; in one copy each of up to 20 trusted ties (no two sharing a
+/// community) suffers one defection, in another each enjoys one cooperation, the third is left
+/// alone; then all three run one tick of the model (`sim::step`, same random stream). Per tie,
+/// loss = trust(alone) - trust(defection) and gain = trust(cooperation) - trust(alone) after
+/// the tick, with everything the tick does to the tie (decay, aid, joint work, projects).
+fn trust_after_one_event(replicate: u64) -> Vec<(f64, f64)> {
+    use coordsim::sim::{effective_params, init::build_world, step};
+    use coordsim::world::{Scratch, rng};
+    let s = Scenario::find("baseline").unwrap();
+    let params = effective_params(&s.params);
+    let seed = rng::replicate_seed(s.params.run.seed, replicate);
+    let mut random = rng::replicate_rng(seed);
+    let mut world = build_world(&params, &mut random);
+    let mut scratch = Scratch::default();
+    for _ in 0..26 {
+        step(&mut world, &params, &mut random, &mut scratch);
+    }
+    let t = &params.trust;
+    let mut used = vec![false; world.n_communities()];
+    let mut ties = Vec::new();
+    for tie in world.ties.live() {
+        let (a, b) = (tie.a as usize, tie.b as usize);
+        if tie.trust() >= t.tie_threshold && !used[a] && !used[b] && ties.len() < 20 {
+            used[a] = true;
+            used[b] = true;
+            ties.push((tie.a, tie.b));
+        }
+    }
+    let after = |event: Option<TieEvent>| {
+        // The same stream for the three copies' tick.
+        let mut r = rng::replicate_rng(rng::mix64(seed ^ 26));
+        let (mut w, mut sc) = (world.clone(), Scratch::default());
+        if let Some(event) = event {
+            for &(a, b) in &ties {
+                let id = w.ties.find(a, b).unwrap();
+                event(&mut w.ties, id, t);
+            }
+        }
+        step(&mut w, &params, &mut r, &mut sc);
+        ties.iter()
+            .map(|&(a, b)| w.ties.find(a, b).map(|id| w.ties[id as usize].trust()))
+            .collect::<Vec<_>>()
+    };
+    let alone = after(None);
+    let defected = after(Some(|ties, id, t| ties.defect(id, t.betrayal_penalty)));
+    let cooperated = after(Some(|ties, id, t| ties.cooperate(id, t.cooperation_gain)));
+    (0..ties.len())
+        .filter_map(|i| Some((alone[i]? - defected[i]?, cooperated[i]? - alone[i]?)))
+        .collect()
+}
+
 #[test]
 fn pattern_7_a_defection_costs_more_trust_than_a_cooperation_gains() {
-    // Over the trust values the model actually produces (every tie of 20 replicates at the end).
-    let s = Scenario::find("baseline").unwrap();
-    let t = &s.params.trust;
-    let runs = run("baseline", &[]);
-    let excess: Vec<Option<f64>> = runs
-        .iter()
-        .flat_map(|r| {
-            r.ties
-                .iter()
-                .filter(|x| x.tick == r.records.len() as u32 - 1)
-        })
-        .map(|tie| {
-            let gain = coordsim::world::ties::cooperate(tie.trust, t.cooperation_gain) - tie.trust;
-            let loss = tie.trust - coordsim::world::ties::defect(tie.trust, t.betrayal_penalty);
-            Some(loss - gain)
-        })
+    // Per replicate: mean over its ties of (loss from one defection - gain from one cooperation).
+    let per_replicate: Vec<Vec<(f64, f64)>> = (0..u64::from(REPLICATES))
+        .map(trust_after_one_event)
         .collect();
+    let average = |f: fn(&(f64, f64)) -> f64| -> Vec<Option<f64>> {
+        per_replicate
+            .iter()
+            .map(|ties| {
+                (!ties.is_empty()).then(|| ties.iter().map(f).sum::<f64>() / ties.len() as f64)
+            })
+            .collect()
+    };
+    let (loss, gain) = (average(|x| x.0), average(|x| x.1));
+    eprintln!("pattern 7: loss {:?}, gain {:?}", mean(&loss), mean(&gain));
+    clearly_positive(&mean(&gain), "gain from one cooperation");
+    let excess = diff(&gain, &loss);
+    eprintln!("pattern 7: loss minus gain {excess:?}");
     clearly_positive(
-        &mean(&excess),
+        &excess,
         "loss from one defection minus gain from one cooperation",
     );
 }
 
 #[test]
 fn pattern_8_pattern_library_replication_grows_chapters_without_planning() {
-    let grown = run("green_pill", &[]);
-    let frozen = run("green_pill", &["pattern_library.replication_rate=0"]);
+    // No central planning: no central control, and the pool is allocated by the members' vote
+    // (not by need, the rule the hierarchy scenario gives its centre).
+    let unplanned = [
+        "governance.centralization=0",
+        "pooling.allocation_rule=vote",
+    ];
+    let with = |extra: &str| {
+        let mut o = unplanned.to_vec();
+        o.push(extra);
+        run("green_pill", &o)
+    };
+    let grown = run("green_pill", &unplanned);
+    let frozen = with("pattern_library.replication_rate=0");
     let start = at_tick(&grown, 0, |r| r.communities);
     let end = measure(&grown, "final_communities");
     clearly_positive(&diff(&start, &end), "chapters added by replication");
@@ -379,6 +521,16 @@ fn pattern_8_pattern_library_replication_grows_chapters_without_planning() {
         .mean,
         0.0
     );
+    // A richer library (four entries per successful project instead of one) grows more
+    // chapters over the same three years, paired by replicate.
+    let poor = with("pattern_library.documentation_gain=1");
+    let rich = with("pattern_library.documentation_gain=4");
+    let d = diff(
+        &measure(&poor, "final_communities"),
+        &measure(&rich, "final_communities"),
+    );
+    eprintln!("pattern 8: chapters {chapters:?}; rich minus poor library {d:?}");
+    clearly_positive(&d, "chapters, rich minus poor library");
 }
 
 fn diff_each(a: &[Option<f64>], b: &[Option<f64>]) -> Vec<Option<f64>> {

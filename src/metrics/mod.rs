@@ -95,22 +95,31 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     let (mut inside_sum, mut inside) = (0.0, 0usize);
     // One pass over the ties: the sums, and the strong ties joined into components in tie
     // order (the same unions, in the same order, as a separate pass).
+    // The trusted ties inside one network are also joined in a second union-find, for
+    // coherence.
     let uf = &mut scratch.components;
     uf.reset(n);
+    let inner = &mut scratch.inner_components;
+    inner.reset(n);
     for t in world.ties.live() {
         live += 1;
         trust_sum += t.trust();
         let na = world.network_of(t.a);
-        if na != NO_NETWORK && na == world.network_of(t.b) {
+        let same_network = na != NO_NETWORK && na == world.network_of(t.b);
+        if same_network {
             inside += 1;
             inside_sum += t.trust();
         }
         if t.trust() >= threshold {
             strong_ties += 1;
             uf.union(t.a, t.b);
+            if same_network {
+                inner.union(t.a, t.b);
+            }
         }
     }
     let frag = graph::summarize(uf);
+    let coherence = coherence_of_joined(world, scratch);
 
     let members_in_networks = world
         .memberships()
@@ -119,22 +128,15 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         .count();
     let network_members_share = members_in_networks as f64 / nf;
     let live_networks = || world.networks.iter().filter(|n| n.alive);
-    let (mut alignment_weighted, mut energy_sum, mut people_sum, mut library, mut coverage_sum) =
-        (0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut energy_sum, mut people_sum, mut library, mut coverage_sum) = (0.0, 0.0, 0.0, 0.0);
     let mut networks = 0.0;
     for net in live_networks() {
         networks += 1.0;
-        alignment_weighted += (1.0 - net.value_spread) * net.members.len() as f64;
         energy_sum += net.coord.energy;
         people_sum += net.people;
         library += net.library;
         coverage_sum += net.coord.coverage;
     }
-    let within_alignment = if members_in_networks > 0 {
-        alignment_weighted / members_in_networks as f64
-    } else {
-        0.0
-    };
     let per_network = |x: f64| if networks > 0.0 { x / networks } else { 0.0 };
 
     let flows = &world.flows;
@@ -197,7 +199,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         collective_actions_started: flows.projects_started as f64,
         collective_actions_succeeded: flows.projects_succeeded as f64,
         interdependence,
-        coherence: within_alignment * network_members_share,
+        coherence,
         inclusion: g.specialist_retention.min(g.generalist_retention),
         specialist_retention: g.specialist_retention,
         generalist_retention: g.generalist_retention,
@@ -216,6 +218,122 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         gathering_participants: g.participants,
         library_entries: library,
         network_value: world.flows.network_value,
+    }
+}
+
+/// Coherence (coherent action): the share of networks' people who are in the largest trusted
+/// component of their own network's internal tie graph, i.e. per network n the people of its
+/// largest component of ties with trust >= `trust.tie_threshold` between two members of n,
+/// over its people, averaged over networks weighted by people:
+///   coherence = sum_n largest_n / sum_n people_n.
+/// 0 when no community is in a network (nobody acts as a network). `scratch.inner_components`
+/// must hold those ties' unions (see [`record`]). Fills `scratch.largest_people` (people of
+/// each network's largest component, by network index) and `scratch.component_people`.
+/// O(communities + networks), no allocation once warm.
+fn coherence_of_joined(world: &World, scratch: &mut Scratch) -> f64 {
+    let n = world.n_communities();
+    let (inner, people, largest) = (
+        &mut scratch.inner_components,
+        &mut scratch.component_people,
+        &mut scratch.largest_people,
+    );
+    people.clear();
+    people.resize(n, 0.0);
+    largest.clear();
+    largest.resize(world.networks.len(), 0.0);
+    let mut in_networks = 0.0;
+    for (c, &net) in world.memberships().iter().enumerate() {
+        if net != NO_NETWORK {
+            let m = f64::from(world.communities[c].members);
+            people[inner.find(c as u32) as usize] += m;
+            in_networks += m;
+        }
+    }
+    // Every member of a component is in the same network (only ties inside one join), so the
+    // root's network is the component's.
+    let mut in_largest = 0.0;
+    for (c, &net) in world.memberships().iter().enumerate() {
+        if net != NO_NETWORK && inner.find(c as u32) == c as u32 {
+            let l = &mut largest[net as usize];
+            *l = l.max(people[c]);
+        }
+    }
+    for (i, net) in world.networks.iter().enumerate() {
+        if net.alive {
+            in_largest += largest[i];
+        }
+    }
+    if in_networks > 0.0 {
+        in_largest / in_networks
+    } else {
+        0.0
+    }
+}
+
+/// One network at one tick: its size, the trust inside it and how coherently it can act.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkRecord {
+    pub tick: u32,
+    /// The network's label (its sequential name).
+    pub label: u32,
+    pub communities: u32,
+    pub people: f64,
+    /// Live ties between two members, and their mean trust (0 if none).
+    pub ties: u32,
+    pub trust: f64,
+    /// Share of its people in the largest trusted component of its internal tie graph.
+    pub coherence: f64,
+}
+
+/// Every live network's record (in network order), appended to `out`. Not part of the
+/// per-tick record: `sim` takes it at snapshot ticks. O(communities + ties).
+pub fn network_records(
+    world: &World,
+    params: &Params,
+    scratch: &mut Scratch,
+    out: &mut Vec<NetworkRecord>,
+) {
+    let threshold = params.trust.tie_threshold;
+    let inner = &mut scratch.inner_components;
+    inner.reset(world.n_communities());
+    let (mut ties, mut trust) = (
+        vec![0u32; world.networks.len()],
+        vec![0.0; world.networks.len()],
+    );
+    for t in world.ties.live() {
+        let na = world.network_of(t.a);
+        if na != NO_NETWORK && na == world.network_of(t.b) {
+            ties[na as usize] += 1;
+            trust[na as usize] += t.trust();
+            if t.trust() >= threshold {
+                inner.union(t.a, t.b);
+            }
+        }
+    }
+    coherence_of_joined(world, scratch);
+    for (i, net) in world.networks.iter().enumerate().filter(|(_, n)| n.alive) {
+        let people: f64 = net
+            .members
+            .iter()
+            .map(|&m| f64::from(world.communities[m as usize].members))
+            .sum();
+        out.push(NetworkRecord {
+            tick: world.tick,
+            label: net.label,
+            communities: net.members.len() as u32,
+            people,
+            ties: ties[i],
+            trust: if ties[i] > 0 {
+                trust[i] / f64::from(ties[i])
+            } else {
+                0.0
+            },
+            coherence: if people > 0.0 {
+                scratch.largest_people[i] / people
+            } else {
+                0.0
+            },
+        });
     }
 }
 
@@ -253,6 +371,49 @@ mod tests {
         assert_eq!(gini([1.0, 1.0, 1.0].into_iter(), &mut b), 0.0);
         assert!((gini([0.0, 0.0, 0.0, 4.0].into_iter(), &mut b) - 0.75).abs() < 1e-12);
         assert_eq!(gini([0.0, 0.0].into_iter(), &mut b), 0.0);
+    }
+
+    #[test]
+    fn coherence_is_the_people_share_in_each_networks_largest_trusted_component() {
+        use crate::world::testing::tiny_world;
+        let params = Params::default();
+        let mut scratch = Scratch::default();
+        // 8 communities of 10 people; none in a network yet: coherence 0.
+        let mut w = tiny_world(8);
+        assert_eq!(record(&w, &params, &mut scratch).coherence, 0.0);
+        // Network A = {0,1,2,3}: 0-1-2 trusted, 3 tied only weakly. Network B = {4,5}: tied.
+        // 6 and 7 are outside; a trusted tie from 3 to 6 crosses the boundary and counts not.
+        w.found_network(&[0, 1, 2, 3], true);
+        w.found_network(&[4, 5], true);
+        w.ties.add(0, 1, 0.9);
+        w.ties.add(1, 2, 0.6);
+        w.ties.add(2, 3, 0.3);
+        w.ties.add(3, 6, 0.9);
+        w.ties.add(4, 5, 0.7);
+        w.ties.add(6, 7, 0.9);
+        w.refresh_networks();
+        // A: 30 of 40 people in its largest component; B: 20 of 20. (30 + 20) / 60.
+        let r = record(&w, &params, &mut scratch);
+        assert!((r.coherence - 50.0 / 60.0).abs() < 1e-12, "{}", r.coherence);
+        let mut out = Vec::new();
+        network_records(&w, &params, &mut scratch, &mut out);
+        assert_eq!(out.len(), 2);
+        assert!((out[0].coherence - 0.75).abs() < 1e-12);
+        assert_eq!(
+            (out[0].ties, out[0].communities, out[0].people),
+            (3, 4, 40.0)
+        );
+        assert!((out[0].trust - (0.9 + 0.6 + 0.3) / 3.0).abs() < 1e-6);
+        assert_eq!(out[1].coherence, 1.0);
+        // People, not communities, weigh: with 70 people, member 3 alone is A's largest
+        // component (70 of 100 people), and A's coherence is 0.7.
+        w.communities[3].members = 70.0;
+        let r = record(&w, &params, &mut scratch);
+        assert!(
+            (r.coherence - 90.0 / 120.0).abs() < 1e-12,
+            "{}",
+            r.coherence
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 pub mod init;
 pub mod schedule;
 
-use crate::metrics::{self, Record};
+use crate::metrics::{self, NetworkRecord, Record};
 use crate::scenario::Params;
 use crate::world::rng;
 use crate::world::{self as world, Scratch, World};
@@ -45,6 +45,9 @@ pub struct ReplicateOutput {
     pub ties: Vec<TieRow>,
     /// Every community at the same snapshot ticks as `ties`.
     pub nodes: Vec<NodeRow>,
+    /// Every live network at the same snapshot ticks as `ties` (kept in memory for analyses
+    /// such as pattern 2's comparison of networks of equal size; not written to files).
+    pub networks: Vec<NetworkRecord>,
     /// First tick at which a network had at least half of its members at stage 7.
     pub first_full_stage_tick: Option<u32>,
     /// Largest absolute ledger imbalance seen over all ticks.
@@ -72,10 +75,12 @@ pub fn run_replicate_with(
     let mut records = Vec::with_capacity(ticks as usize + 1);
     let mut ties = Vec::new();
     let mut nodes = Vec::new();
+    let mut networks = Vec::new();
     let mut max_ledger_error: f64 = 0.0;
     records.push(metrics::record(&world, params, &mut scratch));
     if snapshots {
         snapshot(&world, params, &mut ties, &mut nodes);
+        metrics::network_records(&world, params, &mut scratch, &mut networks);
     }
     for _ in 0..ticks {
         step(&mut world, params, &mut rng, &mut scratch);
@@ -84,6 +89,7 @@ pub fn run_replicate_with(
         let every = params.output.ties_every;
         if snapshots && (world.tick == ticks || (every > 0 && world.tick.is_multiple_of(every))) {
             snapshot(&world, params, &mut ties, &mut nodes);
+            metrics::network_records(&world, params, &mut scratch, &mut networks);
         }
     }
     ReplicateOutput {
@@ -92,6 +98,7 @@ pub fn run_replicate_with(
         records,
         ties,
         nodes,
+        networks,
         first_full_stage_tick: (world.first_full_stage_tick != u32::MAX)
             .then_some(world.first_full_stage_tick),
         max_ledger_error,

@@ -22,6 +22,11 @@ pub struct Scratch {
     pub votes: Vec<u32>,
     pub ranked: Vec<u32>,
     pub components: Components,
+    /// Components of the trusted ties inside networks (the coherence metric), the people of
+    /// each component (indexed by its root) and of each network's largest one (by network).
+    pub inner_components: Components,
+    pub component_people: Vec<f64>,
+    pub largest_people: Vec<f64>,
     /// The treasuries for the Gini coefficient, sorted in linear time.
     pub radix: SortBuffer,
     /// Trusted and resonant ties per community (stages).
