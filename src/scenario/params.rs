@@ -159,6 +159,8 @@ define_params! {
         initial_treasury_ticks: f64 = 4.0, "ticks of production", Range::real(0.0, 1000.0), "Initial treasury, in ticks of the community's own production.";
         spend_rate: f64 = 0.2, "share/tick", Range::real(0.0, 1.0), "Share of its treasury a community spends on its own work each tick (leaves the ledger).";
         technical_share: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of technical (e.g. Web3) communities; their technical level is high, the others' low.";
+        technical_min_tech: f64 = 0.6, "technical level", Range::real(0.0, 1.0), "Technical communities' technical level is uniform on [technical_min_tech, 1].";
+        other_max_tech: f64 = 0.4, "technical level", Range::real(0.0, 1.0), "Non-technical communities' technical level is uniform on [0, other_max_tech].";
         specialist_share: f64 = 0.35, "share", Range::real(0.0, 1.0), "Share of communities that prefer specialised rather than general engagement.";
         free_rider_share: f64 = 0.1, "share", Range::real(0.0, 1.0), "Share of communities that take aid but do not give it back.";
         initial_ties: f64 = 2.0, "ties/community", Range::real(0.0, 100.0), "Existing relationships each community starts with, to value-similar communities of its own region.";
@@ -195,6 +197,7 @@ define_params! {
         learning_rate: f64 = 0.3, "share", Range::real(0.0, 1.0), "Weight of a new observation in the perceived alignment.";
         min_alignment: f64 = 0.5, "alignment", Range::real(0.0, 1.0), "Perceived alignment below which joint work weakens the tie.";
         misalignment_penalty: f64 = 0.1, "share", Range::real(0.0, 1.0), "Share of trust lost when joint work shows misalignment.";
+        prior_alignment: f64 = 0.5, "alignment", Range::real(0.0, 1.0), "Perceived practice alignment a new tie starts with, before joint work has shown any.";
     }
     /// Step 3: reciprocal aid.
     mutual_support: MutualSupportParams {
@@ -220,7 +223,8 @@ define_params! {
     /// Step 4: naming, absorbing, merging, splitting, dissolving and exit.
     identity: IdentityParams {
         trust_threshold: f64 = 0.65, "trust", Range::real(0.0, 1.0), "Trust a tie needs to bind a cluster into a network.";
-        min_size: u32 = 5, "communities", Range::whole(2, 1_000_000), "Smallest cluster that names itself; networks below half of it dissolve.";
+        min_size: u32 = 5, "communities", Range::whole(2, 1_000_000), "Smallest cluster that names itself; networks below dissolve_share of it dissolve.";
+        dissolve_share: f64 = 0.5, "share of min_size", Range::real(0.0, 1.0), "A network with fewer than ceil(dissolve_share x min_size) members dissolves.";
         check_every: u32 = 4, "ticks", Range::whole(1, 100_000), "How often clusters are checked for naming, merging and splitting.";
         absorb_ties: u32 = 2, "ties", Range::whole(1, 1000), "Trusted ties into a network that make an unaffiliated community join it.";
         merge_ties: u32 = 4, "ties", Range::whole(1, 1_000_000), "Trusted ties between two networks that make them merge.";
@@ -332,7 +336,9 @@ define_params! {
     stages: StageParams {
         resonant_ties: u32 = 2, "ties", Range::whole(1, 1000), "Trusted ties with perceived alignment above resonance.min_alignment needed for stage 2.";
         aid_threshold: f64 = 0.5, "resources", Range::real(0.0, 1.0e9), "Aid given or received needed for stage 3.";
+        pool_threshold: f64 = 0.5, "resources", Range::real(0.0, 1.0e9), "Resources contributed to pools, all time, needed for stage 5.";
         stake_threshold: f64 = 0.6, "stake", Range::real(0.0, 1.0e6), "Shared-infrastructure stake needed for stage 7.";
+        full_share: f64 = 0.5, "share", Range::real(0.0, 1.0), "Share of a network's members at stage 7 at which the network has reached the last stage (first_full_stage_tick).";
     }
 }
 

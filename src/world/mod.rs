@@ -101,7 +101,7 @@ impl World {
             tech: Vec::new(),
             stakes: Vec::new(),
             membership: Vec::new(),
-            ties: Ties::default(),
+            ties: Ties::new(params.resonance.prior_alignment),
             region_members: vec![Vec::new(); params.population.regions as usize],
             networks: Vec::new(),
             networks_named: 0,
