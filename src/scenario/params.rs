@@ -198,6 +198,8 @@ define_params! {
         min_alignment: f64 = 0.5, "alignment", Range::real(0.0, 1.0), "Perceived alignment below which joint work weakens the tie.";
         misalignment_penalty: f64 = 0.1, "share", Range::real(0.0, 1.0), "Share of trust lost when joint work shows misalignment.";
         prior_alignment: f64 = 0.5, "alignment", Range::real(0.0, 1.0), "Perceived practice alignment a new tie starts with, before joint work has shown any.";
+        alignment_weight: f64 = 1.0, "share", Range::real(0.0, 1.0), "Success joint work loses per unit of practice distance between the partners (1: success scales with their true alignment; 0: practice does not matter).";
+        practice_learning: f64 = 0.05, "share", Range::real(0.0, 0.5), "Share of the practice difference each partner closes in one piece of joint work (working together aligns how things are done).";
     }
     /// Step 3: reciprocal aid.
     mutual_support: MutualSupportParams {
@@ -284,20 +286,17 @@ define_params! {
     }
     /// Governance: scale, cells, autonomy versus coherence.
     governance: GovernanceParams {
-        centralization: f64 = 0.4, "share", Range::real(0.0, 1.0), "Central control in networks: raises coherence, lowers coordination cost, suppresses local adaptation.";
+        centralization: f64 = 0.4, "share", Range::real(0.0, 1.0), "Central control in networks: standardizes members' practice toward the network's (central_pull), lowers coordination cost, narrows exit tolerance, and leaves less room for local adaptation.";
         cells: bool = false, "-", Range::Switch, "Networks organise in cells (autonomous teams that decide locally).";
         cell_size: f64 = 8.0, "people", Range::real(3.0, 10.0), "People per cell (the seed: 3-8, never more than 10).";
         dunbar_people: f64 = 150.0, "people", Range::real(1.0, 1.0e6), "People beyond which coordination cost grows faster than linearly without cells.";
         scale_exponent: f64 = 3.0, "exponent", Range::real(1.0, 5.0), "Coordination cost grows as people^scale_exponent beyond the Dunbar number (without cells).";
         cell_overhead: f64 = 0.15, "share", Range::real(0.0, 10.0), "Extra cost of coordinating between cells, per tenfold growth in cells.";
         central_saving: f64 = 0.5, "share", Range::real(0.0, 1.0), "Coordination cost saved at full centralization.";
-        central_pull: f64 = 0.05, "share/tick", Range::real(0.0, 1.0), "Pull of members' values toward the network mean per tick at full centralization.";
-        adaptation_rate: f64 = 0.2, "share/tick", Range::real(0.0, 1.0), "Share of lost local fit a fully autonomous community regains per tick.";
-        context_drift: f64 = 0.04, "fit/tick", Range::real(0.0, 1.0), "Mean local fit lost per tick as each community's context changes.";
+        central_pull: f64 = 0.05, "share/tick", Range::real(0.0, 1.0), "Central standardization: share of the distance from a member's practice to its network's mean practice closed per tick at full centralization (times centralization).";
+        adaptation_rate: f64 = 0.2, "share/tick", Range::real(0.0, 1.0), "Local adaptation: share of the distance from a community's practice to its local context closed per tick outside networks (times 1 - centralization inside one).";
+        context_step: f64 = 0.02, "practice units/tick", Range::real(0.0, 1.0), "Standard deviation of each coordinate's step in the random walk of a community's local context per tick (reflected at 0 and 1).";
         central_intolerance: f64 = 0.5, "share", Range::real(0.0, 1.0), "At full centralization, members tolerate this much less value divergence before exiting.";
-        central_adaptation: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of local adaptation a central plan still delivers at full centralization.";
-        consensus_hours: f64 = 0.15, "hours/tick per member pair", Range::real(0.0, 1000.0), "Coordination per tick that deciding network-wide by consensus costs per pair of member communities; central control takes the broadest decisions first, so it falls as (1 - centralization)^3.";
-        central_innovation: f64 = 0.5, "share", Range::real(0.0, 1.0), "Share of the knowledge joint work creates that remains when both partners follow a central plan.";
         coherence_weight: f64 = 1.0, "share", Range::real(0.0, 1.0), "How much a project's success depends on the network's value coherence.";
     }
     /// Knowledge gaps between technical and non-technical communities.
