@@ -271,28 +271,38 @@ fn pattern_4_funded_coordination_forms_a_network_in_6_to_18_months() {
 
 #[test]
 fn pattern_5_network_value_peaks_at_moderate_centralization() {
-    // 80 replicates per arm: the left side of the U is the smaller effect (about +100 to +230
-    // against a paired standard deviation of about 300, depending on the master seed).
+    // Judged on total value (production plus coordination value, `cumulative_total_value`),
+    // with centralization acting on practice (docs/model.md 7.15). NOT REPRODUCED as an
+    // inverted U: the right side holds (near-total control leaves little local adaptation, so
+    // fit and production fall more than anything control adds), but on the left side the
+    // coordination value moderate control adds (mostly cheaper coordination, 7.4; standardized
+    // practice adds little) is offset by the production lost with local fit, so middle minus
+    // low total value is not distinguishable from zero (-47 [-120, +26] at 80 replicates). The test asserts what holds; 80
+    // replicates per arm because the paired standard deviation is about 330.
     let low = run_n("centralization_low", &[], 80);
     let mid = run_n("centralization_mid", &[], 80);
     let high = run_n("centralization_high", &[], 80);
-    let value = "cumulative_network_value";
-    // Both extremes create less value inside networks than the middle...
+    let total = "cumulative_total_value";
+    // Too much control loses total value...
     clearly_positive(
-        &diff(&measure(&low, value), &measure(&mid, value)),
-        "network value, middle minus low centralization",
+        &diff(&measure(&high, total), &measure(&mid, total)),
+        "total value, middle minus high centralization",
     );
+    // ...moderate control makes networks create more coordination value than near-autonomy...
+    let coordination = "cumulative_coordination_value";
     clearly_positive(
-        &diff(&measure(&high, value), &measure(&mid, value)),
-        "network value, middle minus high centralization",
+        &diff(&measure(&low, coordination), &measure(&mid, coordination)),
+        "coordination value, middle minus low centralization",
     );
-    // ...and too little control leaves the coordi-nation split into more networks.
+    // ...at the price of local fit: production falls steadily with centralization.
+    let fit = "final_mean_fit";
     clearly_negative(
-        &diff(
-            &measure(&low, "final_networks"),
-            &measure(&mid, "final_networks"),
-        ),
-        "networks, middle minus low centralization",
+        &diff(&measure(&low, fit), &measure(&mid, fit)),
+        "mean fit, middle minus low centralization",
+    );
+    clearly_negative(
+        &diff(&measure(&mid, fit), &measure(&high, fit)),
+        "mean fit, high minus middle centralization",
     );
 }
 

@@ -71,6 +71,8 @@ define_record!(
     gathering_participants,
     library_entries,
     network_value,
+    total_value,
+    mean_fit,
 );
 
 /// Metrics that are flows per tick: their sums over a run are reported as cumulative values.
@@ -84,6 +86,7 @@ pub const FLOW_COLUMNS: &[&str] = &[
     "collective_actions_started",
     "collective_actions_succeeded",
     "network_value",
+    "total_value",
 ];
 
 /// Computes the metrics of the world as it stands.
@@ -218,6 +221,8 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         gathering_participants: g.participants,
         library_entries: library,
         network_value: world.flows.network_value,
+        total_value: flows.production + flows.coordination_value,
+        mean_fit: e.fit.iter().map(|&f| f64::from(f)).sum::<f64>() / nf,
     }
 }
 

@@ -1,58 +1,89 @@
-//! Autonomy versus coherence: central control aligns values but suppresses local adaptation.
+//! Autonomy versus coherence: central control standardizes practice, local adaptation fits it
+//! to each community's own drifting context.
 //!
-//! Each community's context drifts: it loses on average `context_drift` of local fit per tick
-//! (uniform on [0, 2 x context_drift]). It regains adaptation_rate x a x (1 - fit), where
-//! a = 1 outside a network and a = (1 - c) + c x central_adaptation inside a network of
-//! centralization c: a central plan adapts to the average context, not to each member's.
-//! Production is base production times fit. Inside a network, values are pulled toward the
-//! network's mean by central_pull x c + identity_pull x coverage per tick: central control and
-//! facilitated shared identity both build coherence. Central control also stifles innovation:
-//! joint work between co-members follows a central plan on each side with probability c, and
-//! when both sides do (probability c^2) it yields only `central_innovation` of the knowledge
-//! it would otherwise create (Damanpour 1991: centralization goes with less innovation); at
-//! least one autonomous partner is enough to bring something new. Coordination cost savings,
-//! the cost of deciding by consensus and exit pressure from centralization live in `scale` and
-//! `identity`.
+//! Each community has a local context (a point in practice space) that drifts as a random walk:
+//! each coordinate moves by `context_step` x N(0, 1) per tick, reflected at 0 and 1. Its fit is
+//! 1 - d(practice, context), and production is base production times fit (`economy`). Each
+//! tick, a community's practice x moves toward its context k by local adaptation and, inside a
+//! network of centralization c, toward the network's mean practice m by central
+//! standardization:
+//!   x <- x + adaptation_rate x (1 - c) x (k - x) + central_pull x c x (m - x)
+//! (outside networks the first rate is adaptation_rate, the second 0). Standardized practice
+//! makes joint work between co-members succeed more often (`resonance`), at the price of fit to
+//! each member's own context. Inside a network, values are also pulled toward the network's
+//! mean by identity_pull x coverage (facilitated shared identity). Coordination cost savings
+//! and exit pressure from centralization live in `scale` and `identity`.
 
-use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
 
 use crate::scenario::Params;
 use crate::world::rng::ModelRng;
-use crate::world::{NO_NETWORK, World};
+use crate::world::{NO_NETWORK, World, distance};
 
-/// Adaptation a community achieves, relative to a fully autonomous one.
-pub fn adaptation(in_network: bool, centralization: f64, central_adaptation: f64) -> f64 {
+/// The shares of the distance to its own context and to its network's practice a community
+/// closes per tick: (local adaptation, central standardization).
+pub fn practice_rates(
+    in_network: bool,
+    centralization: f64,
+    adaptation_rate: f64,
+    central_pull: f64,
+) -> (f64, f64) {
     if in_network {
-        (1.0 - centralization) + centralization * central_adaptation
+        (
+            adaptation_rate * (1.0 - centralization),
+            central_pull * centralization,
+        )
     } else {
-        1.0
+        (adaptation_rate, 0.0)
     }
 }
 
-/// Share of the knowledge joint work between two co-members of a network of centralization
-/// `centralization` creates, against two autonomous partners.
-pub fn innovation(centralization: f64, central_innovation: f64) -> f64 {
-    1.0 - centralization * centralization * (1.0 - central_innovation)
+/// Fit of a practice to a context: 1 - their normalised distance, in [0, 1].
+pub fn fit(practice: &[f64], context: &[f64]) -> f64 {
+    (1.0 - distance(practice, context)).clamp(0.0, 1.0)
 }
 
+/// A coordinate of a random walk on [0, 1], reflected at the edges.
+fn reflect(x: f64) -> f64 {
+    let x = if x < 0.0 { -x } else { x };
+    let x = if x > 1.0 { 2.0 - x } else { x };
+    x.clamp(0.0, 1.0)
+}
+
+/// Context drift, local adaptation and central standardization of practice, fit, and the
+/// identity pull on values, for every community in index order.
 pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
     let g = &params.governance;
-    let dims = world.value_dims;
+    let (dims, pdims) = (world.value_dims, world.practice_dims);
     for i in 0..world.communities.len() {
+        let range = i * pdims..(i + 1) * pdims;
+        for k in &mut world.context[range.clone()] {
+            let step: f64 = StandardNormal.sample(rng);
+            *k = reflect(*k + g.context_step * step);
+        }
         let network = world.network_of(i as u32);
-        let a = adaptation(
+        let (local, central) = practice_rates(
             network != NO_NETWORK,
             g.centralization,
-            g.central_adaptation,
+            g.adaptation_rate,
+            g.central_pull,
         );
-        let drift = 2.0 * g.context_drift * rng.random::<f64>();
-        let stored = &mut world.economy.fit[i];
-        let fit = (f64::from(*stored) - drift).max(0.0);
-        *stored = (fit + g.adaptation_rate * a * (1.0 - fit)) as f32;
+        let practice = &mut world.practice[range.clone()];
+        let context = &world.context[range];
+        if network == NO_NETWORK {
+            for (x, k) in practice.iter_mut().zip(context) {
+                *x += local * (k - *x);
+            }
+        } else {
+            let mean = &world.networks[network as usize].mean_practice;
+            for ((x, k), m) in practice.iter_mut().zip(context).zip(mean) {
+                *x += local * (k - *x) + central * (m - *x);
+            }
+        }
+        world.economy.fit[i] = fit(practice, context) as f32;
         if network != NO_NETWORK {
             let net = &world.networks[network as usize];
-            let pull = g.central_pull * g.centralization
-                + params.identity.identity_pull * net.coord.coverage;
+            let pull = params.identity.identity_pull * net.coord.coverage;
             let mean = &net.mean_values;
             for (v, m) in world.values[i * dims..(i + 1) * dims].iter_mut().zip(mean) {
                 *v += pull * (m - *v);
@@ -64,19 +95,102 @@ pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::testing::tiny_world;
 
-    #[test]
-    fn central_control_suppresses_local_adaptation() {
-        assert_eq!(adaptation(false, 1.0, 0.3), 1.0);
-        assert_eq!(adaptation(true, 0.0, 0.3), 1.0);
-        assert!((adaptation(true, 1.0, 0.3) - 0.3).abs() < 1e-12);
+    /// Two communities in one network: practice at 0.2 and 0.8 on every coordinate, each
+    /// context where its practice is; no context drift.
+    fn two_members(centralization: f64) -> (World, Params) {
+        let mut params = Params::default();
+        params.governance.centralization = centralization;
+        params.governance.context_step = 0.0;
+        let mut w = tiny_world(2);
+        let p = w.practice_dims;
+        for (c, x) in [(0, 0.2), (1, 0.8)] {
+            w.practice[c * p..(c + 1) * p].fill(x);
+            w.context[c * p..(c + 1) * p].fill(x);
+        }
+        w.found_network(&[0, 1], true);
+        w.refresh_networks();
+        (w, params)
+    }
+
+    fn gap(w: &World) -> f64 {
+        distance(w.practice_of(0), w.practice_of(1))
     }
 
     #[test]
-    fn central_plans_stifle_innovation_only_when_both_partners_follow_one() {
-        assert_eq!(innovation(0.0, 0.5), 1.0);
-        assert!((innovation(1.0, 0.5) - 0.5).abs() < 1e-12);
-        // Half the authority: a quarter of joint work is planned on both sides.
-        assert!((innovation(0.5, 0.5) - 0.875).abs() < 1e-12);
+    fn standardization_pulls_members_toward_the_networks_practice() {
+        let (mut w, params) = two_members(1.0);
+        let mut rng = crate::world::rng::replicate_rng(1);
+        let before = gap(&w);
+        for _ in 0..10 {
+            adapt(&mut w, &params, &mut rng);
+            w.refresh_networks();
+        }
+        assert!(gap(&w) < 0.7 * before, "{} -> {}", before, gap(&w));
+        // Both moved toward the mean (0.5), away from their own contexts: fit fell.
+        assert!(w.practice_of(0)[0] > 0.2 && w.practice_of(1)[0] < 0.8);
+        assert!(w.economy.fit[0] < 1.0 && w.economy.fit[1] < 1.0);
+        // Without central control nothing pulls them together.
+        let (mut w, params) = two_members(0.0);
+        for _ in 0..10 {
+            adapt(&mut w, &params, &mut rng);
+            w.refresh_networks();
+        }
+        assert!((gap(&w) - before).abs() < 1e-12);
+        assert_eq!(w.economy.fit[0], 1.0);
+    }
+
+    #[test]
+    fn local_adaptation_pulls_practice_toward_its_own_context() {
+        let (mut w, params) = two_members(0.0);
+        let p = w.practice_dims;
+        w.context[0..p].fill(0.6);
+        let mut rng = crate::world::rng::replicate_rng(2);
+        adapt(&mut w, &params, &mut rng);
+        let first = w.economy.fit[0];
+        for _ in 0..30 {
+            adapt(&mut w, &params, &mut rng);
+        }
+        assert!(w.economy.fit[0] > first, "fit rises as practice adapts");
+        assert!((w.practice_of(0)[0] - 0.6).abs() < 0.01);
+        // Under full central control there is no local adaptation left.
+        let (mut w, params) = two_members(1.0);
+        w.context[0..p].fill(0.6);
+        w.context[p..2 * p].fill(0.6);
+        for _ in 0..30 {
+            adapt(&mut w, &params, &mut rng);
+            w.refresh_networks();
+        }
+        // Only the centre's pull acts: by symmetry the mean stays at 0.5, and member 0 closes
+        // central_pull of its distance to it each tick, ignoring its context at 0.6.
+        let expected = 0.5 - 0.3 * (1.0 - params.governance.central_pull).powi(30);
+        assert!(
+            (w.practice_of(0)[0] - expected).abs() < 1e-9,
+            "only the centre's pull"
+        );
+    }
+
+    #[test]
+    fn fit_falls_as_the_context_drifts_away() {
+        let mut params = Params::default();
+        params.governance.adaptation_rate = 0.0;
+        params.governance.context_step = 0.05;
+        let mut w = tiny_world(20);
+        let mut rng = crate::world::rng::replicate_rng(3);
+        let mean_fit = |w: &World| w.economy.fit.iter().map(|&f| f64::from(f)).sum::<f64>() / 20.0;
+        adapt(&mut w, &params, &mut rng);
+        let early = mean_fit(&w);
+        for _ in 0..40 {
+            adapt(&mut w, &params, &mut rng);
+        }
+        let late = mean_fit(&w);
+        assert!(early < 1.0 && late < early - 0.1, "{early} -> {late}");
+        // With adaptation, practice follows the context and fit recovers.
+        params.governance.adaptation_rate = 0.3;
+        for _ in 0..40 {
+            adapt(&mut w, &params, &mut rng);
+        }
+        assert!(mean_fit(&w) > late + 0.1, "{late} -> {}", mean_fit(&w));
     }
 }

@@ -80,14 +80,7 @@ pub fn update(world: &mut World, params: &Params) {
         } else {
             0.0
         };
-        let member_communities = n.members.len() as f64;
-        n.coord.required = coordination_cost(
-            n.people,
-            member_communities,
-            central,
-            &params.governance,
-            cp,
-        );
+        n.coord.required = coordination_cost(n.people, central, &params.governance, cp);
         n.coord.coverage = coverage(n.coord.capacity, n.coord.required);
     }
     // Outside networks, a few network weavers volunteer: they burn out like any volunteer.

@@ -15,7 +15,8 @@
 //!    perceived alignment below `resonance.min_alignment`), or whose mean trust to co-members is
 //!    below `exit_trust` leaves with `exit_probability` per reason, divided by the exit cost of
 //!    its shared infrastructure;
-//! 6. dissolving: a network below half of `min_size` dissolves, sharing out what it holds.
+//! 6. dissolving: a network below `dissolve_share` of `min_size` (rounded up) dissolves,
+//!    sharing out what it holds.
 
 use rand::RngExt;
 
@@ -301,7 +302,8 @@ fn exit(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Sc
 }
 
 fn dissolve_small(world: &mut World, params: &Params) {
-    let floor = params.identity.min_size.div_ceil(2) as usize;
+    let id = &params.identity;
+    let floor = (f64::from(id.min_size) * id.dissolve_share).ceil() as usize;
     for n in 0..world.networks.len() {
         if !world.networks[n].alive || world.networks[n].members.len() >= floor {
             continue;

@@ -20,9 +20,9 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Comm
     let technical = rng.random_bool(pop.technical_share);
     let tech_draw: f64 = rng.random();
     let tech = if technical {
-        0.6 + 0.4 * tech_draw
+        pop.technical_min_tech + (1.0 - pop.technical_min_tech) * tech_draw
     } else {
-        0.4 * tech_draw
+        pop.other_max_tech * tech_draw
     } as f32;
     let depth = engagement_depth(params, rng);
     let community = Community::new(
@@ -36,7 +36,7 @@ pub fn draw_community(params: &Params, region: u32, rng: &mut ModelRng) -> (Comm
         treasury: pop.initial_treasury_ticks * base_production,
         own_avg: base_production as f32,
         tie_budget: tie_budget(members, params),
-        // Technical communities sit in the top 40% of the scale, the others in the bottom 40%.
+        // Technical communities sit in [technical_min_tech, 1], the others in [0, other_max_tech].
         tech,
     };
     (community, endowment)

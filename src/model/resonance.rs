@@ -3,15 +3,16 @@
 //! Each tick each tie does joint work with probability joint_work_rate plus
 //! coordinated_joint_work_rate times the coverage of the coordination the two share. Joint work
 //! shows the true alignment of their hidden practice styles (1 - normalised distance) plus noise;
-//! the perceived alignment is a running average of what was seen. Work that shows misalignment
-//! costs trust; aligned work that succeeds across the knowledge gap builds trust and creates
-//! knowledge value (less between co-members who both follow a central plan: see `autonomy`);
-//! aligned work that fails leaves trust as it was. Cost: O(ties).
+//! the perceived alignment is a running average of what was seen. It succeeds with the
+//! knowledge-gap chance (`knowledge`) times 1 - alignment_weight x practice distance: partners
+//! who work alike succeed more often. Either way the partners' practices converge (each closes
+//! practice_learning of the difference). Work that shows misalignment costs trust; aligned work
+//! that succeeds builds trust and creates knowledge value across the technical gap; aligned work
+//! that fails leaves trust as it was. Cost: O(ties).
 
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::autonomy::innovation;
 use super::coordination::shared_coverage;
 use super::knowledge::{bridging_between, success_probability};
 use crate::scenario::Params;
@@ -31,7 +32,8 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
         if !rng.random_bool(p) {
             continue;
         }
-        let truth = 1.0 - distance(world.practice_of(a), world.practice_of(b));
+        let apart = distance(world.practice_of(a), world.practice_of(b));
+        let truth = 1.0 - apart;
         let noise: f64 = StandardNormal.sample(rng);
         let observed = (truth + r.observation_noise * noise).clamp(0.0, 1.0);
         let gap = (world.tech_of(a) - world.tech_of(b)).abs();
@@ -39,8 +41,9 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
             gap,
             bridging_between(world, scratch, a, b),
             params.knowledge.gap_penalty,
-        );
+        ) * practice_success(apart, r.alignment_weight);
         let succeeded = rng.random_bool(success);
+        converge_practice(world, a, b, r.practice_learning);
         world
             .ties
             .record_joint_work(id as u32, observed, r.learning_rate);
@@ -50,16 +53,24 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
             world
                 .ties
                 .cooperate(id as u32, params.trust.cooperation_gain);
-            let planned = if world.same_network(a, b) {
-                innovation(
-                    params.governance.centralization,
-                    params.governance.central_innovation,
-                )
-            } else {
-                1.0
-            };
-            world.credit_value(a, b, params.knowledge.knowledge_value * gap * planned);
+            world.credit_value(a, b, params.knowledge.knowledge_value * gap);
         }
+    }
+}
+
+/// Share of joint work that practice distance `apart` leaves successful: 1 - weight x apart.
+pub fn practice_success(apart: f64, alignment_weight: f64) -> f64 {
+    (1.0 - alignment_weight * apart).clamp(0.0, 1.0)
+}
+
+/// Joint work aligns how the partners work: each closes `rate` of the difference to the other.
+pub fn converge_practice(world: &mut World, a: u32, b: u32, rate: f64) {
+    let p = world.practice_dims;
+    let (a, b) = (a as usize * p, b as usize * p);
+    for k in 0..p {
+        let (xa, xb) = (world.practice[a + k], world.practice[b + k]);
+        world.practice[a + k] = xa + rate * (xb - xa);
+        world.practice[b + k] = xb + rate * (xa - xb);
     }
 }
 
@@ -73,6 +84,8 @@ mod tests {
         params.resonance.joint_work_rate = 1.0;
         params.resonance.observation_noise = 0.05;
         params.knowledge.gap_penalty = 0.0;
+        // Practices stay where they are, so the test sees the misalignment rule alone.
+        params.resonance.practice_learning = 0.0;
         let mut w = tiny_world(2);
         w.practice[0..2].copy_from_slice(&[practice_a, practice_a]);
         w.practice[2..4].copy_from_slice(&[practice_b, practice_b]);
@@ -91,5 +104,25 @@ mod tests {
             "aligned partners come to trust each other"
         );
         assert!(run(0.9, 0.1) < 0.2, "misaligned partners lose trust");
+    }
+
+    #[test]
+    fn joint_work_converges_practice_and_aligned_work_succeeds_more() {
+        let mut params = Params::default();
+        params.resonance.joint_work_rate = 1.0;
+        let mut w = tiny_world(2);
+        w.practice[0..2].copy_from_slice(&[0.9, 0.9]);
+        w.practice[2..4].copy_from_slice(&[0.1, 0.1]);
+        w.ties.add(0, 1, 0.5);
+        let before = distance(w.practice_of(0), w.practice_of(1));
+        let mut rng = crate::world::rng::replicate_rng(4);
+        joint_work(&mut w, &params, &mut rng, &Scratch::default());
+        let after = distance(w.practice_of(0), w.practice_of(1));
+        let expected = before * (1.0 - 2.0 * params.resonance.practice_learning);
+        assert!((after - expected).abs() < 1e-12, "{before} -> {after}");
+        // Success falls with practice distance, to nothing at weight 1 and full distance.
+        assert_eq!(practice_success(0.0, 1.0), 1.0);
+        assert!((practice_success(0.3, 1.0) - 0.7).abs() < 1e-12);
+        assert_eq!(practice_success(0.3, 0.0), 1.0);
     }
 }

@@ -5,12 +5,12 @@
 //! 2 resonance: `resonant_ties` such ties whose joint work showed alignment >= min_alignment;
 //! 3 mutual support: aid given or received of at least `aid_threshold`;
 //! 4 collective identity: membership of a network;
-//! 5 pooling: has contributed to a pool;
+//! 5 pooling: has contributed at least `pool_threshold` to pools (all time);
 //! 6 collective action: took part in a successful project;
 //! 7 interdependence: shared-infrastructure stake of at least `stake_threshold`.
 //! Stages can fall back when ties decay or a community exits. A network has reached the last
-//! stage when at least half of its members are at stage 7; the first tick any network does so
-//! is recorded (the formation time the seed puts at 6-18 months).
+//! stage when at least `full_share` of its members are at stage 7; the first tick any network
+//! does so is recorded (the formation time the seed puts at 6-18 months).
 
 use crate::scenario::Params;
 use crate::world::Scratch;
@@ -42,7 +42,7 @@ pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
             resonant >= st.resonant_ties,
             f64::from(com.aid_exchanged) >= st.aid_threshold,
             world.network_of(c as u32) != NO_NETWORK,
-            com.contributed > 0.0,
+            f64::from(com.contributed) >= st.pool_threshold && com.contributed > 0.0,
             com.projects_succeeded > 0,
             world.stake_of(c as u32) >= st.stake_threshold,
         ];
@@ -60,7 +60,7 @@ pub fn update(world: &mut World, params: &Params, scratch: &mut Scratch) {
                     .iter()
                     .filter(|&&m| world.stages[m as usize] == 7)
                     .count();
-                2 * full >= n.members.len()
+                full as f64 >= st.full_share * n.members.len() as f64
             });
         if formed {
             world.first_full_stage_tick = world.tick;

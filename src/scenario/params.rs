@@ -159,6 +159,8 @@ define_params! {
         initial_treasury_ticks: f64 = 4.0, "ticks of production", Range::real(0.0, 1000.0), "Initial treasury, in ticks of the community's own production.";
         spend_rate: f64 = 0.2, "share/tick", Range::real(0.0, 1.0), "Share of its treasury a community spends on its own work each tick (leaves the ledger).";
         technical_share: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of technical (e.g. Web3) communities; their technical level is high, the others' low.";
+        technical_min_tech: f64 = 0.6, "technical level", Range::real(0.0, 1.0), "Technical communities' technical level is uniform on [technical_min_tech, 1].";
+        other_max_tech: f64 = 0.4, "technical level", Range::real(0.0, 1.0), "Non-technical communities' technical level is uniform on [0, other_max_tech].";
         specialist_share: f64 = 0.35, "share", Range::real(0.0, 1.0), "Share of communities whose engagement depth is drawn from the specialist component of the engagement mix (the rest from the general one).";
         general_depth: f64 = 0.25, "depth", Range::real(0.0, 1.0), "Centre of the general component of preferred engagement depth (0: a general introduction, 1: a specialised working session).";
         specialist_depth: f64 = 0.75, "depth", Range::real(0.0, 1.0), "Centre of the specialist component of preferred engagement depth.";
@@ -198,6 +200,9 @@ define_params! {
         learning_rate: f64 = 0.3, "share", Range::real(0.0, 1.0), "Weight of a new observation in the perceived alignment.";
         min_alignment: f64 = 0.5, "alignment", Range::real(0.0, 1.0), "Perceived alignment below which joint work weakens the tie.";
         misalignment_penalty: f64 = 0.1, "share", Range::real(0.0, 1.0), "Share of trust lost when joint work shows misalignment.";
+        prior_alignment: f64 = 0.5, "alignment", Range::real(0.0, 1.0), "Perceived practice alignment a new tie starts with, before joint work has shown any.";
+        alignment_weight: f64 = 1.0, "share", Range::real(0.0, 1.0), "Success joint work loses per unit of practice distance between the partners (1: success scales with their true alignment; 0: practice does not matter).";
+        practice_learning: f64 = 0.05, "share", Range::real(0.0, 0.5), "Share of the practice difference each partner closes in one piece of joint work (working together aligns how things are done).";
     }
     /// Step 3: reciprocal aid.
     mutual_support: MutualSupportParams {
@@ -223,7 +228,8 @@ define_params! {
     /// Step 4: naming, absorbing, merging, splitting, dissolving and exit.
     identity: IdentityParams {
         trust_threshold: f64 = 0.65, "trust", Range::real(0.0, 1.0), "Trust a tie needs to bind a cluster into a network.";
-        min_size: u32 = 5, "communities", Range::whole(2, 1_000_000), "Smallest cluster that names itself; networks below half of it dissolve.";
+        min_size: u32 = 5, "communities", Range::whole(2, 1_000_000), "Smallest cluster that names itself; networks below dissolve_share of it dissolve.";
+        dissolve_share: f64 = 0.5, "share of min_size", Range::real(0.0, 1.0), "A network with fewer than ceil(dissolve_share x min_size) members dissolves.";
         check_every: u32 = 4, "ticks", Range::whole(1, 100_000), "How often clusters are checked for naming, merging and splitting.";
         absorb_ties: u32 = 2, "ties", Range::whole(1, 1000), "Trusted ties into a network that make an unaffiliated community join it.";
         merge_ties: u32 = 4, "ties", Range::whole(1, 1_000_000), "Trusted ties between two networks that make them merge.";
@@ -284,20 +290,17 @@ define_params! {
     }
     /// Governance: scale, cells, autonomy versus coherence.
     governance: GovernanceParams {
-        centralization: f64 = 0.4, "share", Range::real(0.0, 1.0), "Central control in networks: raises coherence, lowers coordination cost, suppresses local adaptation.";
+        centralization: f64 = 0.4, "share", Range::real(0.0, 1.0), "Central control in networks: standardizes members' practice toward the network's (central_pull), lowers coordination cost, narrows exit tolerance, and leaves less room for local adaptation.";
         cells: bool = false, "-", Range::Switch, "Networks organise in cells (autonomous teams that decide locally).";
         cell_size: f64 = 8.0, "people", Range::real(3.0, 10.0), "People per cell (the seed: 3-8, never more than 10).";
         dunbar_people: f64 = 150.0, "people", Range::real(1.0, 1.0e6), "People beyond which coordination cost grows faster than linearly without cells.";
         scale_exponent: f64 = 3.0, "exponent", Range::real(1.0, 5.0), "Coordination cost grows as people^scale_exponent beyond the Dunbar number (without cells).";
         cell_overhead: f64 = 0.15, "share", Range::real(0.0, 10.0), "Extra cost of coordinating between cells, per tenfold growth in cells.";
         central_saving: f64 = 0.5, "share", Range::real(0.0, 1.0), "Coordination cost saved at full centralization.";
-        central_pull: f64 = 0.05, "share/tick", Range::real(0.0, 1.0), "Pull of members' values toward the network mean per tick at full centralization.";
-        adaptation_rate: f64 = 0.2, "share/tick", Range::real(0.0, 1.0), "Share of lost local fit a fully autonomous community regains per tick.";
-        context_drift: f64 = 0.04, "fit/tick", Range::real(0.0, 1.0), "Mean local fit lost per tick as each community's context changes.";
+        central_pull: f64 = 0.05, "share/tick", Range::real(0.0, 1.0), "Central standardization: share of the distance from a member's practice to its network's mean practice closed per tick at full centralization (times centralization).";
+        adaptation_rate: f64 = 0.2, "share/tick", Range::real(0.0, 1.0), "Local adaptation: share of the distance from a community's practice to its local context closed per tick outside networks (times 1 - centralization inside one).";
+        context_step: f64 = 0.02, "practice units/tick", Range::real(0.0, 1.0), "Standard deviation of each coordinate's step in the random walk of a community's local context per tick (reflected at 0 and 1).";
         central_intolerance: f64 = 0.5, "share", Range::real(0.0, 1.0), "At full centralization, members tolerate this much less value divergence before exiting.";
-        central_adaptation: f64 = 0.3, "share", Range::real(0.0, 1.0), "Share of local adaptation a central plan still delivers at full centralization.";
-        consensus_hours: f64 = 0.15, "hours/tick per member pair", Range::real(0.0, 1000.0), "Coordination per tick that deciding network-wide by consensus costs per pair of member communities; central control takes the broadest decisions first, so it falls as (1 - centralization)^3.";
-        central_innovation: f64 = 0.5, "share", Range::real(0.0, 1.0), "Share of the knowledge joint work creates that remains when both partners follow a central plan.";
         coherence_weight: f64 = 1.0, "share", Range::real(0.0, 1.0), "How much a project's success depends on the network's value coherence.";
     }
     /// Knowledge gaps between technical and non-technical communities.
@@ -343,7 +346,9 @@ define_params! {
     stages: StageParams {
         resonant_ties: u32 = 2, "ties", Range::whole(1, 1000), "Trusted ties with perceived alignment above resonance.min_alignment needed for stage 2.";
         aid_threshold: f64 = 0.5, "resources", Range::real(0.0, 1.0e9), "Aid given or received needed for stage 3.";
+        pool_threshold: f64 = 0.5, "resources", Range::real(0.0, 1.0e9), "Resources contributed to pools, all time, needed for stage 5.";
         stake_threshold: f64 = 0.6, "stake", Range::real(0.0, 1.0e6), "Shared-infrastructure stake needed for stage 7.";
+        full_share: f64 = 0.5, "share", Range::real(0.0, 1.0), "Share of a network's members at stage 7 at which the network has reached the last stage (first_full_stage_tick).";
     }
 }
 

@@ -54,6 +54,9 @@ pub struct World {
     pub values: Vec<f64>,
     /// `practice_dims` floats per community (hidden from other agents).
     pub practice: Vec<f64>,
+    /// `practice_dims` floats per community: the local context its practice must fit (a
+    /// random walk, `model::autonomy`); fit = 1 - d(practice, context).
+    pub context: Vec<f64>,
     /// Each community's technical level in [0, 1] (fixed at birth); read with
     /// [`World::tech_of`]. Apart from `Community` because joint work reads it for both ends of
     /// a tie, at random.
@@ -98,10 +101,11 @@ impl World {
             tie_budgets: Vec::new(),
             values: Vec::new(),
             practice: Vec::new(),
+            context: Vec::new(),
             tech: Vec::new(),
             stakes: Vec::new(),
             membership: Vec::new(),
-            ties: Ties::default(),
+            ties: Ties::new(params.resonance.prior_alignment),
             region_members: vec![Vec::new(); params.population.regions as usize],
             networks: Vec::new(),
             networks_named: 0,
@@ -156,6 +160,11 @@ impl World {
         &self.practice[c as usize * k..(c as usize + 1) * k]
     }
 
+    pub fn context_of(&self, c: u32) -> &[f64] {
+        let k = self.practice_dims;
+        &self.context[c as usize * k..(c as usize + 1) * k]
+    }
+
     /// Normalised Euclidean distance between two communities' values, in [0, 1].
     pub fn value_distance(&self, a: u32, b: u32) -> f64 {
         distance(self.values_of(a), self.values_of(b))
@@ -170,6 +179,7 @@ impl World {
         self.tie_budgets.reserve(additional);
         self.values.reserve(additional * self.value_dims);
         self.practice.reserve(additional * self.practice_dims);
+        self.context.reserve(additional * self.practice_dims);
         self.membership.reserve(additional);
         self.tech.reserve(additional);
         self.stakes.reserve(additional);
@@ -177,7 +187,7 @@ impl World {
     }
 
     /// Adds a community (with what it starts with in the arrays kept apart) and returns its
-    /// index.
+    /// index. Its local context starts at its practice: a new community fits where it is.
     pub fn push_community(
         &mut self,
         community: Community,
@@ -198,6 +208,7 @@ impl World {
         self.stakes.push(0.0);
         self.values.extend_from_slice(values);
         self.practice.extend_from_slice(practice);
+        self.context.extend_from_slice(practice);
         self.ties.push_community();
         idx
     }
@@ -227,10 +238,22 @@ impl World {
             .map(|(i, _)| i)
     }
 
-    /// Recomputes each live network's people, mean values and value spread.
+    /// Recomputes each live network's people, mean values, value spread and mean practice.
     pub fn refresh_networks(&mut self) {
         let k = self.value_dims;
+        let p = self.practice_dims;
         for n in self.networks.iter_mut().filter(|n| n.alive) {
+            n.mean_practice.clear();
+            n.mean_practice.resize(p, 0.0);
+            for &m in &n.members {
+                let x = &self.practice[m as usize * p..(m as usize + 1) * p];
+                n.mean_practice
+                    .iter_mut()
+                    .zip(x)
+                    .for_each(|(acc, x)| *acc += x);
+            }
+            let count = n.members.len().max(1) as f64;
+            n.mean_practice.iter_mut().for_each(|x| *x /= count);
             n.people = n
                 .members
                 .iter()
@@ -287,6 +310,7 @@ impl World {
             library: 0.0,
             people: 0.0,
             mean_values: vec![0.0; self.value_dims],
+            mean_practice: vec![0.0; self.practice_dims],
             value_spread: 0.0,
             value_tick: 0.0,
             value_cycle: 0.0,

@@ -70,6 +70,9 @@ pub struct Network {
     pub people: f64,
     /// Mean of members' values (K floats), refreshed each tick.
     pub mean_values: Vec<f64>,
+    /// Mean of members' practice (the network's practice, toward which central control
+    /// standardizes), refreshed with `mean_values`.
+    pub mean_practice: Vec<f64>,
     /// Mean value distance of members to `mean_values`, refreshed each tick.
     pub value_spread: f64,
     /// Coordination value created in the network this tick and this cycle.

@@ -24,10 +24,6 @@ pub fn defect(trust: f64, penalty: f64) -> f64 {
     (trust * (1.0 - penalty)).clamp(0.0, 1.0)
 }
 
-/// Alignment a new tie starts with, before any joint work has revealed practice: the middle
-/// of the scale (nothing is known yet).
-const UNKNOWN_ALIGNMENT: f32 = 0.5;
-
 /// A relationship between two communities that met. Stored once, in [`Ties`]; read through
 /// `&Tie` (its fields are public to read), changed only through the methods of [`Ties`].
 ///
@@ -109,6 +105,9 @@ pub struct Ties {
     /// Reused by [`Ties::compact`] so compaction allocates nothing once warm.
     spare: Vec<Tie>,
     counts: Vec<u32>,
+    /// Perceived alignment a new tie starts with, before joint work has revealed practice
+    /// (`resonance.prior_alignment`).
+    prior_alignment: f32,
 }
 
 impl Index<usize> for Ties {
@@ -119,6 +118,14 @@ impl Index<usize> for Ties {
 }
 
 impl Ties {
+    /// An empty store whose new ties start at perceived alignment `prior_alignment`.
+    pub fn new(prior_alignment: f64) -> Self {
+        Ties {
+            prior_alignment: prior_alignment as f32,
+            ..Default::default()
+        }
+    }
+
     /// Slots in the slab, live or not: ids run over `0..slots()`.
     pub fn slots(&self) -> usize {
         self.slab.len()
@@ -170,7 +177,7 @@ impl Ties {
             a,
             b,
             trust: trust as f32,
-            alignment: UNKNOWN_ALIGNMENT,
+            alignment: self.prior_alignment,
             joint_work: 0,
             aid_ab: 0.0,
             aid_ba: 0.0,
