@@ -71,6 +71,7 @@ define_record!(
     gathering_participants,
     library_entries,
     network_value,
+    peer_value,
 );
 
 /// Metrics that are flows per tick: their sums over a run are reported as cumulative values.
@@ -84,6 +85,7 @@ pub const FLOW_COLUMNS: &[&str] = &[
     "collective_actions_started",
     "collective_actions_succeeded",
     "network_value",
+    "peer_value",
 ];
 
 /// Computes the metrics of the world as it stands.
@@ -216,6 +218,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         gathering_participants: g.participants,
         library_entries: library,
         network_value: world.flows.network_value,
+        peer_value: world.flows.peer_value,
     }
 }
 

@@ -14,7 +14,7 @@
 
 use rand::RngExt;
 
-use super::kinship::meet;
+use super::kinship::broker;
 use crate::scenario::Params;
 use crate::scenario::params::GatheringDesign;
 use crate::world::Scratch;
@@ -164,7 +164,7 @@ fn gather(
                 let j = rng.random_range(0..attendees - 1);
                 let j = if j >= i { j + 1 } else { j };
                 let (a, b) = (scratch.ids[i], scratch.ids[j]);
-                meet(world, params, a, b, &mut scratch.values);
+                broker(world, params, a, b, &mut scratch.values);
             }
         }
     }

@@ -276,6 +276,7 @@ define_params! {
         recovery_rate: f64 = 0.1, "share/tick", Range::real(0.0, 1.0), "Share of lost volunteer energy regained per tick when coordination is fully paid.";
         capacity_decay: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of coordination capacity lost per tick (facilitation must be renewed).";
         spend_rate: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of a coordination budget spent on paid hours each tick.";
+        capacity_multiplier: f64 = 1.0, "share", Range::real(0.0, 1.0), "Share of coordination hours (paid and volunteer) that become capacity. 0 is the counterfactual in which nobody does the connective work: no gatherings, brokered introductions, bridging, coordinated joint work or projects.";
         value_lag_ticks: u32 = 8, "ticks", Range::whole(0, 1000), "Tenure over which new paid coordinators ramp up linearly to full effect (relationships take time); tenure restarts when a grant lapses.";
     }
     /// Governance: scale, cells, autonomy versus coherence.
