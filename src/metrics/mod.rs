@@ -73,6 +73,7 @@ define_record!(
     network_value,
     total_value,
     mean_fit,
+    peer_value,
 );
 
 /// Metrics that are flows per tick: their sums over a run are reported as cumulative values.
@@ -87,6 +88,7 @@ pub const FLOW_COLUMNS: &[&str] = &[
     "collective_actions_succeeded",
     "network_value",
     "total_value",
+    "peer_value",
 ];
 
 /// Computes the metrics of the world as it stands.
@@ -221,7 +223,9 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         gathering_participants: g.participants,
         library_entries: library,
         network_value: world.flows.network_value,
-        total_value: flows.production + flows.coordination_value,
+        total_value: flows.production + flows.coordination_value + flows.peer_value,
+        peer_value: world.flows.peer_value,
+
         mean_fit: e.fit.iter().map(|&f| f64::from(f)).sum::<f64>() / nf,
     }
 }

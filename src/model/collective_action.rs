@@ -116,7 +116,7 @@ fn project(
             let (a, b) = (scratch.ids[i], scratch.ids[j]);
             let t = match world.ties.find(a, b) {
                 Some(t) => t,
-                None if succeeded => world.ties.add(a, b, initial),
+                None if succeeded => world.ties.add_facilitated(a, b, initial),
                 None => continue,
             };
             if succeeded {

@@ -31,7 +31,7 @@ fn work(unit: &mut Coordination, volunteer_hours: f64, p: &CoordinationParams) -
     } else {
         0.0
     };
-    unit.capacity = unit.capacity * (1.0 - p.capacity_decay) + total;
+    unit.capacity = unit.capacity * (1.0 - p.capacity_decay) + p.capacity_multiplier * total;
     unit.used = 0.0;
     (spend, paid_fraction)
 }

@@ -20,7 +20,7 @@
 
 use rand::RngExt;
 
-use super::kinship::{draw_count, meet};
+use super::kinship::{broker, draw_count};
 use crate::scenario::Params;
 use crate::scenario::params::GatheringDesign;
 use crate::world::Scratch;
@@ -217,7 +217,7 @@ fn take_home(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &m
                 }
                 let (a, b) = (scratch.ids[i], scratch.ids[j]);
                 let had_tie = world.ties.find(a, b).is_some();
-                meet(world, params, a, b, &mut scratch.values);
+                broker(world, params, a, b, &mut scratch.values);
                 if !had_tie && world.ties.find(a, b).is_some() {
                     scratch.new_ties[i] += 1;
                     scratch.new_ties[j] += 1;

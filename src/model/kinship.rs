@@ -49,7 +49,7 @@ pub fn encounters(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
         }
         for _ in 0..brokered {
             if let Some(other) = introduced_partner(world, params, c, rng, scratch) {
-                meet(world, params, c, other, &mut scratch.values);
+                broker(world, params, c, other, &mut scratch.values);
             }
         }
     }
@@ -105,16 +105,38 @@ pub fn trusted_partners(world: &World, c: u32, threshold: f64, out: &mut Vec<u32
     );
 }
 
-/// One encounter: refreshes an existing tie, or forms one if values are close enough; similar
-/// communities' values converge.
+/// One encounter the two found on their own: refreshes an existing tie, or forms one if values
+/// are close enough; similar communities' values converge.
 pub fn meet(world: &mut World, params: &Params, a: u32, b: u32, buffer: &mut Vec<f64>) {
+    encounter(world, params, a, b, buffer, false);
+}
+
+/// An encounter coordination work brokered (an introduction, a gathering): as [`meet`], and a
+/// tie it forms is marked facilitated, so the value that later flows along it is counted as
+/// coordination value.
+pub fn broker(world: &mut World, params: &Params, a: u32, b: u32, buffer: &mut Vec<f64>) {
+    encounter(world, params, a, b, buffer, true);
+}
+
+fn encounter(
+    world: &mut World,
+    params: &Params,
+    a: u32,
+    b: u32,
+    buffer: &mut Vec<f64>,
+    facilitated: bool,
+) {
     let k = &params.kinship;
     let d = world.value_distance(a, b);
     if let Some(t) = world.ties.find(a, b) {
         world.ties.touch(t);
     } else if d < k.similarity_threshold {
         let trust = k.initial_trust * (1.0 - d);
-        world.ties.add(a, b, trust);
+        if facilitated {
+            world.ties.add_facilitated(a, b, trust);
+        } else {
+            world.ties.add(a, b, trust);
+        }
     } else {
         return;
     }

@@ -115,7 +115,14 @@ fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift
         .cooperate(tie as u32, params.trust.cooperation_gain);
     world.ledger.own_spending_out += gift;
     world.flows.aid += gift;
-    world.credit_value(from, to, gift * params.mutual_support.need_relief_value);
+    // Aid along a tie coordination brokered exists because of that work; along a tie the two
+    // formed on their own it is peer aid.
+    let value = gift * params.mutual_support.need_relief_value;
+    if world.ties[tie].facilitated {
+        world.credit_value(from, to, value);
+    } else {
+        world.credit_peer_value(value);
+    }
 }
 
 #[cfg(test)]

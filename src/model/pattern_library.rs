@@ -97,7 +97,7 @@ fn spawn_chapter(
     for i in 0..ties {
         let j = rng.random_range(i..scratch.ids.len());
         scratch.ids.swap(i, j);
-        world.ties.add(c, scratch.ids[i], trust);
+        world.ties.add_facilitated(c, scratch.ids[i], trust);
     }
 }
 

@@ -133,8 +133,9 @@ fn allocate(world: &mut World, params: &Params, n: usize, scratch: &mut Scratch)
     }
     world.networks[n].pool -= paid;
     world.ledger.own_spending_out += relieved;
-    let value = relieved * params.mutual_support.need_relief_value;
-    world.credit_network_value(n, value);
+    // Pooling is mutual support through a shared purse: it needs no coordination hours, so
+    // the losses it averts are peer value, not coordination value.
+    world.credit_peer_value(relieved * params.mutual_support.need_relief_value);
 }
 
 /// Fills `scratch.floats` with each member's allocation weight (or, for votes, its amount).

@@ -27,8 +27,8 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
             continue;
         }
         let (a, b) = (world.ties[id].a, world.ties[id].b);
-        let p = (r.joint_work_rate + r.coordinated_joint_work_rate * shared_coverage(world, a, b))
-            .min(1.0);
+        let coordinated = r.coordinated_joint_work_rate * shared_coverage(world, a, b);
+        let p = (r.joint_work_rate + coordinated).min(1.0);
         if !rng.random_bool(p) {
             continue;
         }
@@ -42,6 +42,16 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
             bridging_between(world, scratch, a, b),
             params.knowledge.gap_penalty,
         ) * practice_success(apart, r.alignment_weight);
+        // But for coordination, the pair would work together with the organic rate alone and
+        // succeed without bridging: the rest of the expected knowledge is coordination's.
+        let unaided = r.joint_work_rate.min(1.0)
+            * success_probability(gap, 0.0, params.knowledge.gap_penalty)
+            * practice_success(apart, r.alignment_weight);
+        let coordination_share = if p * success > 0.0 {
+            (1.0 - unaided / (p * success)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         let succeeded = rng.random_bool(success);
         converge_practice(world, a, b, r.practice_learning);
         world
@@ -53,7 +63,8 @@ pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratc
             world
                 .ties
                 .cooperate(id as u32, params.trust.cooperation_gain);
-            world.credit_value(a, b, params.knowledge.knowledge_value * gap);
+            let value = params.knowledge.knowledge_value * gap;
+            world.credit_shared_value(a, b, value, coordination_share);
         }
     }
 }

@@ -286,6 +286,7 @@ define_params! {
         recovery_rate: f64 = 0.1, "share/tick", Range::real(0.0, 1.0), "Share of lost volunteer energy regained per tick when coordination is fully paid.";
         capacity_decay: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of coordination capacity lost per tick (facilitation must be renewed).";
         spend_rate: f64 = 0.25, "share/tick", Range::real(0.0, 1.0), "Share of a coordination budget spent on paid hours each tick.";
+        capacity_multiplier: f64 = 1.0, "share", Range::real(0.0, 1.0), "Share of coordination hours (paid and volunteer) that become capacity. 0 is the counterfactual in which nobody does the connective work: no gatherings, brokered introductions, bridging, coordinated joint work or projects.";
         ramp_ticks: f64 = 8.0, "ticks", Range::real(0.0, 1000.0), "Time scale over which new paid coordinators become effective as they build relationships: an hour at tenure t counts 1 - exp(-(t + 1) / ramp_ticks) (0: at once); tenure restarts when a grant lapses.";
     }
     /// Governance: scale, cells, autonomy versus coherence.

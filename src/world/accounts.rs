@@ -3,9 +3,13 @@
 /// Flows of one tick, reset at its start; the metrics read them.
 #[derive(Debug, Clone, Default)]
 pub struct Flows {
+    /// Value coordination work caused this tick (see `World::credit_value`).
     pub coordination_value: f64,
+    /// Value communities created without coordination work: aid along ties they formed on
+    /// their own, pool relief, the unfacilitated share of joint work's knowledge.
+    pub peer_value: f64,
     /// The part of `coordination_value` created inside networks: between co-members, or by a
-    /// network as a whole (pool relief, projects, library learning).
+    /// network as a whole (projects, library learning).
     pub network_value: f64,
     pub coordination_funding: f64,
     pub direct_funding: f64,

@@ -334,6 +334,20 @@ impl World {
         idx
     }
 
+    /// Books value created between `a` and `b` of which `coordination_share` (in [0, 1]) was
+    /// caused by coordination work and the rest by the two on their own (`peer_value`).
+    pub fn credit_shared_value(&mut self, a: u32, b: u32, value: f64, coordination_share: f64) {
+        debug_assert!((0.0..=1.0).contains(&coordination_share));
+        let caused = value * coordination_share;
+        self.credit_value(a, b, caused);
+        self.flows.peer_value += value - caused;
+    }
+
+    /// Books value communities created without coordination work.
+    pub fn credit_peer_value(&mut self, value: f64) {
+        self.flows.peer_value += value;
+    }
+
     /// Books coordination value created between `a` and `b` (the same community for value one
     /// community creates); it counts toward their network's value when they share one.
     pub fn credit_value(&mut self, a: u32, b: u32, value: f64) {

@@ -44,7 +44,11 @@ pub struct Tie {
     /// Shared-infrastructure stake.
     pub stake: f32,
     /// Joint work done so far (saturates; only whether there was any is read).
-    pub joint_work: u16,
+    pub joint_work: u8,
+    /// Brokered by coordination work (an introduction, a gathering, a coordinated project or
+    /// a chapter seeded from a pattern library), not formed by the two on their own: value
+    /// that flows along it is coordination value (see `World::credit_value`).
+    pub facilitated: bool,
     /// Interacted this tick (no decay this tick).
     pub touched: bool,
     pub alive: bool,
@@ -59,6 +63,7 @@ impl Tie {
             trust: 0.0,
             alignment: 0.0,
             joint_work: 0,
+            facilitated: false,
             aid_ab: 0.0,
             aid_ba: 0.0,
             stake: 0.0,
@@ -169,9 +174,18 @@ impl Ties {
             .find(|&t| self.slab[t as usize].other(a) == b)
     }
 
-    /// Creates a tie (the caller checked there is none) and returns its id. It counts as an
-    /// interaction this tick.
+    /// Creates a tie the two formed on their own (the caller checked there is none) and returns
+    /// its id. It counts as an interaction this tick.
     pub fn add(&mut self, a: u32, b: u32, trust: f64) -> u32 {
+        self.add_with(a, b, trust, false)
+    }
+
+    /// Creates a tie that coordination work brokered (see [`Tie::facilitated`]).
+    pub fn add_facilitated(&mut self, a: u32, b: u32, trust: f64) -> u32 {
+        self.add_with(a, b, trust, true)
+    }
+
+    fn add_with(&mut self, a: u32, b: u32, trust: f64, facilitated: bool) -> u32 {
         debug_assert!(a != b && self.find(a, b).is_none());
         let tie = Tie {
             a,
@@ -179,6 +193,7 @@ impl Ties {
             trust: trust as f32,
             alignment: self.prior_alignment,
             joint_work: 0,
+            facilitated,
             aid_ab: 0.0,
             aid_ba: 0.0,
             stake: 0.0,
