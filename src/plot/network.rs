@@ -9,10 +9,11 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::chart::{self, fmt_num};
-use super::data::{Node, RunData, Snapshots, Tie, Window};
+use super::data::{RunData, Snapshots, Window};
 use super::layout::{self, Layout};
 use super::style::{self, CATEGORICAL, INK, MUTED, UNAFFILIATED, WHITE};
 use super::{Figure, PlotError, PlotFile, png_and_svg, rgb};
+use crate::output::schema::{NodeRow, TieRow};
 
 /// Everything frames share: positions, network colours, size scale, per-tick context.
 struct Scene<'a> {
@@ -150,8 +151,8 @@ fn network_colours(snaps: &Snapshots, layout: &Layout) -> BTreeMap<u32, RGBColor
 struct Frame<'a> {
     scene: &'a Scene<'a>,
     tick: u32,
-    nodes: Vec<&'a Node>,
-    ties: Vec<&'a Tie>,
+    nodes: Vec<&'a NodeRow>,
+    ties: Vec<&'a TieRow>,
     size: (u32, u32),
     /// Draw the week's progress bar (GIF frames).
     progress: bool,
