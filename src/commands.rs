@@ -12,7 +12,7 @@ use crate::experiment::slurm::SlurmJob;
 use crate::experiment::sweep::{self, SeedRule, Shard, SweepError, SweepRequest};
 use crate::experiment::{self, ExperimentError};
 use crate::output::{self, OutputError, Staging, manifest};
-use crate::plot::{self, PlotError, PlotFile, RunData};
+use crate::plot::{self, PlotError, RunData};
 use crate::scenario::{self, Scenario, ScenarioError, builtin, specs};
 use crate::sim::ReplicateOutput;
 
@@ -105,7 +105,12 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join(folder_name(&scenario.name)));
-    let started_at = manifest::now_utc();
+    let provenance = manifest::Provenance::begin(
+        &scenario,
+        overrides(args),
+        command_line,
+        experiment::SEED_RULE,
+    );
     let clock = Instant::now();
     let threads = args.flags.threads.map(|t| t as usize);
     let (runs, threads_used) =
@@ -121,15 +126,17 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
         );
         plot::draw_run(&data, &plot::Options::default())?.files
     };
-    let files = write_run(
-        &scenario,
-        &runs,
-        &plots,
+    let plot_files: Vec<(&str, &[u8])> = plots
+        .iter()
+        .map(|p| (p.name.as_str(), p.bytes.as_slice()))
+        .collect();
+    let files = output::write_run(
         &out_dir,
-        args,
-        command_line,
+        &scenario.name,
+        &runs,
+        &plot_files,
+        provenance,
         threads_used,
-        started_at,
     )?;
     if !args.flags.quiet {
         print!(
@@ -148,56 +155,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CommandError
 }
 
 /// Where a run's plots go.
-pub const PLOTS_DIR: &str = "plots";
-
-#[allow(clippy::too_many_arguments)]
-fn write_run(
-    scenario: &Scenario,
-    runs: &[ReplicateOutput],
-    plots: &[PlotFile],
-    out_dir: &Path,
-    args: &RunArgs,
-    command_line: Vec<String>,
-    threads: usize,
-    started_at: String,
-) -> Result<Vec<PathBuf>, OutputError> {
-    let name = &scenario.name;
-    let mut staging = Staging::new();
-    staging.write(&out_dir.join("timeseries.csv"), |w| {
-        output::write_timeseries(w, name, runs)
-    })?;
-    staging.write(&out_dir.join("ties.csv"), |w| output::write_ties(w, runs))?;
-    staging.write(&out_dir.join("nodes.csv"), |w| output::write_nodes(w, runs))?;
-    staging.write(&out_dir.join("summary.csv"), |w| {
-        output::write_summary_csv(w, name, runs)
-    })?;
-    staging.write(&out_dir.join("summary.json"), |w| {
-        output::write_summary_json(w, name, runs)
-    })?;
-    let mut files = staging.names();
-    let plot_dir = out_dir.join(PLOTS_DIR);
-    for p in plots {
-        staging.write(&plot_dir.join(&p.name), |w| w.write_all(&p.bytes))?;
-    }
-    files.push("manifest.json".to_string());
-    files.extend(plots.iter().map(|p| format!("{PLOTS_DIR}/{}", p.name)));
-    let m = manifest::Manifest {
-        coordsim_version: crate::VERSION.to_string(),
-        coordsim_build: crate::BUILD_ID.to_string(),
-        scenario: manifest::ScenarioInfo::of(scenario),
-        parameters: manifest::parameters_json(scenario),
-        overrides: overrides(args),
-        master_seed: scenario.params.run.seed,
-        replicate_seeds: runs.iter().map(|r| r.seed).collect(),
-        command_line,
-        threads,
-        started_at,
-        finished_at: manifest::now_utc(),
-        files,
-    };
-    staging.write(&out_dir.join("manifest.json"), |w| manifest::write(w, &m))?;
-    staging.commit()
-}
+pub use crate::output::PLOTS_DIR;
 
 /// The terminal summary of a run: headline measures with their 95% intervals.
 fn report(
@@ -793,7 +751,8 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join("compare"));
-    let started_at = manifest::now_utc();
+    let provenance =
+        manifest::Provenance::begin(&arms[0].scenario, common, command_line, cmp::SEED_RULE);
     let clock = Instant::now();
     let (results, threads) = cmp::run_arms(
         &arms,
@@ -802,42 +761,7 @@ pub fn compare(args: &CompareArgs, command_line: Vec<String>) -> Result<(), Comm
     )?;
     let rows = cmp::measures(&arms, &results);
     let seeds = cmp::shared_seeds(&arms);
-    let mut staging = Staging::new();
-    staging.write(&out_dir.join("compare.csv"), |w| {
-        cmp::write_compare_csv(w, &rows)
-    })?;
-    staging.write(&out_dir.join("timeseries.csv"), |w| {
-        cmp::write_timeseries(w, &arms, &results)
-    })?;
-    staging.write(&out_dir.join("summary.csv"), |w| {
-        cmp::write_summary(w, &arms, &results)
-    })?;
-    let m = serde_json::json!({
-        "kind": "compare",
-        "coordsim_version": crate::VERSION,
-        "coordsim_build": crate::BUILD_ID,
-        "arms": arms.iter().map(|a| serde_json::json!({
-            "label": a.label,
-            "scenario": manifest::ScenarioInfo::of(&a.scenario),
-            "what_if": a.what_if,
-            "parameters": manifest::parameters_json(&a.scenario),
-        })).collect::<Vec<_>>(),
-        "common_overrides": common,
-        "master_seed": arms[0].scenario.params.run.seed,
-        "replicate_seeds": seeds,
-        "seeds_rule": "every arm runs the same replicate seeds (common random numbers): replicate r uses replicate_seed(master_seed, r)",
-        "statistics": "mean and t-based 95% CI per arm; paired difference (arm - first arm, replicate by replicate) with its t-based 95% CI",
-        "command_line": command_line,
-        "threads": threads,
-        "started_at": started_at,
-        "finished_at": manifest::now_utc(),
-        "files": ["compare.csv", "summary.csv", "timeseries.csv", "manifest.json"],
-    });
-    staging.write(&out_dir.join("manifest.json"), |w| {
-        serde_json::to_writer_pretty(&mut *w, &m)?;
-        writeln!(w)
-    })?;
-    staging.commit()?;
+    cmp::write_folder(&out_dir, &arms, &results, &rows, provenance, threads)?;
     if !args.flags.quiet {
         print!(
             "{}",
