@@ -8,11 +8,11 @@
 //! gives the table.
 
 use coordsim::experiment::compare::{measures, run_arms, what_if_arms};
-use coordsim::scenario::Scenario;
-use coordsim::stats::Summary;
 use coordsim::experiment::run_replicates;
 use coordsim::output::{summary_columns, summary_values};
+use coordsim::scenario::Scenario;
 use coordsim::sim::ReplicateOutput;
+use coordsim::stats::Summary;
 use coordsim::stats::paired_difference;
 
 const REPLICATES: u32 = 20;

@@ -54,7 +54,10 @@ fn no_arguments_runs_the_baseline_into_outputs() {
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["scenario"]["name"], "baseline");
     assert_eq!(manifest["master_seed"], 42);
-    assert_eq!(manifest["replicate_seeds"].as_array().unwrap().len(), 10);
+    assert_eq!(
+        manifest["run"]["replicate_seeds"].as_array().unwrap().len(),
+        10
+    );
     assert_eq!(manifest["scenario"]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(manifest["parameters"]["trust"]["half_life_ticks"], 26.0);
     let leftovers: Vec<_> = std::fs::read_dir(&out)

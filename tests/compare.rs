@@ -46,8 +46,14 @@ fn what_ifs_share_seeds_and_a_no_change_arm_differs_by_exactly_zero() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("c/manifest.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["kind"], "compare");
-    assert_eq!(manifest["arms"].as_array().unwrap().len(), 3);
-    assert_eq!(manifest["replicate_seeds"].as_array().unwrap().len(), 6);
+    assert_eq!(manifest["compare"]["arms"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        manifest["compare"]["replicate_seeds"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
     let ts = std::fs::read_to_string(dir.path().join("c/timeseries.csv")).unwrap();
     assert_eq!(ts.lines().count(), 1 + 3 * 6 * 31);
     assert!(ts.lines().nth(1).unwrap().starts_with("baseline,0,"));

@@ -262,7 +262,6 @@ fn compare_fixture(dir: &Path) {
          cumulative_coordination_value,1,direct service,3,390,10,370,410,-10,-30,10\n",
     )
     .unwrap();
-    std::fs::write(dir.join("manifest.json"), "{\"kind\": \"compare\"}\n").unwrap();
 }
 
 fn writeln_str(s: &mut String, line: &str) {
@@ -353,16 +352,8 @@ fn sweep_fixture(dir: &Path, keys: &[&str], grid: &[Vec<&str>]) {
             );
         }
     }
+    // No manifest: the key columns are those between `point` and `metric`.
     std::fs::write(dir.join("points.csv"), points).unwrap();
-    let varied: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
-    std::fs::write(
-        dir.join("manifest.json"),
-        format!(
-            "{{\"kind\": \"sweep\", \"varied\": [{}]}}\n",
-            varied.join(", ")
-        ),
-    )
-    .unwrap();
 }
 
 #[test]
@@ -560,6 +551,21 @@ fn malformed_folders_fail_with_the_file_and_column() {
                 predicate::str::contains("compare.csv: missing column `ci95_low`"),
             ),
         );
+    // A manifest not of the one manifest shape (docs/manifest.schema.json) is named.
+    let sw = dir.path().join("sw");
+    sweep_fixture(&sw, &["a.b"], &[vec!["0"], vec!["1"]]);
+    std::fs::write(
+        sw.join("manifest.json"),
+        "{\"kind\": \"sweep\", \"varied\": [\"a.b\"]}\n",
+    )
+    .unwrap();
+    coordsim(dir.path())
+        .args(["plot", "sw"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("manifest.json:1: missing field"));
     // Nothing was written for the failed folders.
-    assert!(!bad.join("plots").exists() && !cmp.join("plots").exists());
+    assert!(
+        !bad.join("plots").exists() && !cmp.join("plots").exists() && !sw.join("plots").exists()
+    );
 }

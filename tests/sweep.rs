@@ -112,8 +112,8 @@ fn a_three_by_two_factorial_with_three_replicates_is_eighteen_runs_with_the_righ
     let manifest: serde_json::Value =
         serde_json::from_slice(&read(dir.path(), "s/manifest.json")).unwrap();
     assert_eq!(manifest["kind"], "sweep");
-    assert_eq!(manifest["plan"]["varied"][1], "governance.cells");
-    assert_eq!(manifest["plan"]["total_runs"], 18);
+    assert_eq!(manifest["sweep"]["plan"]["varied"][1], "governance.cells");
+    assert_eq!(manifest["sweep"]["plan"]["total_runs"], 18);
 }
 
 #[test]

@@ -6,13 +6,16 @@
 //! policy is then not drowned in between-run noise, and an arm identical to the first gives a
 //! paired difference of exactly zero.
 
-use std::io::{self, Write};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::progress_bar;
-use crate::output::{self, field, summary_columns, summary_values};
+use crate::output::manifest::{self, ArmInfo, CompareSection, Manifest, Provenance, ScenarioInfo};
+use crate::output::schema::CompareRow;
+use crate::output::{self, OutputError, Staging, summary_columns, summary_values};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::sim::{ReplicateOutput, run_replicate_with};
 use crate::stats::{Summary, paired_difference, summarize};
@@ -159,67 +162,79 @@ pub fn measures(arms: &[Arm], results: &[Vec<ReplicateOutput>]) -> Vec<ArmMeasur
     out
 }
 
-/// compare.csv.
-pub fn write_compare_csv(out: &mut impl Write, rows: &[ArmMeasure]) -> io::Result<()> {
-    writeln!(
-        out,
-        "metric,arm,label,n,mean,sd,ci95_low,ci95_high,diff_mean,diff_ci95_low,diff_ci95_high,diff_n,diff_sd"
-    )?;
-    for r in rows {
-        write!(out, "{},{},", r.metric, r.arm)?;
-        field(out, &r.label)?;
-        let s = &r.stats;
-        write!(
-            out,
-            ",{},{},{},{},{}",
-            s.n, s.mean, s.sd, s.ci95_low, s.ci95_high
-        )?;
-        match &r.difference {
-            Some(d) => writeln!(
-                out,
-                ",{},{},{},{},{}",
-                d.mean, d.ci95_low, d.ci95_high, d.n, d.sd
-            )?,
-            None => writeln!(out, ",,,,,")?,
+impl ArmMeasure {
+    /// The row of compare.csv.
+    pub fn row(&self) -> CompareRow<'_> {
+        let (s, d) = (&self.stats, self.difference.as_ref());
+        CompareRow {
+            metric: Cow::Borrowed(&self.metric),
+            arm: self.arm,
+            label: Cow::Borrowed(&self.label),
+            n: s.n,
+            mean: s.mean,
+            sd: s.sd,
+            ci95_low: s.ci95_low,
+            ci95_high: s.ci95_high,
+            diff_mean: d.map(|d| d.mean),
+            diff_ci95_low: d.map(|d| d.ci95_low),
+            diff_ci95_high: d.map(|d| d.ci95_high),
+            diff_n: d.map(|d| d.n),
+            diff_sd: d.map(|d| d.sd),
         }
     }
-    Ok(())
 }
 
-/// timeseries.csv of all arms: the run format, with the arm's label in the `scenario` column.
-pub fn write_timeseries(
-    out: &mut impl Write,
-    arms: &[Arm],
-    results: &[Vec<ReplicateOutput>],
-) -> io::Result<()> {
-    write_per_arm(out, arms, results, output::write_timeseries)
-}
+/// How a comparison's runs get their seeds, in words (the manifest's `seed_rule`).
+pub const SEED_RULE: &str = "every arm runs the same replicate seeds (common random numbers): replicate r uses replicate_seed(master_seed, r)";
 
-/// summary.csv of all arms: one row per arm and replicate, the run format, with the arm's label
-/// in the `scenario` column (for paired analyses of one's own: replicate r ran the same seed in
-/// every arm).
-pub fn write_summary(
-    out: &mut impl Write,
-    arms: &[Arm],
-    results: &[Vec<ReplicateOutput>],
-) -> io::Result<()> {
-    write_per_arm(out, arms, results, output::write_summary_csv)
-}
+/// The statistics of compare.csv, in words.
+pub const STATISTICS: &str = "mean and t-based 95% CI per arm; paired difference (arm - first arm, replicate by replicate) with its t-based 95% CI";
 
-/// Writes each arm with a run-format CSV writer, one header for all.
-fn write_per_arm(
-    out: &mut impl Write,
+/// Writes a comparison's folder atomically: `compare.csv`, `summary.csv` and
+/// `timeseries.csv` (the run formats, the arm's label in the `scenario` column; replicate r
+/// ran the same seed in every arm) and the manifest (`provenance` begun when it started).
+pub fn write_folder(
+    out_dir: &Path,
     arms: &[Arm],
     results: &[Vec<ReplicateOutput>],
-    write_arm: impl Fn(&mut Vec<u8>, &str, &[ReplicateOutput]) -> io::Result<()>,
-) -> io::Result<()> {
-    for (i, (arm, runs)) in arms.iter().zip(results).enumerate() {
-        let mut buf = Vec::new();
-        write_arm(&mut buf, &arm.label, runs)?;
-        let header_end = buf.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
-        out.write_all(if i == 0 { &buf } else { &buf[header_end..] })?;
-    }
-    Ok(())
+    rows: &[ArmMeasure],
+    provenance: Provenance,
+    threads: usize,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let per_arm: Vec<(&str, &[ReplicateOutput])> = arms
+        .iter()
+        .zip(results)
+        .map(|(a, r)| (a.label.as_str(), r.as_slice()))
+        .collect();
+    let csv_rows: Vec<CompareRow> = rows.iter().map(ArmMeasure::row).collect();
+    let mut staging = Staging::new();
+    staging.write(&out_dir.join("compare.csv"), |w| {
+        output::write_rows(w, &CompareRow::header(), &csv_rows)
+    })?;
+    staging.write(&out_dir.join("summary.csv"), |w| {
+        output::write_summary_arms(w, &per_arm)
+    })?;
+    staging.write(&out_dir.join("timeseries.csv"), |w| {
+        output::write_timeseries_arms(w, &per_arm)
+    })?;
+    let mut files = staging.names();
+    files.push("manifest.json".to_string());
+    let section = CompareSection {
+        arms: arms
+            .iter()
+            .map(|a| ArmInfo {
+                label: a.label.clone(),
+                scenario: ScenarioInfo::of(&a.scenario),
+                what_if: a.what_if.clone(),
+                parameters: manifest::parameters_json(&a.scenario),
+            })
+            .collect(),
+        replicate_seeds: shared_seeds(arms),
+        statistics: STATISTICS.to_string(),
+    };
+    let m = Manifest::compare(provenance.finish(threads, files), section);
+    staging.write(&out_dir.join("manifest.json"), |w| m.write(w))?;
+    staging.commit()
 }
 
 /// In words: is the difference clear, and which way?

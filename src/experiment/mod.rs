@@ -23,6 +23,9 @@ pub enum ExperimentError {
     ThreadPool { threads: usize, reason: String },
 }
 
+/// How a run's replicates get their seeds, in words (the manifest's `seed_rule`).
+pub const SEED_RULE: &str = "replicate r has seed replicate_seed(master_seed, r)";
+
 /// The seeds of every replicate of a run with these parameters.
 pub fn seeds(params: &Params) -> Vec<u64> {
     (0..params.run.replicates as u64)

@@ -6,13 +6,21 @@
 //! Numbers are written with Rust's shortest round-trip formatting, so identical runs give
 //! identical bytes.
 
+mod atomic;
 pub mod manifest;
+pub mod schema;
+pub mod sweep;
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+pub use atomic::{Staging, write_atomic};
+pub use schema::summary_columns;
+
+use std::borrow::Cow;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+
+use schema::{NodeRow, SummaryRow, TieRow, TimeseriesRow};
 
 use crate::metrics::{COLUMNS, FLOW_COLUMNS};
 use crate::sim::ReplicateOutput;
@@ -27,89 +35,28 @@ pub struct OutputError {
     pub source: io::Error,
 }
 
-fn err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+pub(crate) fn err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError {
         path: path.display().to_string(),
         source,
     }
 }
 
-/// Files written to temporary names and renamed into place together by [`Staging::commit`].
-#[derive(Debug, Default)]
-pub struct Staging {
-    pending: Vec<(PathBuf, PathBuf)>,
-}
+/// Where a run's plots go, inside its folder.
+pub const PLOTS_DIR: &str = "plots";
 
-impl Staging {
-    pub fn new() -> Self {
-        Self::default()
+/// Writes a header and rows through a CSV writer.
+fn write_csv<T: Serialize>(
+    out: &mut impl Write,
+    header: &[String],
+    rows: impl IntoIterator<Item = T>,
+) -> io::Result<()> {
+    let mut w = schema::writer(out);
+    w.write_record(header)?;
+    for row in rows {
+        w.serialize(row)?;
     }
-
-    /// Writes a file under a temporary name through `fill`; it is renamed at commit.
-    pub fn write(
-        &mut self,
-        path: &Path,
-        fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
-    ) -> Result<(), OutputError> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(err(dir))?;
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        self.pending.push((tmp.clone(), path.to_path_buf()));
-        let file = File::create(&tmp).map_err(err(&tmp))?;
-        let mut writer = BufWriter::new(file);
-        fill(&mut writer).map_err(err(path))?;
-        let file = writer.into_inner().map_err(|e| OutputError {
-            path: path.display().to_string(),
-            source: e.into_error(),
-        })?;
-        file.sync_all().map_err(err(path))
-    }
-
-    /// File names staged so far, in order (for the manifest's file list).
-    pub fn names(&self) -> Vec<String> {
-        self.pending
-            .iter()
-            .filter_map(|(_, p)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect()
-    }
-
-    /// Renames every staged file into place, in the order they were written.
-    pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
-        let pending = std::mem::take(&mut self.pending);
-        let mut done = Vec::with_capacity(pending.len());
-        for (i, (tmp, path)) in pending.iter().enumerate() {
-            if let Err(e) = std::fs::rename(tmp, path) {
-                // Leave nothing half-staged behind.
-                for (t, _) in &pending[i..] {
-                    let _ = std::fs::remove_file(t);
-                }
-                return Err(err(path)(e));
-            }
-            done.push(path.clone());
-        }
-        Ok(done)
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        for (tmp, _) in &self.pending {
-            let _ = std::fs::remove_file(tmp);
-        }
-    }
-}
-
-/// Writes one CSV field: quoted only when it must be.
-pub fn field(out: &mut (impl Write + ?Sized), text: &str) -> io::Result<()> {
-    if text.contains([',', '"', '\n', '\r']) {
-        write!(out, "\"{}\"", text.replace('"', "\"\""))
-    } else {
-        out.write_all(text.as_bytes())
-    }
+    w.flush()
 }
 
 /// `timeseries.csv`: one row per replicate and tick.
@@ -118,66 +65,72 @@ pub fn write_timeseries(
     scenario: &str,
     runs: &[ReplicateOutput],
 ) -> io::Result<()> {
-    writeln!(out, "scenario,replicate,seed,{}", COLUMNS.join(","))?;
-    for run in runs {
-        for record in &run.records {
-            field(out, scenario)?;
-            write!(out, ",{},{}", run.replicate, run.seed)?;
-            for v in record.values() {
-                write!(out, ",{v}")?;
-            }
-            writeln!(out)?;
-        }
-    }
-    Ok(())
+    write_timeseries_arms(out, &[(scenario, runs)])
+}
+
+/// `timeseries.csv` of several scenarios (a comparison's arms), one after another.
+pub fn write_timeseries_arms(
+    out: &mut impl Write,
+    arms: &[(&str, &[ReplicateOutput])],
+) -> io::Result<()> {
+    write_csv(
+        out,
+        &TimeseriesRow::header(),
+        arms.iter().flat_map(|&(scenario, runs)| {
+            runs.iter().flat_map(move |run| {
+                run.records.iter().map(move |record| TimeseriesRow {
+                    scenario: Cow::Borrowed(scenario),
+                    replicate: run.replicate,
+                    seed: run.seed,
+                    values: record.values(),
+                })
+            })
+        }),
+    )
 }
 
 /// `ties.csv`: the trusted ties at each snapshot tick.
 pub fn write_ties(out: &mut impl Write, runs: &[ReplicateOutput]) -> io::Result<()> {
-    writeln!(out, "replicate,tick,source,target,trust")?;
-    for run in runs {
-        for t in &run.ties {
-            writeln!(
-                out,
-                "{},{},{},{},{}",
-                run.replicate, t.tick, t.source, t.target, t.trust
-            )?;
-        }
-    }
-    Ok(())
+    write_csv(
+        out,
+        &schema::header::<TieRow>(&[]),
+        runs.iter()
+            .flat_map(|run| run.ties.iter().map(|t| tie_row(run.replicate, t))),
+    )
 }
 
 /// `nodes.csv`: every community at each snapshot tick (network is empty outside networks).
 pub fn write_nodes(out: &mut impl Write, runs: &[ReplicateOutput]) -> io::Result<()> {
-    writeln!(out, "replicate,tick,community,region,network,members,stage")?;
-    for run in runs {
-        for n in &run.nodes {
-            write!(
-                out,
-                "{},{},{},{},",
-                run.replicate, n.tick, n.community, n.region
-            )?;
-            if let Some(label) = n.network {
-                write!(out, "{label}")?;
-            }
-            writeln!(out, ",{},{}", n.members, n.stage)?;
-        }
-    }
-    Ok(())
+    write_csv(
+        out,
+        &schema::header::<NodeRow>(&[]),
+        runs.iter()
+            .flat_map(|run| run.nodes.iter().map(|n| node_row(run.replicate, n))),
+    )
 }
 
-/// Names of the per-replicate summary measures, in `summary.csv` column order.
-pub fn summary_columns() -> Vec<String> {
-    let mut cols: Vec<String> = COLUMNS
-        .iter()
-        .skip(1)
-        .map(|c| format!("final_{c}"))
-        .collect();
-    cols.extend(FLOW_COLUMNS.iter().map(|c| format!("cumulative_{c}")));
-    // The share of all coordination value that was funded: steadier than any one tick's ratio.
-    cols.push("cumulative_coordination_funded_share".to_string());
-    cols.push("first_full_stage_tick".to_string());
-    cols
+/// A replicate's snapshot community as its `nodes.csv` row.
+pub fn node_row(replicate: u32, n: &crate::sim::NodeRow) -> NodeRow {
+    NodeRow {
+        replicate,
+        tick: n.tick,
+        community: n.community,
+        region: n.region,
+        network: n.network,
+        members: n.members,
+        stage: n.stage,
+    }
+}
+
+/// A replicate's snapshot tie as its `ties.csv` row.
+pub fn tie_row(replicate: u32, t: &crate::sim::TieRow) -> TieRow {
+    TieRow {
+        replicate,
+        tick: t.tick,
+        source: t.source,
+        target: t.target,
+        trust: t.trust,
+    }
 }
 
 /// One replicate's summary measures; `None` where a measure has no value (never reached).
@@ -207,23 +160,35 @@ pub fn write_summary_csv(
     scenario: &str,
     runs: &[ReplicateOutput],
 ) -> io::Result<()> {
-    writeln!(
+    write_summary_arms(out, &[(scenario, runs)])
+}
+
+/// `summary.csv` of several scenarios (a comparison's arms), one after another.
+pub fn write_summary_arms(
+    out: &mut impl Write,
+    arms: &[(&str, &[ReplicateOutput])],
+) -> io::Result<()> {
+    write_csv(
         out,
-        "scenario,replicate,seed,{}",
-        summary_columns().join(",")
-    )?;
-    for run in runs {
-        field(out, scenario)?;
-        write!(out, ",{},{}", run.replicate, run.seed)?;
-        for v in summary_values(run) {
-            match v {
-                Some(v) => write!(out, ",{v}")?,
-                None => write!(out, ",")?,
-            }
-        }
-        writeln!(out)?;
-    }
-    Ok(())
+        &SummaryRow::header(),
+        arms.iter().flat_map(|&(scenario, runs)| {
+            runs.iter().map(move |run| SummaryRow {
+                scenario: Cow::Borrowed(scenario),
+                replicate: run.replicate,
+                seed: run.seed,
+                measures: summary_values(run),
+            })
+        }),
+    )
+}
+
+/// Writes a list of rows with their header (compare.csv, and any fixed-column file).
+pub fn write_rows<T: Serialize>(
+    out: &mut impl Write,
+    header: &[String],
+    rows: &[T],
+) -> io::Result<()> {
+    write_csv(out, header, rows)
 }
 
 /// One measure's statistics across replicates, as written to `summary.json`.
@@ -271,4 +236,43 @@ pub fn write_summary_json(
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;
     writeln!(out)
+}
+
+/// Writes a run's folder atomically: the CSVs, `summary.json`, the plots under [`PLOTS_DIR`]
+/// and the manifest (`provenance` begun when the run started), renamed into place together.
+pub fn write_run(
+    out_dir: &Path,
+    scenario: &str,
+    runs: &[ReplicateOutput],
+    plots: &[(&str, &[u8])],
+    provenance: manifest::Provenance,
+    threads: usize,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let mut staging = Staging::new();
+    staging.write(&out_dir.join("timeseries.csv"), |w| {
+        write_timeseries(w, scenario, runs)
+    })?;
+    staging.write(&out_dir.join("ties.csv"), |w| write_ties(w, runs))?;
+    staging.write(&out_dir.join("nodes.csv"), |w| write_nodes(w, runs))?;
+    staging.write(&out_dir.join("summary.csv"), |w| {
+        write_summary_csv(w, scenario, runs)
+    })?;
+    staging.write(&out_dir.join("summary.json"), |w| {
+        write_summary_json(w, scenario, runs)
+    })?;
+    let mut files = staging.names();
+    let plot_dir = out_dir.join(PLOTS_DIR);
+    for (name, bytes) in plots {
+        staging.write(&plot_dir.join(name), |w| w.write_all(bytes))?;
+    }
+    files.push("manifest.json".to_string());
+    files.extend(plots.iter().map(|(name, _)| format!("{PLOTS_DIR}/{name}")));
+    let m = manifest::Manifest::run(
+        provenance.finish(threads, files),
+        manifest::RunSection {
+            replicate_seeds: runs.iter().map(|r| r.seed).collect(),
+        },
+    );
+    staging.write(&out_dir.join("manifest.json"), |w| m.write(w))?;
+    staging.commit()
 }

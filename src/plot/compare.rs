@@ -8,11 +8,14 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Categories, HouseStyle, Range, category_label, decimals_for, fmt_num};
-use super::data::{self, CompareRow, Timeseries};
+use super::data::{self, Timeseries};
 use super::frame;
 use super::style::{self, CATEGORICAL, INK, size};
 use super::text;
 use super::time_chart::{self, Series, TimeChart};
+use crate::output::schema;
+
+type CompareRow = schema::CompareRow<'static>;
 use super::{Figure, PlotError, PlotFile, png_and_svg};
 
 /// The metrics overlaid, with their axis ranges.
@@ -213,7 +216,7 @@ impl Figure for Forest<'_> {
             };
             let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
             for r in rows {
-                if let Some((m, l, h)) = r.diff {
+                if let Some((m, l, h)) = r.difference() {
                     for v in [m, l, h] {
                         if v.is_finite() {
                             lo = lo.min(v);
@@ -229,7 +232,7 @@ impl Figure for Forest<'_> {
             let (lo, hi) = (lo - pad, hi + pad);
             // Arms top to bottom; arm k's row is centred at n - 0.5 - k.
             let n = rows.len() as f64;
-            let labels: Vec<String> = rows.iter().rev().map(|r| r.label.clone()).collect();
+            let labels: Vec<String> = rows.iter().rev().map(|r| r.label.to_string()).collect();
             let y_fmt = |v: &f64| category_label(&labels, *v);
             let dec = decimals_for(hi - lo);
             let x_fmt = move |v: &f64| fmt_num(*v, dec);
@@ -254,9 +257,11 @@ impl Figure for Forest<'_> {
                 INK.stroke_width(2),
             ))?;
             for (k, r) in rows.iter().enumerate() {
-                let Some((m, l, h)) = r.diff else { continue };
+                let Some((m, l, h)) = r.difference() else {
+                    continue;
+                };
                 let y = n - 0.5 - k as f64;
-                let c = CATEGORICAL[r.arm as usize % CATEGORICAL.len()];
+                let c = CATEGORICAL[r.arm % CATEGORICAL.len()];
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(l, y), (h, y)],
                     c.stroke_width(4),
@@ -276,7 +281,7 @@ fn forest_measures<'a>(
 ) -> Result<Vec<(String, Vec<&'a CompareRow>)>, PlotError> {
     let mut names: Vec<&str> = Vec::new();
     for r in rows {
-        if !names.contains(&r.metric.as_str()) {
+        if !names.contains(&&*r.metric) {
             names.push(&r.metric);
         }
     }
@@ -307,7 +312,7 @@ fn forest_measures<'a>(
             (
                 m.to_string(),
                 rows.iter()
-                    .filter(|r| r.metric == m && r.arm != 0 && r.diff.is_some())
+                    .filter(|r| r.metric == m && r.arm != 0 && r.difference().is_some())
                     .collect::<Vec<_>>(),
             )
         })
@@ -352,7 +357,7 @@ pub fn draw(dir: &Path, metric: Option<&str>) -> Result<Vec<PlotFile>, PlotError
     let reference = rows
         .iter()
         .find(|r| r.arm == 0)
-        .map(|r| r.label.clone())
+        .map(|r| r.label.to_string())
         .or_else(|| series.arms.first().map(|a| a.label.clone()))
         .unwrap_or_default();
     let forest = Forest {

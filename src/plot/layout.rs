@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::data::{Node, Tie};
+use crate::output::schema::{NodeRow, TieRow};
 
 /// Positions in the unit square, by community.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,7 +30,7 @@ const ITERATIONS: usize = 300;
 const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
 
 /// Lays out every community in `nodes` using every tie in `ties`.
-pub fn compute(nodes: &[Node], ties: &[Tie]) -> Layout {
+pub fn compute(nodes: &[NodeRow], ties: &[TieRow]) -> Layout {
     // Communities and their regions, by id.
     let mut region_of: BTreeMap<u32, u32> = BTreeMap::new();
     for n in nodes {
@@ -252,8 +252,9 @@ pub fn compute(nodes: &[Node], ties: &[Tie]) -> Layout {
 mod tests {
     use super::*;
 
-    fn node(tick: u32, community: u32, region: u32) -> Node {
-        Node {
+    fn node(tick: u32, community: u32, region: u32) -> NodeRow {
+        NodeRow {
+            replicate: 0,
             tick,
             community,
             region,
@@ -263,8 +264,9 @@ mod tests {
         }
     }
 
-    fn tie(tick: u32, source: u32, target: u32) -> Tie {
-        Tie {
+    fn tie(tick: u32, source: u32, target: u32) -> TieRow {
+        TieRow {
+            replicate: 0,
             tick,
             source,
             target,
@@ -272,8 +274,8 @@ mod tests {
         }
     }
 
-    fn sample() -> (Vec<Node>, Vec<Tie>) {
-        let mut nodes: Vec<Node> = (0..30).map(|c| node(0, c, c % 3)).collect();
+    fn sample() -> (Vec<NodeRow>, Vec<TieRow>) {
+        let mut nodes: Vec<NodeRow> = (0..30).map(|c| node(0, c, c % 3)).collect();
         nodes.extend((0..32).map(|c| node(10, c, c % 3)));
         let ties = vec![
             tie(0, 0, 3),

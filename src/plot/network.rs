@@ -9,11 +9,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::fmt_num;
-use super::data::{Node, RunData, Snapshots, Tie, Window};
+use super::data::{RunData, Snapshots, Window};
 use super::layout::{self, Layout};
 use super::style::{self, CATEGORICAL, INK, MUTED, UNAFFILIATED, WHITE};
 use super::text;
 use super::{Figure, PlotError, PlotFile, png_and_svg, rgb};
+use crate::output::schema::{NodeRow, TieRow};
 
 mod legend;
 
@@ -153,8 +154,8 @@ fn network_colours(snaps: &Snapshots, layout: &Layout) -> BTreeMap<u32, RGBColor
 struct Frame<'a> {
     scene: &'a Scene<'a>,
     tick: u32,
-    nodes: Vec<&'a Node>,
-    ties: Vec<&'a Tie>,
+    nodes: Vec<&'a NodeRow>,
+    ties: Vec<&'a TieRow>,
     size: (u32, u32),
     /// Draw the week's progress bar (GIF frames).
     progress: bool,

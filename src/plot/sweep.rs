@@ -10,11 +10,14 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axis::{Categories, HouseStyle, category_label, decimals_for, fmt_num};
-use super::data::{self, Manifest, Sweep, SweepRow};
+use super::data::{self, Sweep};
 use super::frame;
 use super::legend::{Key, LegendItem};
 use super::style::{self, BAND_ALPHA, BLUE, INK, MUTED, size};
 use super::text;
+use crate::output::schema::PointsRow;
+
+type SweepRow = PointsRow<'static>;
 use super::{Figure, PlotError, PlotFile, png_and_svg};
 
 /// The measure drawn when none is asked for.
@@ -25,8 +28,8 @@ pub const DEFAULT_METRIC: &str = "final_fragmentation";
 fn levels(rows: &[&SweepRow], key: usize) -> (Vec<String>, bool) {
     let mut vals: Vec<String> = Vec::new();
     for r in rows {
-        if !vals.contains(&r.keys[key]) {
-            vals.push(r.keys[key].clone());
+        if !vals.iter().any(|v| *v == r.point_values[key]) {
+            vals.push(r.point_values[key].to_string());
         }
     }
     let numeric = vals
@@ -69,7 +72,7 @@ fn title_case(s: &str) -> String {
 
 fn replicates_note(rows: &[&SweepRow]) -> String {
     let (lo, hi) = rows.iter().fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| {
-        (lo.min(r.n), hi.max(r.n))
+        (lo.min(r.n as f64), hi.max(r.n as f64))
     });
     if (hi - lo).abs() < 0.5 {
         format!("{} replicates per point", fmt_num(hi, 0))
@@ -107,7 +110,7 @@ impl Figure for LineFigure<'_> {
         ];
         let area = frame::panel(&root.margin(6, 6, 6, 6), &self.title, None, &legend)?;
         let (levels, numeric) = levels(&self.rows, 0);
-        let at = |level: &str| self.rows.iter().find(|r| r.keys[0] == level);
+        let at = |level: &str| self.rows.iter().find(|r| r.point_values[0] == level);
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for r in &self.rows {
             for v in [r.ci95_low, r.ci95_high, r.mean] {
@@ -261,8 +264,8 @@ impl Heatmap<'_> {
         let (ox, oy) = chart.plotting_area().get_base_pixel();
         for r in &self.rows {
             let (Some(i), Some(j)) = (
-                xs.iter().position(|v| *v == r.keys[0]),
-                ys.iter().position(|v| *v == r.keys[1]),
+                xs.iter().position(|v| *v == r.point_values[0]),
+                ys.iter().position(|v| *v == r.point_values[1]),
             ) else {
                 continue;
             };
@@ -306,7 +309,7 @@ impl Heatmap<'_> {
         colour: &dyn Fn(f64) -> RGBColor,
         value_dec: usize,
     ) -> Result<(), PlotError> {
-        let value = |r: &SweepRow, k: usize| r.keys[k].parse::<f64>().unwrap_or(0.0);
+        let value = |r: &SweepRow, k: usize| r.point_values[k].parse::<f64>().unwrap_or(0.0);
         let span = |k: usize| {
             let (lo, hi) = self
                 .rows
@@ -442,14 +445,18 @@ impl Figure for Heatmap<'_> {
 
 /// The plots of a sweep folder.
 pub fn draw(dir: &Path, metric: Option<&str>) -> Result<Vec<PlotFile>, PlotError> {
-    let manifest = Manifest::read(dir)?;
-    let sweep: Sweep = data::read_sweep(&dir.join("points.csv"), &manifest.varied)?;
+    let manifest = data::read_manifest(dir)?;
+    let varied = manifest
+        .as_ref()
+        .map(|m| m.varied().to_vec())
+        .unwrap_or_default();
+    let sweep: Sweep = data::read_sweep(&dir.join("points.csv"), &varied)?;
     let measure = metric.unwrap_or(DEFAULT_METRIC);
     let rows: Vec<&SweepRow> = sweep.rows.iter().filter(|r| r.metric == measure).collect();
     if rows.is_empty() {
         let mut names: Vec<&str> = Vec::new();
         for r in &sweep.rows {
-            if !names.contains(&r.metric.as_str()) {
+            if !names.contains(&&*r.metric) {
                 names.push(&r.metric);
             }
         }
@@ -461,7 +468,7 @@ pub fn draw(dir: &Path, metric: Option<&str>) -> Result<Vec<PlotFile>, PlotError
     }
     let (label, _) = style::measure_label(measure);
     let scenario = manifest
-        .scenario
+        .map(|m| m.provenance.scenario.name)
         .map(|s| format!(" (scenario \u{201c}{s}\u{201d})"))
         .unwrap_or_default();
     let stem = format!("sweep_{measure}");

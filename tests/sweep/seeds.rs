@@ -118,14 +118,14 @@ fn common_seeds_give_replicate_k_of_every_point_the_seed_of_coordsim_run_replica
         "coordination share 0.4 changes the runs"
     );
     let m = manifest(dir.path(), "crn");
-    assert_eq!(m["plan"]["seeds"], "common");
+    assert_eq!(m["sweep"]["plan"]["seeds"], "common");
     assert!(
-        m["run_seeds_rule"]
+        m["seed_rule"]
             .as_str()
             .unwrap()
             .contains("replicate_seed(master_seed, replicate)"),
         "{}",
-        m["run_seeds_rule"]
+        m["seed_rule"]
     );
     // The [sweep] table's key gives the same sweep as the flag; the flag wins over the table.
     std::fs::write(
@@ -143,7 +143,10 @@ fn common_seeds_give_replicate_k_of_every_point_the_seed_of_coordsim_run_replica
     let table_runs = rows(dir.path(), "table/runs.csv");
     let seeds = |rs: &[Vec<String>]| -> Vec<String> { rs.iter().map(|r| r[3].clone()).collect() };
     assert_eq!(seeds(&table_runs), seeds(&runs));
-    assert_eq!(manifest(dir.path(), "table")["plan"]["seeds"], "common");
+    assert_eq!(
+        manifest(dir.path(), "table")["sweep"]["plan"]["seeds"],
+        "common"
+    );
     coordsim(dir.path())
         .arg("sweep")
         .arg("study.toml")
@@ -169,11 +172,11 @@ fn by_default_every_run_has_its_own_seed_and_per_run_spelled_out_is_the_same_swe
     assert_ne!(point_rows(&runs, "0"), point_rows(&runs, "1"));
     let m = manifest(dir.path(), "default");
     assert!(
-        m["plan"].get("seeds").is_none(),
+        m["sweep"]["plan"].get("seeds").is_none(),
         "a per-run plan reads as before the rule could be chosen"
     );
     assert_eq!(
-        m["run_seeds_rule"],
+        m["seed_rule"],
         "run r (point-major: r = point x replicates + replicate) has seed replicate_seed(master_seed, r)"
     );
     for (out, rule) in [("dash", "per-run"), ("underscore", "per_run")] {
@@ -196,10 +199,13 @@ fn resuming_or_merging_across_seed_rules_is_refused_naming_the_seed_rule() {
         .assert()
         .success();
     same_data(dir.path(), "whole", "merged");
-    assert_eq!(manifest(dir.path(), "merged")["plan"]["seeds"], "common");
     assert_eq!(
-        manifest(dir.path(), "merged")["run_seeds_rule"],
-        manifest(dir.path(), "whole")["run_seeds_rule"]
+        manifest(dir.path(), "merged")["sweep"]["plan"]["seeds"],
+        "common"
+    );
+    assert_eq!(
+        manifest(dir.path(), "merged")["seed_rule"],
+        manifest(dir.path(), "whole")["seed_rule"]
     );
     // A per-run shard does not merge with a common-seed one.
     sweep(dir.path(), "p1", &["--shard", "1/2"]);
@@ -232,7 +238,7 @@ fn resuming_or_merging_across_seed_rules_is_refused_naming_the_seed_rule() {
     // refuses a per-run resume and completes a common one to the same bytes.
     let work = dir.path().join("unfinished/.sweep");
     std::fs::create_dir_all(&work).unwrap();
-    let plan = manifest(dir.path(), "whole")["plan"].clone();
+    let plan = manifest(dir.path(), "whole")["sweep"]["plan"].clone();
     std::fs::write(work.join("plan.json"), plan.to_string()).unwrap();
     std::fs::write(work.join("shard.json"), r#"{"index":0,"count":1}"#).unwrap();
     coordsim(dir.path())

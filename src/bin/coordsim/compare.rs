@@ -1,12 +1,11 @@
 //! `coordsim compare`: arms on shared seeds, their files, and the terminal tables of differences.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment::compare::{self as cmp, Arm};
-use coordsim::output::{Staging, manifest};
+use coordsim::output::manifest;
 
 use crate::cli::CompareArgs;
 use crate::error::CommandError;
@@ -82,47 +81,17 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
         command_line,
     } = request;
     let common = &settings.overrides;
-    let started_at = manifest::now_utc();
+    let provenance = manifest::Provenance::begin(
+        &arms[0].scenario,
+        common.clone(),
+        command_line,
+        cmp::SEED_RULE,
+    );
     let clock = Instant::now();
     let (results, threads) = cmp::run_arms(&arms, settings.threads, !settings.quiet)?;
     let rows = cmp::measures(&arms, &results);
     let seeds = cmp::shared_seeds(&arms);
-    let mut staging = Staging::new();
-    staging.write(&out_dir.join("compare.csv"), |w| {
-        cmp::write_compare_csv(w, &rows)
-    })?;
-    staging.write(&out_dir.join("timeseries.csv"), |w| {
-        cmp::write_timeseries(w, &arms, &results)
-    })?;
-    staging.write(&out_dir.join("summary.csv"), |w| {
-        cmp::write_summary(w, &arms, &results)
-    })?;
-    let m = serde_json::json!({
-        "kind": "compare",
-        "coordsim_version": coordsim::VERSION,
-        "coordsim_build": coordsim::BUILD_ID,
-        "arms": arms.iter().map(|a| serde_json::json!({
-            "label": a.label,
-            "scenario": manifest::ScenarioInfo::of(&a.scenario),
-            "what_if": a.what_if,
-            "parameters": manifest::parameters_json(&a.scenario),
-        })).collect::<Vec<_>>(),
-        "common_overrides": common,
-        "master_seed": arms[0].scenario.params.run.seed,
-        "replicate_seeds": seeds,
-        "seeds_rule": "every arm runs the same replicate seeds (common random numbers): replicate r uses replicate_seed(master_seed, r)",
-        "statistics": "mean and t-based 95% CI per arm; paired difference (arm - first arm, replicate by replicate) with its t-based 95% CI",
-        "command_line": command_line,
-        "threads": threads,
-        "started_at": started_at,
-        "finished_at": manifest::now_utc(),
-        "files": ["compare.csv", "summary.csv", "timeseries.csv", "manifest.json"],
-    });
-    staging.write(&out_dir.join("manifest.json"), |w| {
-        serde_json::to_writer_pretty(&mut *w, &m)?;
-        writeln!(w)
-    })?;
-    staging.commit()?;
+    cmp::write_folder(&out_dir, &arms, &results, &rows, provenance, threads)?;
     if !settings.quiet {
         print!(
             "{}",

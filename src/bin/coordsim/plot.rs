@@ -9,7 +9,7 @@ use coordsim::plot;
 use crate::cli::PlotArgs;
 use crate::error::CommandError;
 use crate::report::plot_stems;
-use crate::run::PLOTS_DIR;
+use coordsim::output::PLOTS_DIR;
 
 /// `coordsim plot DIR`, resolved: what to draw from which folder, and where to.
 #[derive(Debug)]

@@ -1,13 +1,12 @@
 //! `coordsim run`: a scenario's replicates, their files and plots, and the terminal summary.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment;
-use coordsim::output::{self, OutputError, Staging, manifest};
-use coordsim::plot::{self, PlotFile, RunData};
+use coordsim::output::{self, PLOTS_DIR, manifest};
+use coordsim::plot::{self, RunData};
 use coordsim::scenario::Scenario;
 use coordsim::sim::ReplicateOutput;
 
@@ -52,7 +51,12 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         out: out_dir,
         command_line,
     } = request;
-    let started_at = manifest::now_utc();
+    let provenance = manifest::Provenance::begin(
+        &scenario,
+        settings.overrides.clone(),
+        command_line,
+        experiment::SEED_RULE,
+    );
     let clock = Instant::now();
     let (runs, threads_used) =
         experiment::run_replicates(&scenario.params, settings.threads, !settings.quiet)?;
@@ -67,15 +71,17 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
     } else {
         Vec::new()
     };
-    let files = write_run(
-        &scenario,
-        &runs,
-        &plots,
+    let plot_files: Vec<(&str, &[u8])> = plots
+        .iter()
+        .map(|p| (p.name.as_str(), p.bytes.as_slice()))
+        .collect();
+    let files = output::write_run(
         &out_dir,
-        &settings.overrides,
-        command_line,
+        &scenario.name,
+        &runs,
+        &plot_files,
+        provenance,
         threads_used,
-        started_at,
     )?;
     if !settings.quiet {
         print!(
@@ -91,58 +97,6 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         );
     }
     Ok(())
-}
-
-/// Where a run's plots go.
-pub const PLOTS_DIR: &str = "plots";
-
-#[allow(clippy::too_many_arguments)]
-fn write_run(
-    scenario: &Scenario,
-    runs: &[ReplicateOutput],
-    plots: &[PlotFile],
-    out_dir: &Path,
-    overrides: &[String],
-    command_line: Vec<String>,
-    threads: usize,
-    started_at: String,
-) -> Result<Vec<PathBuf>, OutputError> {
-    let name = &scenario.name;
-    let mut staging = Staging::new();
-    staging.write(&out_dir.join("timeseries.csv"), |w| {
-        output::write_timeseries(w, name, runs)
-    })?;
-    staging.write(&out_dir.join("ties.csv"), |w| output::write_ties(w, runs))?;
-    staging.write(&out_dir.join("nodes.csv"), |w| output::write_nodes(w, runs))?;
-    staging.write(&out_dir.join("summary.csv"), |w| {
-        output::write_summary_csv(w, name, runs)
-    })?;
-    staging.write(&out_dir.join("summary.json"), |w| {
-        output::write_summary_json(w, name, runs)
-    })?;
-    let mut files = staging.names();
-    let plot_dir = out_dir.join(PLOTS_DIR);
-    for p in plots {
-        staging.write(&plot_dir.join(&p.name), |w| w.write_all(&p.bytes))?;
-    }
-    files.push("manifest.json".to_string());
-    files.extend(plots.iter().map(|p| format!("{PLOTS_DIR}/{}", p.name)));
-    let m = manifest::Manifest {
-        coordsim_version: coordsim::VERSION.to_string(),
-        coordsim_build: coordsim::BUILD_ID.to_string(),
-        scenario: manifest::ScenarioInfo::of(scenario),
-        parameters: manifest::parameters_json(scenario),
-        overrides: overrides.to_vec(),
-        master_seed: scenario.params.run.seed,
-        replicate_seeds: runs.iter().map(|r| r.seed).collect(),
-        command_line,
-        threads,
-        started_at,
-        finished_at: manifest::now_utc(),
-        files,
-    };
-    staging.write(&out_dir.join("manifest.json"), |w| manifest::write(w, &m))?;
-    staging.commit()
 }
 
 /// The terminal summary of a run: headline measures with their 95% intervals.

@@ -1,0 +1,66 @@
+//! A sweep's plan: its points laid out by the design, and the test of two plans being the same
+//! sweep (resume and merge refuse a different one, naming what differs).
+
+use super::{SweepError, SweepRequest};
+use crate::experiment::design::{self, Point, display};
+use crate::output::manifest::{self, Plan};
+use crate::scenario::Params;
+
+/// The plan and each point's parameters.
+pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Params>), SweepError> {
+    let points = design::points(
+        &req.base,
+        &req.vary,
+        req.design,
+        req.samples,
+        req.base.params.run.seed,
+    )
+    .map_err(SweepError::Design)?;
+    let params = points
+        .iter()
+        .map(|p| design::point_scenario(&req.base, &req.vary, p).map(|s| s.params))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(SweepError::Design)?;
+    if req.replicates == 0 {
+        return Err(SweepError::Design("--replicates must be at least 1".into()));
+    }
+    let plan = Plan {
+        coordsim_version: crate::VERSION.to_string(),
+        coordsim_build: crate::BUILD_ID.to_string(),
+        scenario_name: req.base.name.clone(),
+        scenario_sha256: manifest::sha256_hex(req.base.text.as_bytes()),
+        overrides: req.overrides.clone(),
+        design: req.design.name().to_string(),
+        samples: req.samples,
+        varied: req.vary.iter().map(|v| v.key.clone()).collect(),
+        points: points
+            .iter()
+            .map(|p: &Point| p.iter().map(display).collect())
+            .collect(),
+        replicates: req.replicates,
+        master_seed: req.base.params.run.seed,
+        seeds: req.seeds,
+        series_every: req.series_every,
+        total_runs: points.len() as u64 * req.replicates as u64,
+    };
+    Ok((plan, params))
+}
+
+/// Names the first field in which two plans differ.
+pub fn plan_difference(a: &Plan, b: &Plan) -> Option<&'static str> {
+    let checks: [(&'static str, bool); 12] = [
+        ("coordsim version", a.coordsim_version == b.coordsim_version),
+        ("coordsim build", a.coordsim_build == b.coordsim_build),
+        ("scenario file", a.scenario_sha256 == b.scenario_sha256),
+        ("--set overrides", a.overrides == b.overrides),
+        ("design", a.design == b.design),
+        ("samples", a.samples == b.samples),
+        ("varied keys", a.varied == b.varied),
+        ("points", a.points == b.points),
+        ("replicates", a.replicates == b.replicates),
+        ("master seed", a.master_seed == b.master_seed),
+        ("seed rule", a.seeds == b.seeds),
+        ("series-every", a.series_every == b.series_every),
+    ];
+    checks.iter().find(|(_, same)| !same).map(|(what, _)| *what)
+}

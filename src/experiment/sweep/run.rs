@@ -1,0 +1,221 @@
+//! Running a sweep or a shard: batches of runs in parallel, appended in run order to the part
+//! files and checkpointed, then the folder finalised (part files renamed, `points.csv` for a
+//! whole sweep, the manifest).
+
+use std::fs;
+use std::io::{Seek, Write};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::checkpoint::{Checkpoint, WorkDir, finished_plan, open_part, read_json, write_json};
+use super::{SweepError, SweepOutcome, SweepRequest, io_err, plan, plan_difference};
+use crate::experiment::progress_bar;
+use crate::output::manifest::{Manifest, Plan, Provenance, Shard, SweepSection};
+use crate::output::{self, Staging};
+use crate::sim::run_replicate_with;
+
+/// Runs the sweep (or its shard) and finalises the folder.
+pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
+    let (plan, params) = plan(req)?;
+    let provenance = Provenance::begin(
+        &req.base,
+        req.overrides.clone(),
+        req.command_line.clone(),
+        plan.seeds.text(),
+    );
+    let shard = req.shard.unwrap_or(Shard::WHOLE);
+    let (start, end) = shard.runs(plan.total_runs);
+    let work = WorkDir::of(&req.out);
+
+    let pool = {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(t) = req.threads {
+            b = b.num_threads(t);
+        }
+        b.build().map_err(|e| SweepError::Threads(e.to_string()))?
+    };
+    let threads = pool.current_num_threads();
+
+    let mut checkpoint = Checkpoint::default();
+    if work.dir.is_dir() && work.plan.is_file() {
+        let existing: Plan = read_json(&work.plan)?;
+        if let Some(what) = plan_difference(&existing, &plan) {
+            return Err(SweepError::DifferentSweep {
+                dir: req.out.display().to_string(),
+                what: what.to_string(),
+            });
+        }
+        let started_as: Option<Shard> = read_json(&work.shard).ok();
+        if started_as.is_some_and(|s| s != shard) {
+            return Err(SweepError::DifferentSweep {
+                dir: req.out.display().to_string(),
+                what: "shard".to_string(),
+            });
+        }
+        if !req.resume {
+            return Err(SweepError::Unfinished {
+                dir: req.out.display().to_string(),
+            });
+        }
+        if work.checkpoint.is_file() {
+            checkpoint = read_json(&work.checkpoint)?;
+        }
+        // A finalisation cut short may have moved the part files already: take them back.
+        for (part, name) in [
+            (&work.runs_part, "runs.csv"),
+            (&work.series_part, "timeseries.csv"),
+        ] {
+            if !part.exists() && req.out.join(name).exists() {
+                fs::rename(req.out.join(name), part).map_err(io_err(part))?;
+            }
+        }
+    } else {
+        if req.resume {
+            match finished_plan(&req.out)? {
+                Some((done, done_shard))
+                    if plan_difference(&done, &plan).is_none() && done_shard == shard =>
+                {
+                    return Ok(SweepOutcome {
+                        runs_in_range: end - start,
+                        runs_computed: 0,
+                        files: Vec::new(),
+                        threads,
+                    });
+                }
+                Some((done, done_shard)) => {
+                    let what = plan_difference(&done, &plan).unwrap_or(if done_shard != shard {
+                        "shard"
+                    } else {
+                        "plan"
+                    });
+                    return Err(SweepError::DifferentSweep {
+                        dir: req.out.display().to_string(),
+                        what: what.to_string(),
+                    });
+                }
+                None => {}
+            }
+        }
+        fs::create_dir_all(&work.dir).map_err(io_err(&work.dir))?;
+        write_json(&work.shard, &shard)?;
+        write_json(&work.plan, &plan)?;
+    }
+    // Fresh part files start with their headers; a resumed one is cut back to the checkpoint.
+    let header = |h: std::io::Result<Vec<u8>>, path: &PathBuf| h.map_err(io_err(path));
+    let mut runs_file = open_part(
+        &work.runs_part,
+        checkpoint.runs_bytes,
+        &header(output::sweep::runs_header(&plan.varied), &work.runs_part)?,
+    )?;
+    let mut series_file = open_part(
+        &work.series_part,
+        checkpoint.timeseries_bytes,
+        &header(output::sweep::series_header(), &work.series_part)?,
+    )?;
+    if checkpoint.runs_bytes == 0 {
+        checkpoint.runs_bytes = runs_file
+            .stream_position()
+            .map_err(io_err(&work.runs_part))?;
+        checkpoint.timeseries_bytes = series_file
+            .stream_position()
+            .map_err(io_err(&work.series_part))?;
+        write_json(&work.checkpoint, &checkpoint)?;
+    }
+
+    let mut next = start + checkpoint.runs_done;
+    let computed_from = next;
+    let bar = progress_bar(end - start, "runs", req.show_progress);
+    bar.set_position(checkpoint.runs_done);
+    let batch = (threads as u64 * 8).max(8);
+    while next < end {
+        let stop = (next + batch).min(end);
+        let rows: Vec<std::io::Result<(Vec<u8>, Vec<u8>)>> = pool.install(|| {
+            (next..stop)
+                .into_par_iter()
+                .map(|run| {
+                    let point = (run / plan.replicates as u64) as usize;
+                    let replicate = (run % plan.replicates as u64) as u32;
+                    let seed = plan.seeds.seed(plan.master_seed, run, replicate);
+                    let out = run_replicate_with(&params[point], replicate, seed, false);
+                    output::sweep::run_rows(
+                        run,
+                        point,
+                        &plan.points[point],
+                        &out,
+                        plan.series_every,
+                    )
+                })
+                .collect()
+        });
+        for row in rows {
+            let (run_row, series_rows) = row.map_err(io_err(&work.runs_part))?;
+            runs_file
+                .write_all(&run_row)
+                .map_err(io_err(&work.runs_part))?;
+            series_file
+                .write_all(&series_rows)
+                .map_err(io_err(&work.series_part))?;
+        }
+        runs_file.sync_data().map_err(io_err(&work.runs_part))?;
+        series_file.sync_data().map_err(io_err(&work.series_part))?;
+        checkpoint.runs_done = stop - start;
+        checkpoint.runs_bytes = runs_file
+            .stream_position()
+            .map_err(io_err(&work.runs_part))?;
+        checkpoint.timeseries_bytes = series_file
+            .stream_position()
+            .map_err(io_err(&work.series_part))?;
+        write_json(&work.checkpoint, &checkpoint)?;
+        bar.set_position(checkpoint.runs_done);
+        next = stop;
+    }
+    bar.finish_and_clear();
+    drop((runs_file, series_file));
+    let files = finalise(req, &plan, shard, provenance, threads)?;
+    Ok(SweepOutcome {
+        runs_in_range: end - start,
+        runs_computed: end - computed_from,
+        files,
+        threads,
+    })
+}
+
+/// Moves the part files into place and writes points.csv (whole sweeps) and the manifest.
+fn finalise(
+    req: &SweepRequest,
+    plan: &Plan,
+    shard: Shard,
+    provenance: Provenance,
+    threads: usize,
+) -> Result<Vec<PathBuf>, SweepError> {
+    let work = WorkDir::of(&req.out);
+    let whole = shard.count == 1;
+    let mut staging = Staging::new();
+    let mut files = vec!["runs.csv".to_string(), "timeseries.csv".to_string()];
+    if whole {
+        let runs = [work.runs_part.clone()];
+        staging.write(&req.out.join("points.csv"), |w| {
+            output::sweep::write_points(w, &runs, &plan.varied, &plan.points)
+        })?;
+        files.push("points.csv".into());
+    }
+    files.push("manifest.json".into());
+    let m = Manifest::sweep(
+        provenance.finish(threads, files.clone()),
+        SweepSection {
+            complete: true,
+            plan: plan.clone(),
+            shard: (!whole).then_some(shard),
+            runs: shard.runs(plan.total_runs),
+            merged_from: Vec::new(),
+        },
+    );
+    staging.write(&req.out.join("manifest.json"), |w| m.write(w))?;
+    fs::rename(&work.runs_part, req.out.join("runs.csv")).map_err(io_err(&work.runs_part))?;
+    fs::rename(&work.series_part, req.out.join("timeseries.csv"))
+        .map_err(io_err(&work.series_part))?;
+    staging.commit()?;
+    fs::remove_dir_all(&work.dir).map_err(io_err(&work.dir))?;
+    Ok(files.iter().map(|f| req.out.join(f)).collect())
+}
