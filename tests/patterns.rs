@@ -71,8 +71,11 @@ fn pattern_1_unfunded_coordination_opens_the_gap_and_the_network_fragments() {
     let last = direct[0].records.len() - 1;
     // Direct service only: almost none of the coordination value is funded...
     let funded = mean(&measure(&direct, "final_coordination_funded_share"));
+    // "Near zero" is below a tenth. (It was 0.05 while coordination value still counted peer
+    // aid, which no coordinator causes; without it the denominator is smaller: measured 0.047
+    // [0.043, 0.051], docs/model.md Section 1.)
     assert!(
-        funded.ci95_high < 0.05,
+        funded.ci95_high < 0.1,
         "funded share under direct service: {funded:?}"
     );
     // ...the cumulative gap keeps growing (second half of the run adds to it)...
@@ -153,8 +156,10 @@ fn in_band(
 
 #[test]
 fn pattern_2_cells_keep_trust_in_networks_past_dunbar() {
-    let without = run("scale_without_cells", &[]);
-    let with = run("scale_with_cells", &[]);
+    // 40 replicates: the within-replicate comparison needs replicates with networks both
+    // below and past 150 people in both arms (about a third of them have both).
+    let without = run_n("scale_without_cells", &[], 40);
+    let with = run_n("scale_with_cells", &[], 40);
     let people = mean(&measure(&without, "final_mean_network_people"));
     assert!(
         people.mean > 150.0,

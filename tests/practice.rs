@@ -41,11 +41,13 @@ fn stage_4_is_observable_in_baseline() {
 #[test]
 fn central_standardization_costs_fit_and_production() {
     // Switching central pull off at centralization 0.5: members keep the practice that fits
-    // their own context, so fit and production rise (measured: fit +0.006 [0.002, 0.011],
-    // cumulative production +64 [26, 101]; no coordination measure moves beyond noise).
+    // their own context, so fit rises (measured with `coordsim compare centralization_mid
+    // --what-if governance.central_pull=0 --replicates 20`: fit +0.0032 [0.00005, 0.0063]; the
+    // production gain the practice branch measured alone, +64 [26, 101], is within noise once
+    // the other mechanisms of this round are in: +12 [-12, 37]).
     let with = run("centralization_mid", &[]);
     let without = run("centralization_mid", &["governance.central_pull=0"]);
-    for m in ["final_mean_fit", "cumulative_direct_value"] {
+    for m in ["final_mean_fit"] {
         let d = effect(&without, &with, m);
         assert!(d.n == 20 && d.ci95_high < 0.0, "{m}: {d:?}");
     }

@@ -147,7 +147,21 @@ mod tests {
         let expected = 0.9 * (1.0 - params.trust.betrayal_penalty);
         assert!((w.ties[bad].trust() - expected).abs() < 1e-6);
         assert_eq!(w.economy.treasury[2], 100.0);
+        // The tie was formed without coordination: its aid is peer value.
+        assert!(w.flows.peer_value > 0.0);
+        assert_eq!(w.flows.coordination_value, 0.0);
+    }
+
+    #[test]
+    fn aid_along_a_brokered_tie_is_coordination_value() {
+        let params = Params::default();
+        let mut w = tiny_world(2);
+        w.economy.need[0] = 2.0;
+        w.economy.treasury[1] = 100.0;
+        w.ties.add_facilitated(0, 1, 0.8);
+        seek_aid(&mut w, &params, 0, &mut Scratch::default());
         assert!(w.flows.coordination_value > 0.0);
+        assert_eq!(w.flows.peer_value, 0.0);
     }
 
     #[test]

@@ -275,6 +275,8 @@ mod tests {
         contribute_and_allocate(&mut w, &params, &mut Scratch::default());
         assert_eq!(w.economy.inflow_tick[0], 0.0);
         assert!(w.economy.inflow_tick[1] > 0.0);
-        assert!(w.flows.coordination_value > 0.0);
+        // Pooling needs no coordination hours: what it relieves is peer value.
+        assert!(w.flows.peer_value > 0.0);
+        assert_eq!(w.flows.coordination_value, 0.0);
     }
 }
