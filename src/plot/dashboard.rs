@@ -144,7 +144,7 @@ pub fn panels(series: &Timeseries, arm: usize) -> Result<Vec<(&'static str, Pane
     let interdependence = time(
         "Interdependence and coherence",
         "interdependence: share of resources from other communities; \
-         coherence: aligned share in networks",
+         coherence: share of networks' people in their largest trusted group",
         "share (0-1)",
         Range::Auto,
         vec![
