@@ -41,6 +41,8 @@ use plotters::prelude::*;
 
 pub use data::RunData;
 
+use crate::output::schema::SchemaError;
+
 /// Why drawing failed.
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
@@ -52,21 +54,9 @@ pub enum PlotError {
     },
     #[error("{path}: not found; {hint}")]
     MissingFile { path: String, hint: String },
-    #[error("{path}:{line}: {message}")]
-    Parse {
-        path: String,
-        line: u64,
-        message: String,
-    },
-    #[error("{path}: missing column `{column}`")]
-    MissingColumn { path: String, column: String },
-    #[error("{path}:{line}: column `{column}`: expected a number, found `{value}`")]
-    BadValue {
-        path: String,
-        line: u64,
-        column: String,
-        value: String,
-    },
+    /// A file that is not what its schema says (line, column, value): `output::schema`'s error.
+    #[error(transparent)]
+    File(SchemaError),
     #[error("{path}: no rows")]
     Empty { path: String },
     #[error("{path}: no rows for replicate {replicate}")]

@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::metrics::COLUMNS;
-use crate::output::{self, schema::NodeRow};
+use crate::output;
+use crate::output::schema::{NodeRow, SchemaError};
 use crate::sim::ReplicateOutput;
 use crate::stats::{Summary, summarize};
 
@@ -71,13 +72,12 @@ pub struct Timeseries {
 impl Timeseries {
     /// Index of a metric column, or an error naming the file and the column.
     pub fn column(&self, name: &str) -> Result<usize, PlotError> {
-        self.metrics
-            .iter()
-            .position(|m| m == name)
-            .ok_or_else(|| PlotError::MissingColumn {
+        self.metrics.iter().position(|m| m == name).ok_or_else(|| {
+            PlotError::File(SchemaError::MissingColumn {
                 path: self.source.clone(),
                 column: name.to_string(),
             })
+        })
     }
 
     /// The mean and 95% interval across an arm's replicates, tick by tick, of `f(row values)`.

@@ -13,29 +13,7 @@ impl From<SchemaError> for PlotError {
     fn from(e: SchemaError) -> Self {
         match e {
             SchemaError::Io { path, source } => PlotError::io(Path::new(&path), source),
-            SchemaError::Parse {
-                path,
-                line,
-                message,
-            } => PlotError::Parse {
-                path,
-                line,
-                message,
-            },
-            SchemaError::MissingColumn { path, column } => {
-                PlotError::MissingColumn { path, column }
-            }
-            SchemaError::BadValue {
-                path,
-                line,
-                column,
-                value,
-            } => PlotError::BadValue {
-                path,
-                line,
-                column,
-                value,
-            },
+            other => PlotError::File(other),
         }
     }
 }
@@ -47,12 +25,12 @@ fn bad(
     record: &csv::StringRecord,
     i: usize,
 ) -> PlotError {
-    PlotError::BadValue {
+    PlotError::File(SchemaError::BadValue {
         path: table_path.to_string(),
         line: record.position().map_or(0, |p| p.line()),
         column: header.get(i).unwrap_or("").to_string(),
         value: record.get(i).unwrap_or("").to_string(),
-    }
+    })
 }
 
 /// Reads `dir/manifest.json` if there is one.
@@ -61,13 +39,13 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, PlotError> {
     if !path.is_file() {
         return Ok(None);
     }
-    Manifest::read(&path)
-        .map(Some)
-        .map_err(|e| PlotError::Parse {
+    Manifest::read(&path).map(Some).map_err(|e| {
+        PlotError::File(SchemaError::Parse {
             path: e.path,
             line: e.line,
             message: e.message,
         })
+    })
 }
 
 /// Reads `timeseries.csv` (a run's, or a comparison's with one `scenario` per arm): the key
