@@ -2,7 +2,7 @@
 //! files and checkpointed, then the folder finalised (part files renamed, `points.csv` for a
 //! whole sweep, the manifest).
 
-use std::fs;
+use std::fs::{self, File};
 use std::io::{Seek, Write};
 use std::path::PathBuf;
 
@@ -113,13 +113,10 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
         checkpoint.timeseries_bytes,
         &header(output::sweep::series_header(), &work.series_part)?,
     )?;
+    // The headers are part of what a resume keeps: record where they end.
     if checkpoint.runs_bytes == 0 {
-        checkpoint.runs_bytes = runs_file
-            .stream_position()
-            .map_err(io_err(&work.runs_part))?;
-        checkpoint.timeseries_bytes = series_file
-            .stream_position()
-            .map_err(io_err(&work.series_part))?;
+        (checkpoint.runs_bytes, checkpoint.timeseries_bytes) =
+            part_lengths(&mut runs_file, &mut series_file, &work)?;
         write_json(&work.checkpoint, &checkpoint)?;
     }
 
@@ -160,12 +157,8 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
         runs_file.sync_data().map_err(io_err(&work.runs_part))?;
         series_file.sync_data().map_err(io_err(&work.series_part))?;
         checkpoint.runs_done = stop - start;
-        checkpoint.runs_bytes = runs_file
-            .stream_position()
-            .map_err(io_err(&work.runs_part))?;
-        checkpoint.timeseries_bytes = series_file
-            .stream_position()
-            .map_err(io_err(&work.series_part))?;
+        (checkpoint.runs_bytes, checkpoint.timeseries_bytes) =
+            part_lengths(&mut runs_file, &mut series_file, &work)?;
         write_json(&work.checkpoint, &checkpoint)?;
         bar.set_position(checkpoint.runs_done);
         next = stop;
@@ -179,6 +172,21 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
         files,
         threads,
     })
+}
+
+/// Where the runs and timeseries part files end now: what the checkpoint records as kept.
+fn part_lengths(
+    runs_file: &mut File,
+    series_file: &mut File,
+    work: &WorkDir,
+) -> Result<(u64, u64), SweepError> {
+    let runs = runs_file
+        .stream_position()
+        .map_err(io_err(&work.runs_part))?;
+    let series = series_file
+        .stream_position()
+        .map_err(io_err(&work.series_part))?;
+    Ok((runs, series))
 }
 
 /// Moves the part files into place and writes points.csv (whole sweeps) and the manifest.
