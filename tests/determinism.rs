@@ -40,6 +40,7 @@ fn same_outputs(dir: &Path, a: &str, b: &str) {
         "timeseries.csv",
         "ties.csv",
         "nodes.csv",
+        "ledger.csv",
         "summary.csv",
         "summary.json",
     ] {

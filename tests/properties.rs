@@ -89,6 +89,17 @@ proptest! {
         let out = run_replicate(&s.params, 0, seed);
         prop_assert!(out.max_ledger_error < 1e-6, "ledger off by {}", out.max_ledger_error);
         prop_assert_eq!(out.records.len() as u32, ticks + 1);
+        prop_assert_eq!(out.ledger.len() as u32, ticks);
+        for row in &out.ledger {
+            let l = &row.ledger;
+            let moves = [l.contributions_moved, l.contributions_to_coordination_moved, l.allocations_moved,
+                         l.retro_payouts_moved, l.retro_leftover_moved, l.chapter_seeding_moved,
+                         l.merges_moved, l.splits_moved, l.dissolutions_moved];
+            prop_assert!(moves.iter().all(|&m| m >= 0.0), "negative move at tick {}: {:?}", row.tick, l);
+            let stocks = row.treasuries + row.pools + row.coordination_budgets + row.retro_pot;
+            prop_assert!((stocks - row.held_at_end).abs() < 1e-9 * row.held_at_end.abs().max(1.0),
+                         "stocks {} != held {} at tick {}", stocks, row.held_at_end, row.tick);
+        }
         for r in &out.records {
             for (name, v) in coordsim::metrics::COLUMNS.iter().zip(r.values()) {
                 prop_assert!(v.is_finite(), "{} is {}", name, v);

@@ -57,8 +57,10 @@ pub fn review_and_disburse(world: &mut World, params: &Params, rng: &mut ModelRn
                 // What funders could not see goes to direct service now.
                 let leftover = world.retro_pot;
                 world.retro_pot = 0.0;
+                let moved = pay_direct(world, params, leftover);
+                // The pot was booked as funding in when it entered: paying it out is a move.
                 world.ledger.funding_in -= leftover;
-                pay_direct(world, params, leftover);
+                world.ledger.retro_leftover_moved += moved;
                 // Paid from the pot already counted as funding in: a move, not a new inflow.
                 world.flows.coordination_funding += paid;
             }
@@ -196,12 +198,15 @@ fn pay_retroactively(world: &mut World, visibility: f64) -> f64 {
         paid += amount;
     }
     world.retro_pot -= paid;
+    world.ledger.retro_payouts_moved += paid;
     paid
 }
 
-fn pay_direct(world: &mut World, params: &Params, amount: f64) {
+/// Pays `amount` equally to every community's treasury, booked as funding in; returns what
+/// was paid (0 with no community or nothing to pay).
+fn pay_direct(world: &mut World, params: &Params, amount: f64) -> f64 {
     if amount <= 0.0 || world.communities.is_empty() {
-        return;
+        return 0.0;
     }
     let each = amount / world.communities.len() as f64;
     for treasury in &mut world.economy.treasury {
@@ -210,6 +215,7 @@ fn pay_direct(world: &mut World, params: &Params, amount: f64) {
     world.ledger.funding_in += amount;
     world.flows.direct_funding += amount;
     world.flows.direct_value += amount * params.funding.direct_value_multiple;
+    amount
 }
 
 /// At the end of a tick: credits each network's coordination value to its cycle and to the

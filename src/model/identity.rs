@@ -190,6 +190,7 @@ fn merge_into(world: &mut World, keep: usize, gone: usize, scratch: &mut Scratch
     k.library += library;
     k.coord.budget += g.budget;
     k.coord.capacity += g.capacity;
+    world.ledger.merges_moved += pool + g.budget;
 }
 
 fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {
@@ -244,6 +245,7 @@ fn split(world: &mut World, params: &Params, scratch: &mut Scratch) {
             world.networks[n_idx].coord.budget -= budget;
             world.networks[new].pool += pool;
             world.networks[new].coord.budget += budget;
+            world.ledger.splits_moved += pool + budget;
             world.networks[new].library = world.networks[n_idx].library;
         }
     }
@@ -320,6 +322,7 @@ fn dissolve_small(world: &mut World, params: &Params) {
                 world.set_network(m, NO_NETWORK);
             }
         }
+        world.ledger.dissolutions_moved += held;
         let net = &mut world.networks[n];
         net.alive = false;
         net.pool = 0.0;

@@ -113,7 +113,7 @@ fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift
     world
         .ties
         .cooperate(tie as u32, params.trust.cooperation_gain);
-    world.ledger.own_spending_out += gift;
+    world.ledger.aid_out += gift;
     world.flows.aid += gift;
     // Aid along a tie coordination brokered exists because of that work; along a tie the two
     // formed on their own it is peer aid.

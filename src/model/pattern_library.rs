@@ -64,6 +64,7 @@ fn spawn_chapter(
         draw_community(params, world.communities[parent as usize].region, rng);
     endowment.treasury = pl.seed_cost;
     world.networks[n].pool -= pl.seed_cost;
+    world.ledger.chapter_seeding_moved += pl.seed_cost;
     // A richer library replicates the pattern more faithfully.
     let fidelity = 1.0 - maturity;
     let centre = world.networks[n].mean_values.clone();

@@ -95,6 +95,8 @@ fn contribute(world: &mut World, params: &Params, n: usize, scratch: &mut Scratc
     net.pool += total - to_coordination;
     net.coord.budget += to_coordination;
     net.contributions_tick = total;
+    world.ledger.contributions_moved += total - to_coordination;
+    world.ledger.contributions_to_coordination_moved += to_coordination;
     net.sqrt_contributions_tick = sqrt_total;
     world.flows.coordination_funding += to_coordination;
 }
@@ -132,7 +134,8 @@ fn allocate(world: &mut World, params: &Params, n: usize, scratch: &mut Scratch)
         paid += amount;
     }
     world.networks[n].pool -= paid;
-    world.ledger.own_spending_out += relieved;
+    world.ledger.allocation_relief_out += relieved;
+    world.ledger.allocations_moved += paid - relieved;
     // Pooling is mutual support through a shared purse: it needs no coordination hours, so
     // the losses it averts are peer value, not coordination value.
     world.credit_peer_value(relieved * params.mutual_support.need_relief_value);

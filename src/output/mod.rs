@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use schema::{NodeRow, SummaryRow, TieRow, TimeseriesRow};
+use schema::{LedgerRow, NodeRow, SummaryRow, TieRow, TimeseriesRow};
 
 use crate::metrics::{COLUMNS, FLOW_COLUMNS};
 use crate::sim::ReplicateOutput;
@@ -97,6 +97,48 @@ pub fn write_ties(out: &mut impl Write, runs: &[ReplicateOutput]) -> io::Result<
         runs.iter()
             .flat_map(|run| run.ties.iter().map(|t| tie_row(run.replicate, t))),
     )
+}
+
+/// `ledger.csv`: every replicate's resource ledger, tick by tick.
+pub fn write_ledger(out: &mut impl Write, runs: &[ReplicateOutput]) -> io::Result<()> {
+    write_csv(
+        out,
+        &schema::header::<LedgerRow>(&[]),
+        runs.iter()
+            .flat_map(|run| run.ledger.iter().map(|r| ledger_row(run.replicate, r))),
+    )
+}
+
+/// A replicate's ledger tick as its `ledger.csv` row.
+pub fn ledger_row(replicate: u32, r: &crate::sim::LedgerRow) -> LedgerRow {
+    let l = &r.ledger;
+    LedgerRow {
+        replicate,
+        tick: r.tick,
+        held_start: l.held_at_start,
+        funding_in: l.funding_in,
+        production_in: l.production_in,
+        project_returns_in: l.project_returns_in,
+        own_spending_out: l.own_spending_out,
+        aid_out: l.aid_out,
+        allocation_relief_out: l.allocation_relief_out,
+        coordination_spending_out: l.coordination_spending_out,
+        project_spending_out: l.project_spending_out,
+        contributions_moved: l.contributions_moved,
+        contributions_to_coordination_moved: l.contributions_to_coordination_moved,
+        allocations_moved: l.allocations_moved,
+        retro_payouts_moved: l.retro_payouts_moved,
+        retro_leftover_moved: l.retro_leftover_moved,
+        chapter_seeding_moved: l.chapter_seeding_moved,
+        merges_moved: l.merges_moved,
+        splits_moved: l.splits_moved,
+        dissolutions_moved: l.dissolutions_moved,
+        treasuries: r.treasuries,
+        pools: r.pools,
+        coordination_budgets: r.coordination_budgets,
+        retro_pot: r.retro_pot,
+        held_end: r.held_at_end,
+    }
 }
 
 /// `nodes.csv`: every community at each snapshot tick (network is empty outside networks).
@@ -254,6 +296,7 @@ pub fn write_run(
     })?;
     staging.write(&out_dir.join("ties.csv"), |w| write_ties(w, runs))?;
     staging.write(&out_dir.join("nodes.csv"), |w| write_nodes(w, runs))?;
+    staging.write(&out_dir.join("ledger.csv"), |w| write_ledger(w, runs))?;
     staging.write(&out_dir.join("summary.csv"), |w| {
         write_summary_csv(w, scenario, runs)
     })?;

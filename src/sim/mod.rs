@@ -35,6 +35,40 @@ pub struct NodeRow {
     pub stage: u8,
 }
 
+/// One tick of the resource ledger (`ledger.csv`): what entered, left and moved during the
+/// tick, and the stocks by holder at its end.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerRow {
+    pub tick: u32,
+    /// The tick's flows and moves, `held_at_start` included.
+    pub ledger: world::Ledger,
+    /// Sum of the communities' treasuries at the end of the tick.
+    pub treasuries: f64,
+    /// Sum of live networks' pools.
+    pub pools: f64,
+    /// Sum of live networks' coordination budgets and the open convener's budget.
+    pub coordination_budgets: f64,
+    pub retro_pot: f64,
+    /// Holdings at the end of the tick (`World::holdings`).
+    pub held_at_end: f64,
+}
+
+impl LedgerRow {
+    /// The ledger of the tick `world` has just finished.
+    pub fn of(world: &World) -> LedgerRow {
+        let live = || world.networks.iter().filter(|n| n.alive);
+        LedgerRow {
+            tick: world.tick,
+            ledger: world.ledger.clone(),
+            treasuries: world.economy.treasury.iter().sum::<f64>() + 0.0, // + 0.0: an empty sum's -0 is 0
+            pools: live().map(|n| n.pool).sum::<f64>() + 0.0,
+            coordination_budgets: live().map(|n| n.coord.budget).sum::<f64>() + world.open.budget,
+            retro_pot: world.retro_pot,
+            held_at_end: world.holdings(),
+        }
+    }
+}
+
 /// Everything one replicate produces.
 #[derive(Debug, Clone)]
 pub struct ReplicateOutput {
@@ -52,6 +86,8 @@ pub struct ReplicateOutput {
     pub first_full_stage_tick: Option<u32>,
     /// Largest absolute ledger imbalance seen over all ticks.
     pub max_ledger_error: f64,
+    /// The resource ledger of ticks 1..=ticks (empty without snapshots, as in sweeps).
+    pub ledger: Vec<LedgerRow>,
 }
 
 /// Runs one replicate from tick 0 to `run.ticks`, with tie and node snapshots.
@@ -77,6 +113,7 @@ pub fn run_replicate_with(
     let mut nodes = Vec::new();
     let mut networks = Vec::new();
     let mut max_ledger_error: f64 = 0.0;
+    let mut ledger = Vec::with_capacity(if snapshots { ticks as usize } else { 0 });
     records.push(metrics::record(&world, params, &mut scratch));
     if snapshots {
         snapshot(&world, params, &mut ties, &mut nodes);
@@ -85,6 +122,9 @@ pub fn run_replicate_with(
     for _ in 0..ticks {
         step(&mut world, params, &mut rng, &mut scratch);
         max_ledger_error = max_ledger_error.max(ledger_error(&world));
+        if snapshots {
+            ledger.push(LedgerRow::of(&world));
+        }
         records.push(metrics::record(&world, params, &mut scratch));
         let every = params.output.ties_every;
         if snapshots && (world.tick == ticks || (every > 0 && world.tick.is_multiple_of(every))) {
@@ -102,6 +142,7 @@ pub fn run_replicate_with(
         first_full_stage_tick: (world.first_full_stage_tick != u32::MAX)
             .then_some(world.first_full_stage_tick),
         max_ledger_error,
+        ledger,
     }
 }
 

@@ -20,19 +20,49 @@ pub struct Flows {
     pub projects_succeeded: u32,
 }
 
-/// Every resource unit that enters or leaves the world, per tick. Aid and the need-relieving part
-/// of pool allocations leave as recovery spending (`own_spending_out`); moves between holders
-/// (contributions, allocations as income, chapter seeding, dissolving) change no total.
-#[derive(Debug, Clone, Default)]
+/// Every resource unit that enters or leaves the world, per tick, and every unit that moves
+/// between holders (treasuries, pools, coordination budgets, the open convener's budget, the
+/// retroactive pot) by kind. Aid and the need-relieving part of pool allocations are spent on
+/// the recipient's recovery, so they leave (`aid_out`, `allocation_relief_out`); moves change
+/// no total. Each move is booked once, at the site that makes it.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ledger {
-    /// Holdings (treasuries + pools + coordination budgets) at the start of the tick.
+    /// Holdings (treasuries + pools + coordination budgets + retroactive pot) at the start of
+    /// the tick.
     pub held_at_start: f64,
+    // Enters.
     pub funding_in: f64,
     pub production_in: f64,
     pub project_returns_in: f64,
+    // Leaves.
+    /// Recovery payments and own spending out of a community's own treasury.
     pub own_spending_out: f64,
+    /// Aid given, spent on the recipient's recovery.
+    pub aid_out: f64,
+    /// The part of pool allocations that meets a need, spent on recovery.
+    pub allocation_relief_out: f64,
     pub coordination_spending_out: f64,
     pub project_spending_out: f64,
+    // Moves.
+    /// Pool contributions: treasuries to pools.
+    pub contributions_moved: f64,
+    /// Pool contributions' coordination share: treasuries to network coordination budgets.
+    pub contributions_to_coordination_moved: f64,
+    /// Pool allocations beyond need: pools to treasuries.
+    pub allocations_moved: f64,
+    /// Retroactive payouts: retroactive pot to coordination budgets.
+    pub retro_payouts_moved: f64,
+    /// What retroactive funders could not see: retroactive pot to treasuries (direct service).
+    pub retro_leftover_moved: f64,
+    /// Chapter seeding: a pool to the new chapter's treasury.
+    pub chapter_seeding_moved: f64,
+    /// Merging: the absorbed network's pool and coordination budget to the kept network's.
+    pub merges_moved: f64,
+    /// Splitting: a share of pool and coordination budget to the new network's.
+    pub splits_moved: f64,
+    /// Dissolution: pool and coordination budget to members' treasuries (or, with no member
+    /// left, the open convener's budget).
+    pub dissolutions_moved: f64,
 }
 
 impl Ledger {
@@ -40,7 +70,11 @@ impl Ledger {
         self.funding_in + self.production_in + self.project_returns_in
     }
     pub fn outflow(&self) -> f64 {
-        self.own_spending_out + self.coordination_spending_out + self.project_spending_out
+        self.own_spending_out
+            + self.aid_out
+            + self.allocation_relief_out
+            + self.coordination_spending_out
+            + self.project_spending_out
     }
 }
 

@@ -15,7 +15,7 @@ mod sweep;
 
 pub use compare::CompareRow;
 pub use read::{SchemaError, Table};
-pub use run::{NodeRow, SummaryRow, TieRow, TimeseriesRow, summary_columns};
+pub use run::{LedgerRow, NodeRow, SummaryRow, TieRow, TimeseriesRow, summary_columns};
 pub use sweep::{PointsRow, RunsRow, SweepSeriesRow};
 
 use std::io::Write;

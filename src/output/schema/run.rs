@@ -1,4 +1,5 @@
-//! The rows of a run's files: `timeseries.csv`, `ties.csv`, `nodes.csv`, `summary.csv` (a
+//! The rows of a run's files: `timeseries.csv`, `ties.csv`, `nodes.csv`, `summary.csv`,
+//! `ledger.csv` (a
 //! comparison's `timeseries.csv` and `summary.csv` have the same rows, one arm after another).
 
 use std::borrow::Cow;
@@ -54,6 +55,63 @@ pub struct NodeRow {
     #[serde(serialize_with = "num::one")]
     pub members: f64,
     pub stage: u8,
+}
+
+/// `ledger.csv`: the resource ledger of one replicate at one tick (ticks 1..=ticks): holdings
+/// at the start, what entered (`_in`), left (`_out`) and moved between holders (`_moved`, net
+/// zero) during the tick, and the stocks by holder at its end. Per row
+/// `held_end = held_start + ins - outs` and
+/// `held_end = treasuries + pools + coordination_budgets + retro_pot` (to rounding).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LedgerRow {
+    pub replicate: u32,
+    pub tick: u32,
+    #[serde(serialize_with = "num::one")]
+    pub held_start: f64,
+    #[serde(serialize_with = "num::one")]
+    pub funding_in: f64,
+    #[serde(serialize_with = "num::one")]
+    pub production_in: f64,
+    #[serde(serialize_with = "num::one")]
+    pub project_returns_in: f64,
+    #[serde(serialize_with = "num::one")]
+    pub own_spending_out: f64,
+    #[serde(serialize_with = "num::one")]
+    pub aid_out: f64,
+    #[serde(serialize_with = "num::one")]
+    pub allocation_relief_out: f64,
+    #[serde(serialize_with = "num::one")]
+    pub coordination_spending_out: f64,
+    #[serde(serialize_with = "num::one")]
+    pub project_spending_out: f64,
+    #[serde(serialize_with = "num::one")]
+    pub contributions_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub contributions_to_coordination_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub allocations_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub retro_payouts_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub retro_leftover_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub chapter_seeding_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub merges_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub splits_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub dissolutions_moved: f64,
+    #[serde(serialize_with = "num::one")]
+    pub treasuries: f64,
+    #[serde(serialize_with = "num::one")]
+    pub pools: f64,
+    #[serde(serialize_with = "num::one")]
+    pub coordination_budgets: f64,
+    #[serde(serialize_with = "num::one")]
+    pub retro_pot: f64,
+    #[serde(serialize_with = "num::one")]
+    pub held_end: f64,
 }
 
 /// `summary.csv`: one replicate's summary measures, [`summary_columns`] (empty where a
