@@ -34,11 +34,8 @@ struct Retention {
     eligible: [u32; 2],
 }
 
+/// One round of gatherings (the schedule calls it every `gatherings.every_ticks` ticks).
 pub fn hold(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
-    let gp = &params.gatherings;
-    if gp.every_ticks == 0 || !world.tick.is_multiple_of(gp.every_ticks) {
-        return;
-    }
     let round = world.gatherings.held;
     let mut retention = Retention::default();
     for n in 0..world.networks.len() {

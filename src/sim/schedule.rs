@@ -78,7 +78,10 @@ pub const SCHEDULE: &[Phase] = &[
     Phase {
         name: "gatherings",
         switch: None,
-        due: every_tick,
+        due: |w, p| {
+            let every = p.gatherings.every_ticks;
+            every > 0 && w.tick.is_multiple_of(every)
+        },
         run: gatherings::hold,
     },
     Phase {
