@@ -105,7 +105,8 @@ proptest! {
                 prop_assert!(v.is_finite(), "{} is {}", name, v);
             }
             for v in [r.mean_trust, r.fragmentation, r.largest_component_share, r.network_members_share,
-                      r.interdependence, r.coherence, r.inclusion, r.resource_gini, r.stage_0, r.stage_7] {
+                      r.interdependence, r.coherence, r.inclusion, r.resource_gini, r.stage_0, r.stage_7,
+                      r.transitivity] {
                 prop_assert!((0.0..=1.0 + 1e-12).contains(&v), "share out of [0,1]: {}", v);
             }
             let stages = r.stage_0 + r.stage_1 + r.stage_2 + r.stage_3 + r.stage_4 + r.stage_5 + r.stage_6 + r.stage_7;

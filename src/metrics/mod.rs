@@ -74,6 +74,7 @@ define_record!(
     total_value,
     mean_fit,
     peer_value,
+    transitivity,
 );
 
 /// Metrics that are flows per tick: their sums over a run are reported as cumulative values.
@@ -184,6 +185,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         components: frag.components as f64,
         largest_component_share: frag.largest_component_share,
         fragmentation: frag.fragmentation,
+        transitivity: graph::transitivity(n, &world.ties, threshold, &mut scratch.marks),
         networks,
         network_members_share,
         coordination_capacity: world.open.capacity

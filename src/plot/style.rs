@@ -137,6 +137,13 @@ pub fn metric_label(metric: &str) -> (String, &'static str) {
         "gathering_participants" => ("gathering participants", "communities"),
         "library_entries" => ("pattern library entries", "entries"),
         "network_value" => ("value created inside networks", "resources per week"),
+        "total_value" => ("total value created", "resources per week"),
+        "peer_value" => (
+            "value created without coordination work",
+            "resources per week",
+        ),
+        "mean_fit" => ("fit of practice to local context", "0-1"),
+        "transitivity" => ("closed triads among trusted ties", "share 0-1"),
         other => return (other.replace('_', " "), ""),
     };
     (label.to_string(), unit)

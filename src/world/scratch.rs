@@ -33,4 +33,6 @@ pub struct Scratch {
     pub tie_counts: Vec<[u32; 2]>,
     /// New ties each attendee of a gathering made there (gatherings).
     pub new_ties: Vec<u32>,
+    /// A mark per community (the transitivity metric).
+    pub marks: Vec<u32>,
 }
