@@ -207,7 +207,8 @@ impl Figure for Forest<'_> {
             let (label, unit) = style::measure_label(measure);
             let title = label;
             // The gap is read with what it is made of: say so under its row.
-            let note = (measure == "final_cumulative_coordination_value_gap").then_some(GAP_MEANING);
+            let note =
+                (measure == "final_cumulative_coordination_value_gap").then_some(GAP_MEANING);
             let plot = frame::panel(&area.margin(0, 0, 8, 8), &title, note, &[])?;
             let x_desc = if unit.is_empty() {
                 format!("difference from \u{201c}{}\u{201d}", self.reference)

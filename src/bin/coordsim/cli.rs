@@ -210,12 +210,20 @@ pub struct SharedFlags {
 
 /// A whole number 0 or more that fits in 64 bits, with a message that says so.
 fn whole_u64(text: &str) -> Result<u64, String> {
-    text.parse::<u64>()
-        .map_err(|_| format!("expected a whole number from 0 to {}, found {text}", u64::MAX))
+    text.parse::<u64>().map_err(|_| {
+        format!(
+            "expected a whole number from 0 to {}, found {text}",
+            u64::MAX
+        )
+    })
 }
 
 /// A whole number 0 or more that fits in 32 bits, with a message that says so.
 fn whole_u32(text: &str) -> Result<u32, String> {
-    text.parse::<u32>()
-        .map_err(|_| format!("expected a whole number from 0 to {}, found {text}", u32::MAX))
+    text.parse::<u32>().map_err(|_| {
+        format!(
+            "expected a whole number from 0 to {}, found {text}",
+            u32::MAX
+        )
+    })
 }

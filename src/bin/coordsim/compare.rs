@@ -143,10 +143,7 @@ fn compare_report(
         let _ = writeln!(
             s,
             "  {:<width$} {:>10}  {:<22} {:<34} verdict",
-            "arm",
-            "mean",
-            "95% CI",
-            "difference to reference"
+            "arm", "mean", "95% CI", "difference to reference"
         );
         for r in rows.iter().filter(|r| r.metric == *key) {
             let st = &r.stats;
