@@ -1,7 +1,7 @@
 """Small helpers shared by the coordsim notebooks.
 
-- find the coordsim binary: the environment variable COORDSIM, else ../target/release/coordsim
-  relative to the notebooks folder (built with `cargo build --release` when missing);
+- find the coordsim binary: the environment variable COORDSIM, else release/coordsim under
+  $CARGO_TARGET_DIR when it is set, else ../target/release/coordsim relative to the notebooks folder (built with `cargo build --release` when missing);
 - run it and stop with its error message when it fails;
 - a scratch folder for results (COORDSIM_NB_OUT, else a new temporary folder), never the repo;
 - the t-based 95% confidence interval coordsim itself uses (docs/experiments.md, section 6).
@@ -26,14 +26,17 @@ REPO = NOTEBOOKS.parent
 
 
 def find_coordsim() -> Path:
-    """The coordsim binary: $COORDSIM, else REPO/target/release/coordsim (built if missing)."""
+    """The coordsim binary: $COORDSIM, else TARGET/release/coordsim (built if missing), where
+    TARGET is $CARGO_TARGET_DIR when set (where cargo puts the build then), else REPO/target."""
     env = os.environ.get("COORDSIM")
     if env:
         path = Path(env).expanduser().resolve()
         if not path.is_file():
             raise FileNotFoundError(f"COORDSIM={env} is not a file")
         return path
-    path = REPO / "target" / "release" / "coordsim"
+    target = os.environ.get("CARGO_TARGET_DIR")
+    target_dir = (REPO / Path(target).expanduser()) if target else REPO / "target"
+    path = target_dir / "release" / ("coordsim.exe" if os.name == "nt" else "coordsim")
     if not path.is_file():
         print(f"{path} is missing: running `cargo build --release` in {REPO} (a few minutes)", flush=True)
         done = subprocess.run(["cargo", "build", "--release"], cwd=REPO, capture_output=True, text=True)

@@ -51,6 +51,16 @@ def clear(nb) -> bool:
     return changed
 
 
+def resolve(name: str) -> Path:
+    """A notebook as given (relative to the working directory), else in notebooks/: so
+    `execute.py 03_classroom.ipynb` works from the repository root too."""
+    given = Path(name)
+    for candidate in (given, HERE / given, HERE / given.name):
+        if candidate.is_file():
+            return candidate.resolve()
+    raise SystemExit(f"no notebook {name} (looked in {Path.cwd()} and {HERE})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks (default: notebooks/[0-9]*.ipynb)")
@@ -60,7 +70,7 @@ def main() -> int:
     parser.add_argument("--check-clean", action="store_true", help="fail if any notebook holds outputs")
     args = parser.parse_args()
 
-    paths = [Path(p).resolve() for p in args.notebooks] or sorted(HERE.glob("[0-9]*.ipynb"))
+    paths = [resolve(p) for p in args.notebooks] or sorted(HERE.glob("[0-9]*.ipynb"))
     if not paths:
         print("no notebooks found", file=sys.stderr)
         return 1

@@ -24,7 +24,7 @@ fn what_ifs_share_seeds_and_a_no_change_arm_differs_by_exactly_zero() {
         .args(["--replicates", "6", "--ticks", "30", "--out", "c"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("difference to baseline"))
+        .stdout(predicate::str::contains("reference arm: baseline"))
         .stdout(predicate::str::contains("identical"));
     let csv = std::fs::read_to_string(dir.path().join("c/compare.csv")).unwrap();
     assert!(csv.starts_with(

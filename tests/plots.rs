@@ -123,16 +123,20 @@ fn a_run_draws_its_dashboard_panels_and_network_picture() {
     let dir = tempfile::tempdir().unwrap();
     small_run(dir.path(), "r", &[]);
     let plots = dir.path().join("r/plots");
-    check_png(&plots.join("dashboard.png"), (1900, 2495));
+    check_png(&plots.join("dashboard.png"), (1900, 2535));
     check_svg(
         &plots.join("dashboard.svg"),
-        (1900, 2495),
+        (1900, 2535),
         &[
             "Coordination dashboard: scenario",
             "baseline",
             "week",
             "resources per week",
             "95% CI of the mean (3 replicates)",
+            // The gap is headlined with what it is made of, and what it means.
+            "coordination work created",
+            "funders paid",
+            "it also shrinks when less coordination happens at all",
             "gap: value nobody paid for",
         ],
     );
@@ -161,7 +165,7 @@ fn a_run_draws_its_dashboard_panels_and_network_picture() {
 }
 
 #[test]
-fn plot_redraws_the_same_bytes_and_animates_one_frame_per_snapshot() {
+fn plot_redraws_the_same_bytes_and_animates_every_snapshot_with_cross_fades() {
     let dir = tempfile::tempdir().unwrap();
     small_run(dir.path(), "r", &[]);
     coordsim(dir.path())
@@ -176,7 +180,11 @@ fn plot_redraws_the_same_bytes_and_animates_one_frame_per_snapshot() {
             "{f} differs between run and plot"
         );
     }
-    assert_eq!(gif_frames(&again.join("network.gif")), (975, 750, 3));
+    // Three snapshots, and three cross-fade frames between each two of them.
+    assert_eq!(
+        gif_frames(&again.join("network.gif")),
+        (975, 750, 3 + 2 * 3)
+    );
     // An explicit snapshot tick gets its own file; other ticks are refused with the list.
     coordsim(dir.path())
         .args(["plot", "r", "--tick", "13", "--quiet"])
@@ -224,7 +232,7 @@ fn no_plots_draws_nothing_and_overrides_reach_the_titles() {
     );
     check_svg(
         &dir.path().join("direct/plots/dashboard.svg"),
-        (1900, 2495),
+        (1900, 2535),
         &["baseline (funding.policy=direct_service)"],
     );
 }

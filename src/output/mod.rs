@@ -12,7 +12,7 @@ pub mod schema;
 pub mod sweep;
 
 pub use atomic::{Staging, write_atomic};
-pub use schema::summary_columns;
+pub use schema::{GAP_MEANING, summary_columns};
 
 use std::borrow::Cow;
 use std::io::{self, Write};

@@ -32,6 +32,7 @@ pub fn series_header() -> io::Result<Vec<u8>> {
 /// One run's row of `runs.csv` and its rows of `timeseries.csv`: every `series_every`-th tick
 /// and the last (only the last when `series_every` is 0).
 pub fn run_rows(
+    scenario: &str,
     run: u64,
     point: usize,
     point_values: &[String],
@@ -60,6 +61,7 @@ pub fn run_rows(
         };
         if kept {
             series.serialize(SweepSeriesRow {
+                scenario: Cow::Borrowed(scenario),
                 run,
                 point,
                 replicate: out.replicate,

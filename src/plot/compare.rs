@@ -13,7 +13,7 @@ use super::frame;
 use super::style::{self, CATEGORICAL, INK, size};
 use super::text;
 use super::time_chart::{self, Series, TimeChart};
-use crate::output::schema;
+use crate::output::{GAP_MEANING, schema};
 
 type CompareRow = schema::CompareRow<'static>;
 use super::{Figure, PlotError, PlotFile, png_and_svg};
@@ -34,12 +34,13 @@ const METRICS: [(&str, Range); 11] = [
 ];
 
 /// The summary measures of the forest plot by default (those present are shown).
-const HEADLINE: [&str; 9] = [
+const HEADLINE: [&str; 10] = [
     "final_fragmentation",
-    "final_cumulative_coordination_value_gap",
-    "cumulative_coordination_value",
     "cumulative_network_value",
+    "cumulative_coordination_value",
     "cumulative_coordination_funding",
+    "cumulative_coordination_funded_share",
+    "final_cumulative_coordination_value_gap",
     "final_mean_trust",
     "final_networks",
     "final_coordination_capacity",
@@ -205,7 +206,10 @@ impl Figure for Forest<'_> {
             rest = below;
             let (label, unit) = style::measure_label(measure);
             let title = label;
-            let plot = frame::panel(&area.margin(0, 0, 8, 8), &title, None, &[])?;
+            // The gap is read with what it is made of: say so under its row.
+            let note =
+                (measure == "final_cumulative_coordination_value_gap").then_some(GAP_MEANING);
+            let plot = frame::panel(&area.margin(0, 0, 8, 8), &title, note, &[])?;
             let x_desc = if unit.is_empty() {
                 format!("difference from \u{201c}{}\u{201d}", self.reference)
             } else {

@@ -13,6 +13,7 @@ use super::style::{self, BLUE, GREEN, INK, MUTED, ORANGE, VERMILLION, size};
 use super::text;
 use super::time_chart::{self, Series, TimeChart};
 use super::{Figure, PlotError, PlotFile, png_and_svg};
+use crate::output::GAP_MEANING;
 
 /// The formation-stage chart: shares of communities per stage, stacked, highest stage at the
 /// bottom, with the 95% interval of every boundary as whiskers.
@@ -97,7 +98,8 @@ pub fn panels(series: &Timeseries, arm: usize) -> Result<Vec<(&'static str, Pane
     }
     let cumulative = time(
         "Cumulative coordination value gap",
-        "unpaid coordination value, added up since week 0",
+        "coordination value created minus coordination funding, added up since week 0 \
+         (it also falls when less coordination is done)",
         "resources (cumulative)",
         Range::Auto,
         vec![Series::new(
@@ -311,7 +313,7 @@ struct Dashboard<'a> {
 const COLS: usize = 2;
 const PANEL_W: u32 = 950;
 const PANEL_H: u32 = 580;
-const HEADER_H: u32 = 175;
+const HEADER_H: u32 = 215;
 
 impl Figure for Dashboard<'_> {
     fn size(&self) -> (u32, u32) {
@@ -359,6 +361,11 @@ impl Figure for Dashboard<'_> {
             )?;
             y += (size::SUBTITLE * 1.4) as i32;
         }
+        let plain = style::font(size::SUBTITLE);
+        for line in text::wrap(&header, GAP_MEANING, &plain, w as i32 - 44) {
+            text::draw(&header, &line, &left(plain.clone(), &MUTED), (22, y))?;
+            y += (size::SUBTITLE * 1.4) as i32;
+        }
         let rows = self.panels.len().div_ceil(COLS);
         let cells = body.split_evenly((rows, COLS));
         for ((_, panel), cell) in self.panels.iter().zip(cells.iter()) {
@@ -368,35 +375,38 @@ impl Figure for Dashboard<'_> {
     }
 }
 
-/// What a funder reads first: the end values of the gap and of fragmentation.
+/// What a funder reads first: the coordination value created, the share funders paid, the
+/// gap, fragmentation at the end, and what the gap means.
 fn headline(series: &Timeseries, arm: usize, last_tick: u32) -> Result<String, PlotError> {
     let end = |name: &str| -> Result<Option<BandPoint>, PlotError> {
         Ok(series.band(arm, series.column(name)?).last().copied())
     };
     let gap = end("cumulative_coordination_value_gap")?;
     let frag = end("fragmentation")?;
-    let funded = {
-        let (v, f) = (
-            series.column("coordination_value")?,
-            series.column("coordination_funding")?,
-        );
-        let total = |c: usize| -> f64 { series.band(arm, c).iter().map(|p| p.mean).sum() };
-        let tv = total(v);
-        (tv > 0.0).then(|| total(f) / tv)
+    // Sums of the per-tick means: the mean over replicates of each replicate's total.
+    let total = |name: &str| -> Result<f64, PlotError> {
+        Ok(series
+            .band(arm, series.column(name)?)
+            .iter()
+            .map(|p| p.mean)
+            .sum())
     };
+    let (value, funding) = (total("coordination_value")?, total("coordination_funding")?);
     let mut parts = vec![format!("By week {last_tick}:")];
+    if value > 0.0 {
+        parts.push(format!(
+            "coordination work created {} resources of value and funders paid {} of it ({}%);",
+            fmt_num(value, 0),
+            fmt_num(funding, 0),
+            fmt_num(funding / value * 100.0, 0)
+        ));
+    }
     if let Some(g) = gap {
         parts.push(format!(
-            "unpaid coordination value {} resources (95% CI {} to {});",
+            "the unpaid rest, the coordination value gap, is {} resources (95% CI {} to {});",
             fmt_num(g.mean, 0),
             fmt_num(g.low, 0),
             fmt_num(g.high, 0)
-        ));
-    }
-    if let Some(share) = funded {
-        parts.push(format!(
-            "funders paid for {}% of the value coordination created;",
-            fmt_num(share * 100.0, 0)
         ));
     }
     if let Some(f) = frag {

@@ -23,7 +23,8 @@ struct Scene<'a> {
     scenario: &'a str,
     snaps: &'a Snapshots,
     layout: Layout,
-    colours: BTreeMap<u32, RGBColor>,
+    /// Each network's dot: colour and shape, fixed for the whole run.
+    markers: BTreeMap<u32, Marker>,
     max_members: f64,
     last_tick: u32,
     /// Fragmentation of the pictured replicate, by tick.
@@ -42,7 +43,7 @@ pub const MAX_PICTURED: usize = 2500;
 impl<'a> Scene<'a> {
     fn new(run: &'a RunData, snaps: &'a Snapshots, window: Option<Window>) -> Self {
         let layout = layout::compute(&snaps.nodes, &snaps.ties);
-        let colours = network_colours(snaps, &layout);
+        let markers = network_markers(snaps, &layout);
         let max_members = snaps
             .nodes
             .iter()
@@ -64,7 +65,7 @@ impl<'a> Scene<'a> {
             scenario: &run.scenario,
             snaps,
             layout,
-            colours,
+            markers,
             max_members,
             last_tick: snaps.ticks.last().copied().unwrap_or(0),
             fragmentation,
@@ -86,11 +87,49 @@ impl<'a> Scene<'a> {
     }
 }
 
-/// Colours networks so that networks that touch (a tie between members, in any snapshot)
-/// differ where the palette allows: greedy, in order of first appearance, deterministic.
-fn network_colours(snaps: &Snapshots, layout: &Layout) -> BTreeMap<u32, RGBColor> {
+/// The shape of a network's dots: with the palette's seven colours, 28 distinct dots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Circle,
+    Square,
+    Triangle,
+    Diamond,
+}
+
+const SHAPES: [Shape; 4] = [
+    Shape::Circle,
+    Shape::Square,
+    Shape::Triangle,
+    Shape::Diamond,
+];
+
+/// How a network's communities are drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marker {
+    pub colour: RGBColor,
+    pub shape: Shape,
+}
+
+/// Distinct (colour, shape) pairs: every colour as a circle first, then as a square, ...
+fn marker(idx: usize) -> Marker {
+    Marker {
+        colour: CATEGORICAL[idx % CATEGORICAL.len()],
+        shape: SHAPES[(idx / CATEGORICAL.len()) % SHAPES.len()],
+    }
+}
+
+const MARKERS: usize = CATEGORICAL.len() * SHAPES.len();
+
+/// Gives each network a dot (colour and shape) that no other network alive in the same
+/// snapshot has, as long as at most 28 are alive at once (networks are also labelled on the
+/// picture, so beyond that the label still tells them apart). Networks that touch (a tie
+/// between members, or members close together) get different colours where possible, not
+/// just different shapes. Greedy in order of first appearance: deterministic, and fixed for
+/// the whole run, so a network keeps its dot in every GIF frame.
+fn network_markers(snaps: &Snapshots, layout: &Layout) -> BTreeMap<u32, Marker> {
     let mut order: Vec<u32> = Vec::new();
     let mut member_of: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+    let mut alive_at: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     // Centre of each network's members at each snapshot: (tick, network) -> (x, y, count).
     let mut centroid: BTreeMap<(u32, u32), (f64, f64, f64)> = BTreeMap::new();
     for n in &snaps.nodes {
@@ -99,9 +138,19 @@ fn network_colours(snaps: &Snapshots, layout: &Layout) -> BTreeMap<u32, RGBColor
                 order.push(net);
             }
             member_of.insert((n.tick, n.community), net);
+            alive_at.entry(n.tick).or_default().insert(net);
             if let Some((x, y)) = layout.get(n.community) {
                 let c = centroid.entry((n.tick, net)).or_default();
                 *c = (c.0 + x, c.1 + y, c.2 + 1.0);
+            }
+        }
+    }
+    let pair = |a: u32, b: u32| (a.min(b), a.max(b));
+    let mut together: BTreeSet<(u32, u32)> = BTreeSet::new();
+    for nets in alive_at.values() {
+        for &a in nets {
+            for &b in nets.range(a + 1..) {
+                together.insert(pair(a, b));
             }
         }
     }
@@ -112,7 +161,7 @@ fn network_colours(snaps: &Snapshots, layout: &Layout) -> BTreeMap<u32, RGBColor
             member_of.get(&(t.tick, t.target)),
         ) && a != b
         {
-            touching.insert((a.min(b), a.max(b)));
+            touching.insert(pair(a, b));
         }
     }
     // Networks whose members sit close together in some snapshot also count as neighbours.
@@ -124,30 +173,100 @@ fn network_colours(snaps: &Snapshots, layout: &Layout) -> BTreeMap<u32, RGBColor
         for (i, a) in here.iter().enumerate() {
             for b in &here[i + 1..] {
                 if ((a.1 - b.1).powi(2) + (a.2 - b.2).powi(2)).sqrt() < 0.3 {
-                    touching.insert((a.0.min(b.0), a.0.max(b.0)));
+                    touching.insert(pair(a.0, b.0));
                 }
             }
         }
     }
-    let mut colour_idx: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut used = [0usize; CATEGORICAL.len()];
+    let mut chosen: BTreeMap<u32, usize> = BTreeMap::new();
+    let mut used = [0usize; MARKERS];
     for &net in &order {
-        let mut clashes = [0usize; CATEGORICAL.len()];
-        for (&other, &ci) in &colour_idx {
-            if touching.contains(&(net.min(other), net.max(other))) {
-                clashes[ci] += 1;
+        // Per candidate: networks alive with it that have the same dot, touching networks
+        // of the same colour, networks alive with it of the same colour, then how often the
+        // dot was used.
+        let mut same_dot = [0usize; MARKERS];
+        let mut colour_clash = [0usize; CATEGORICAL.len()];
+        let mut same_colour = [0usize; CATEGORICAL.len()];
+        for (&other, &mi) in &chosen {
+            if together.contains(&pair(net, other)) {
+                same_dot[mi] += 1;
+                same_colour[mi % CATEGORICAL.len()] += 1;
+            }
+            if touching.contains(&pair(net, other)) {
+                colour_clash[mi % CATEGORICAL.len()] += 1;
             }
         }
-        let best = (0..CATEGORICAL.len())
-            .min_by_key(|&ci| (clashes[ci], used[ci], ci))
+        let best = (0..MARKERS)
+            .min_by_key(|&mi| {
+                (
+                    same_dot[mi],
+                    colour_clash[mi % CATEGORICAL.len()],
+                    same_colour[mi % CATEGORICAL.len()],
+                    used[mi],
+                    mi,
+                )
+            })
             .unwrap_or(0);
         used[best] += 1;
-        colour_idx.insert(net, best);
+        chosen.insert(net, best);
     }
-    colour_idx
+    chosen
         .into_iter()
-        .map(|(net, ci)| (net, CATEGORICAL[ci]))
+        .map(|(net, mi)| (net, marker(mi)))
         .collect()
+}
+
+/// Draws one dot of `shape` centred at `p` with radius `r` (a square or diamond of the same
+/// area as the circle, a triangle a little larger so it does not look smaller), with a white
+/// outline that separates overlapping dots.
+pub(crate) fn draw_dot<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    shape: Shape,
+    p: (i32, i32),
+    r: i32,
+    fill: RGBColor,
+) -> Result<(), PlotError> {
+    let (x, y) = p;
+    let rf = r as f64;
+    let points: Vec<(i32, i32)> = match shape {
+        Shape::Circle => {
+            root.draw(&Circle::new(p, r, fill.filled()))?;
+            root.draw(&Circle::new(p, r, WHITE.stroke_width(1)))?;
+            return Ok(());
+        }
+        Shape::Square => {
+            let h = (rf * 0.886).round() as i32;
+            vec![
+                (x - h, y - h),
+                (x + h, y - h),
+                (x + h, y + h),
+                (x - h, y + h),
+            ]
+        }
+        Shape::Diamond => {
+            let h = (rf * 1.253).round() as i32;
+            vec![(x, y - h), (x + h, y), (x, y + h), (x - h, y)]
+        }
+        Shape::Triangle => {
+            let h = rf * 1.4;
+            vec![
+                (x, (y as f64 - h).round() as i32),
+                (
+                    (x as f64 + h * 0.866).round() as i32,
+                    (y as f64 + h * 0.5).round() as i32,
+                ),
+                (
+                    (x as f64 - h * 0.866).round() as i32,
+                    (y as f64 + h * 0.5).round() as i32,
+                ),
+            ]
+        }
+    };
+    root.draw(&Polygon::new(points.clone(), fill.filled()))?;
+    let mut outline = points.clone();
+    outline.push(points[0]);
+    root.draw(&PathElement::new(outline, WHITE.stroke_width(1)))?;
+    Ok(())
 }
 
 /// One picture of the graph at a tick.
@@ -162,6 +281,10 @@ struct Frame<'a> {
 }
 
 const LEGEND_W: f64 = 330.0;
+/// Where the graph starts below the header, and the height of a GIF frame's week bar, at the
+/// reference height of 1000 px.
+const GRAPH_TOP: f64 = 122.0;
+const GIF_FOOTER: f64 = 56.0;
 
 impl Figure for Frame<'_> {
     fn size(&self) -> (u32, u32) {
@@ -237,8 +360,12 @@ impl Figure for Frame<'_> {
                 (px(22.0), px(86.0)),
             )?;
         }
-        let header = px(122.0);
-        let footer = if self.progress { px(56.0) } else { px(12.0) };
+        let header = px(GRAPH_TOP);
+        let footer = if self.progress {
+            px(GIF_FOOTER)
+        } else {
+            px(12.0)
+        };
         let legend_w = px(LEGEND_W);
         let graph_w = w as i32 - legend_w;
         let graph_h = h as i32 - header - footer;
@@ -278,12 +405,14 @@ impl Figure for Frame<'_> {
         for n in &nodes {
             let Some(p) = at(n.community) else { continue };
             let r = self.radius(n.members, s);
-            let fill = n
+            let dot = n
                 .network
-                .and_then(|net| sc.colours.get(&net).copied())
-                .unwrap_or(UNAFFILIATED);
-            root.draw(&Circle::new(p, r, fill.filled()))?;
-            root.draw(&Circle::new(p, r, WHITE.stroke_width(1)))?;
+                .and_then(|net| sc.markers.get(&net).copied())
+                .unwrap_or(Marker {
+                    colour: UNAFFILIATED,
+                    shape: Shape::Circle,
+                });
+            draw_dot(root, dot.shape, p, r, dot.colour)?;
         }
         // Network names above their members: at the members' mean x, over the topmost one.
         let mut centres: BTreeMap<u32, (f64, f64, f64)> = BTreeMap::new();
@@ -409,7 +538,32 @@ pub fn draw(
 /// Size of a GIF frame.
 pub const GIF_SIZE: (u32, u32) = (975, 750);
 
-/// `network.gif`: one frame per snapshot tick, the same layout in every frame.
+/// Frames that cross-fade between two snapshots of the GIF.
+pub const TWEENS: usize = 3;
+
+/// Two RGB frames of `size`: the graph's pixels of `a` faded into `b` by `t` (0 gives `a`,
+/// 1 gives `b`); the text around it (header, key, week bar) is the nearer frame's, so words
+/// never show through each other.
+fn cross_fade(a: &[u8], b: &[u8], t: f64, size: (u32, u32)) -> Vec<u8> {
+    let (w, h) = (size.0 as usize, size.1 as usize);
+    let s = h as f64 / 1000.0;
+    let graph_right = w.saturating_sub((LEGEND_W * s).round() as usize);
+    let (top, bottom) = (
+        (GRAPH_TOP * s).round() as usize,
+        h - (GIF_FOOTER * s).round() as usize,
+    );
+    let nearer = if t < 0.5 { a } else { b };
+    let mut out = nearer.to_vec();
+    for y in top..bottom {
+        for i in y * w * 3..(y * w + graph_right) * 3 {
+            out[i] = (a[i] as f64 + (b[i] as f64 - a[i] as f64) * t).round() as u8;
+        }
+    }
+    out
+}
+
+/// `network.gif`: one frame per snapshot tick, the same layout in every frame, with
+/// cross-fades between snapshots.
 pub fn animate(run: &RunData, snaps: &Snapshots) -> Result<PlotFile, PlotError> {
     let (pictured, window) = snaps.window(MAX_PICTURED);
     let scene = Scene::new(run, &pictured, window);
@@ -420,13 +574,32 @@ pub fn animate(run: &RunData, snaps: &Snapshots) -> Result<PlotFile, PlotError> 
         let mut encoder = gif::Encoder::new(&mut out, w as u16, h as u16, &[]).map_err(gif_err)?;
         encoder.set_repeat(gif::Repeat::Infinite).map_err(gif_err)?;
         let n = snaps.ticks.len().max(1);
-        // About 8 seconds in all, at most a second a frame; the last frame stays longer.
-        let delay = ((800 / n) as u16).clamp(25, 100);
+        // About 8 seconds in all. Between two snapshots, TWEENS frames cross-fade from one to
+        // the next, so ties and networks appear gradually instead of jumping every second;
+        // each snapshot itself is held a little longer than the fades.
+        let step = ((800 / n) as u16).clamp(25, 100);
+        let fade = (step / (2 * (TWEENS as u16 + 1))).max(4);
+        let hold = step.saturating_sub(fade * TWEENS as u16).max(fade);
+        let write = |encoder: &mut gif::Encoder<&mut Vec<u8>>, buf: &[u8], delay: u16| {
+            let mut frame = gif::Frame::from_rgb_speed(w as u16, h as u16, buf, 10);
+            frame.delay = delay;
+            encoder.write_frame(&frame).map_err(gif_err)
+        };
+        let mut previous: Option<Vec<u8>> = None;
         for (i, &tick) in snaps.ticks.iter().enumerate() {
             let buf = rgb(&scene.frame(tick, (w, h), true))?;
-            let mut frame = gif::Frame::from_rgb_speed(w as u16, h as u16, &buf, 10);
-            frame.delay = if i + 1 == n { delay + 250 } else { delay };
-            encoder.write_frame(&frame).map_err(gif_err)?;
+            if let Some(prev) = &previous {
+                for k in 1..=TWEENS {
+                    let t = k as f64 / (TWEENS + 1) as f64;
+                    write(&mut encoder, &cross_fade(prev, &buf, t, (w, h)), fade)?;
+                }
+            }
+            write(
+                &mut encoder,
+                &buf,
+                if i + 1 == n { hold + 250 } else { hold },
+            )?;
+            previous = Some(buf);
         }
     }
     Ok(PlotFile {
@@ -438,6 +611,64 @@ pub fn animate(run: &RunData, snaps: &Snapshots) -> Result<PlotFile, PlotError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `n_networks` networks of two communities each, all alive at tick 0.
+    fn snapshots(n_networks: u32) -> Snapshots {
+        let nodes = (0..2 * n_networks)
+            .map(|c| NodeRow {
+                replicate: 0,
+                tick: 0,
+                community: c,
+                region: 0,
+                network: Some(c / 2),
+                members: 10.0,
+                stage: 3,
+            })
+            .collect();
+        Snapshots {
+            replicate: 0,
+            ticks: vec![0],
+            nodes,
+            ties: Vec::new(),
+            tie_threshold: 0.5,
+        }
+    }
+
+    #[test]
+    fn networks_alive_together_get_distinct_dots_and_colours_first() {
+        for n in [7, 8, 28] {
+            let snaps = snapshots(n);
+            let markers = network_markers(&snaps, &layout::compute(&snaps.nodes, &snaps.ties));
+            let dots: Vec<Marker> = markers.values().copied().collect();
+            for (i, a) in dots.iter().enumerate() {
+                assert!(!dots[i + 1..].contains(a), "{n} networks: a dot repeats");
+            }
+            let colours: BTreeSet<(u8, u8, u8)> = dots
+                .iter()
+                .map(|m| (m.colour.0, m.colour.1, m.colour.2))
+                .collect();
+            assert_eq!(colours.len(), (n as usize).min(CATEGORICAL.len()));
+        }
+    }
+
+    #[test]
+    fn a_cross_fade_blends_the_graph_and_keeps_the_nearer_text() {
+        let size = (10, 1000);
+        let (a, b) = (vec![0u8; 10 * 1000 * 3], vec![200u8; 10 * 1000 * 3]);
+        let mid = cross_fade(&a, &b, 0.25, size);
+        // Row 500 is inside the graph (left of the key, which at 10 px wide is all key: the
+        // graph is empty), so every pixel is the nearer frame's here.
+        assert!(mid.iter().all(|&v| v == 0));
+        let wide = (1000, 1000);
+        let (a, b) = (vec![0u8; 1000 * 1000 * 3], vec![200u8; 1000 * 1000 * 3]);
+        let mid = cross_fade(&a, &b, 0.25, wide);
+        assert_eq!(mid[(500 * 1000 + 10) * 3], 50, "graph pixels are blended");
+        assert_eq!(
+            mid[(10 * 1000 + 10) * 3],
+            0,
+            "header pixels are the nearer frame's"
+        );
+    }
 
     #[test]
     fn tie_shades_darken_with_trust() {

@@ -53,13 +53,15 @@ fn manifest(dir: &Path, out: &str) -> serde_json::Value {
 }
 
 /// The rows of one point with the run and point cells blanked.
-fn point_rows(all: &[Vec<String>], point: &str) -> Vec<Vec<String>> {
+/// The rows of one point without their `run` and `point` cells; `offset` is where `run` is
+/// (runs.csv starts with it; a sweep's timeseries.csv has `scenario` first).
+fn point_rows(all: &[Vec<String>], point: &str, offset: usize) -> Vec<Vec<String>> {
     all.iter()
-        .filter(|r| r[1] == point)
+        .filter(|r| r[offset + 1] == point)
         .map(|r| {
             let mut r = r.clone();
-            r[0].clear();
-            r[1].clear();
+            r[offset].clear();
+            r[offset + 1].clear();
             r
         })
         .collect()
@@ -97,10 +99,14 @@ fn common_seeds_give_replicate_k_of_every_point_the_seed_of_coordsim_run_replica
         assert_eq!(row[3], replicate_seed(42, (i % 3) as u64).to_string());
     }
     // Points 0 and 1 have the same parameters and now the same seeds: the same rows.
-    for file in ["crn/runs.csv", "crn/timeseries.csv"] {
+    for (file, offset) in [("crn/runs.csv", 0), ("crn/timeseries.csv", 1)] {
         let all = rows(dir.path(), file);
-        assert_eq!(point_rows(&all, "0"), point_rows(&all, "1"), "{file}");
-        assert!(!point_rows(&all, "0").is_empty());
+        assert_eq!(
+            point_rows(&all, "0", offset),
+            point_rows(&all, "1", offset),
+            "{file}"
+        );
+        assert!(!point_rows(&all, "0", offset).is_empty());
     }
     let points: Vec<Vec<String>> = rows(dir.path(), "crn/points.csv");
     let summary = |p: &str| -> Vec<Vec<String>> {
@@ -113,8 +119,8 @@ fn common_seeds_give_replicate_k_of_every_point_the_seed_of_coordsim_run_replica
     assert_eq!(summary("0"), summary("1"));
     // Point 2 differs in its parameter only: same seeds, other results.
     assert_ne!(
-        point_rows(&runs, "0"),
-        point_rows(&runs, "2"),
+        point_rows(&runs, "0", 0),
+        point_rows(&runs, "2", 0),
         "coordination share 0.4 changes the runs"
     );
     let m = manifest(dir.path(), "crn");
@@ -169,7 +175,7 @@ fn by_default_every_run_has_its_own_seed_and_per_run_spelled_out_is_the_same_swe
     let seeds: std::collections::BTreeSet<&str> = runs.iter().map(|r| r[3].as_str()).collect();
     assert_eq!(seeds.len(), 9, "points do not share seeds");
     // Identical parameters on other seeds give other rows.
-    assert_ne!(point_rows(&runs, "0"), point_rows(&runs, "1"));
+    assert_ne!(point_rows(&runs, "0", 0), point_rows(&runs, "1", 0));
     let m = manifest(dir.path(), "default");
     assert!(
         m["sweep"]["plan"].get("seeds").is_none(),

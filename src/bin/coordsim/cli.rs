@@ -58,7 +58,7 @@ pub struct PlotArgs {
     /// Output folder of `coordsim run` (or of a comparison or sweep).
     pub dir: PathBuf,
     /// Week of the network picture (default: the last snapshot); must be a snapshot tick.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub tick: Option<u32>,
     /// Also write network.gif, one frame per snapshot tick (run folders).
     #[arg(long)]
@@ -88,13 +88,13 @@ pub struct SweepArgs {
     #[arg(long)]
     pub design: Option<String>,
     /// Points of an lhs or random design.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub samples: Option<u32>,
     /// Runs per point (default: [sweep] replicates, else run.replicates).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub replicates: Option<u32>,
     /// Keep every Nth tick (and the last) in timeseries.csv; 0 keeps only the last (default 1).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub series_every: Option<u32>,
     /// Seed rule: per-run (run r gets its own seed) or common (replicate k of every point gets
     /// the seed of `coordsim run`'s replicate k). Default: the [sweep] table's, else per-run.
@@ -113,7 +113,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "FILE")]
     pub emit_slurm: Option<PathBuf>,
     /// Shards (array tasks) in the Slurm job (default 4).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub slurm_shards: Option<u32>,
     /// Slurm partition.
     #[arg(long)]
@@ -122,7 +122,7 @@ pub struct SweepArgs {
     #[arg(long)]
     pub slurm_time: Option<String>,
     /// CPUs per shard task; also the task's --threads (default 1).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub slurm_cpus: Option<u32>,
     /// Memory per shard task, in Slurm's format (e.g. 4G).
     #[arg(long)]
@@ -159,7 +159,7 @@ pub struct CompareArgs {
     #[arg(long = "what-if", value_name = "KEY=VALUE")]
     pub what_if: Vec<String>,
     /// Replicates per arm (same as --set run.replicates=N).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub replicates: Option<u32>,
     /// Output folder (default: outputs/compare).
     #[arg(long)]
@@ -176,7 +176,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Number of replicates (same as --set run.replicates=N).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub replicates: Option<u32>,
 }
 
@@ -185,16 +185,16 @@ pub struct RunArgs {
 #[derive(Debug, Default, Args)]
 pub struct SharedFlags {
     /// Master seed (same as --set run.seed=N).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u64)]
     pub seed: Option<u64>,
     /// Ticks per run (same as --set run.ticks=N).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub ticks: Option<u32>,
     /// Override any scenario key, validated as in the file: --set trust.half_life_ticks=13.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub threads: Option<u32>,
     /// No progress bar and no summary.
     #[arg(long)]
@@ -202,4 +202,28 @@ pub struct SharedFlags {
     /// Do not draw the plots into OUT/plots at the end.
     #[arg(long)]
     pub no_plots: bool,
+}
+
+// Numeric flags accept a leading minus so that `--threads -1` or `--seed -5` is read as a value
+// and rejected for what it is, instead of clap's advice to write `-- -1` (which would pass it as
+// a scenario name).
+
+/// A whole number 0 or more that fits in 64 bits, with a message that says so.
+fn whole_u64(text: &str) -> Result<u64, String> {
+    text.parse::<u64>().map_err(|_| {
+        format!(
+            "expected a whole number from 0 to {}, found {text}",
+            u64::MAX
+        )
+    })
+}
+
+/// A whole number 0 or more that fits in 32 bits, with a message that says so.
+fn whole_u32(text: &str) -> Result<u32, String> {
+    text.parse::<u32>().map_err(|_| {
+        format!(
+            "expected a whole number from 0 to {}, found {text}",
+            u32::MAX
+        )
+    })
 }

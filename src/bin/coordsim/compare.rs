@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment::compare::{self as cmp, Arm};
-use coordsim::output::manifest;
+use coordsim::output::{GAP_MEANING, manifest};
 
 use crate::cli::CompareArgs;
 use crate::error::CommandError;
 use crate::plot::draw_finished;
-use crate::report::{HEADLINE, num};
+use crate::report::{HEADLINE, TEXT_WIDTH, num, wrapped};
 use crate::resolve::{Settings, load};
 
 /// `coordsim compare`, resolved: the arms, each a scenario with every override applied.
@@ -127,7 +127,11 @@ fn compare_report(
         coordsim::VERSION,
         arms.len()
     );
-    let reference = &arms[0].label;
+    let _ = writeln!(
+        s,
+        "reference arm: {} (each difference is another arm minus it, paired by seed)",
+        arms[0].label
+    );
     let width = arms
         .iter()
         .map(|a| a.label.chars().count())
@@ -139,10 +143,7 @@ fn compare_report(
         let _ = writeln!(
             s,
             "  {:<width$} {:>10}  {:<22} {:<34} verdict",
-            "arm",
-            "mean",
-            "95% CI",
-            format!("difference to {reference}")
+            "arm", "mean", "95% CI", "difference to reference"
         );
         for r in rows.iter().filter(|r| r.metric == *key) {
             let st = &r.stats;
@@ -175,6 +176,9 @@ fn compare_report(
                 s,
                 "  {name:<width$} {mean:>10}  {ci:<22} {diff:<34} {verdict}"
             );
+        }
+        if *key == "final_cumulative_coordination_value_gap" {
+            s.push_str(&wrapped(GAP_MEANING, "  ", TEXT_WIDTH));
         }
     }
     let _ = writeln!(

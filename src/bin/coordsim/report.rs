@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+/// Terminal text is wrapped to this many characters.
+pub const TEXT_WIDTH: usize = 96;
+
 pub fn file_names(files: &[&PathBuf]) -> Vec<String> {
     files
         .iter()
@@ -60,20 +63,24 @@ pub const HEADLINE: &[(&str, &str)] = &[
         "coordination capacity at the end (hours)",
     ),
     (
-        "cumulative_coordination_value",
-        "coordination value, all ticks",
-    ),
-    (
         "cumulative_network_value",
         "value created inside networks, all ticks",
+    ),
+    (
+        "cumulative_coordination_value",
+        "coordination value created, all ticks",
     ),
     (
         "cumulative_coordination_funding",
         "coordination funding, all ticks",
     ),
     (
+        "cumulative_coordination_funded_share",
+        "share of coordination value funders paid",
+    ),
+    (
         "final_cumulative_coordination_value_gap",
-        "cumulative coordination value gap",
+        "cumulative coordination value gap (unpaid)",
     ),
     ("final_stage_7", "share of communities at stage 7"),
     (
@@ -81,6 +88,26 @@ pub const HEADLINE: &[(&str, &str)] = &[
         "first tick a network reached stage 7",
     ),
 ];
+
+/// Text wrapped to lines of at most `width` characters, each line starting with `indent`.
+pub fn wrapped(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+            out.push_str(&format!("{indent}{line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&format!("{indent}{line}\n"));
+    }
+    out
+}
 
 /// A number rounded for reading (files keep full precision).
 pub fn num(x: f64) -> String {

@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment;
-use coordsim::output::{self, PLOTS_DIR, manifest};
+use coordsim::output::{self, GAP_MEANING, PLOTS_DIR, manifest};
 use coordsim::plot::{self, RunData};
 use coordsim::scenario::Scenario;
 use coordsim::sim::ReplicateOutput;
 
 use crate::cli::RunArgs;
 use crate::error::CommandError;
-use crate::report::{HEADLINE, file_names, num, plot_stems};
+use crate::report::{HEADLINE, TEXT_WIDTH, file_names, num, plot_stems, wrapped};
 use crate::resolve::{Settings, folder_name, load};
 
 /// `coordsim run`, resolved: the scenario with every override applied and where it goes.
@@ -148,6 +148,7 @@ fn report(
             }
         }
     }
+    s.push_str(&wrapped(GAP_MEANING, "  ", TEXT_WIDTH));
     let plot_dir = out.join(PLOTS_DIR);
     let (plots, data): (Vec<&PathBuf>, Vec<&PathBuf>) = files
         .iter()

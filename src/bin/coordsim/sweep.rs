@@ -7,12 +7,13 @@ use std::time::Instant;
 use coordsim::experiment::design::{Design, Vary};
 use coordsim::experiment::slurm::SlurmJob;
 use coordsim::experiment::sweep::{self, SeedRule, Shard, SweepRequest};
-use coordsim::output::Staging;
+use coordsim::output::{GAP_MEANING, Staging};
 use coordsim::scenario::{self, builtin};
 
 use crate::cli::{SeedsArg, SweepArgs};
 use crate::error::CommandError;
 use crate::plot::draw_finished;
+use crate::report::{TEXT_WIDTH, num, wrapped};
 use crate::resolve::{absolute, folder_name, load};
 
 /// `coordsim sweep`, resolved: the sweep as the library runs it, and what to do with it.
@@ -156,12 +157,93 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
                 .collect();
             println!("wrote {}: {}", request.out.display(), names.join(", "));
         }
+        // A whole sweep (not a shard) ends, as run and compare do, on its headline numbers.
+        if shard.is_none() {
+            print!("{}", points_table(&request.out)?);
+        }
     }
     // Shards are drawn once merged; a sweep that was already complete has its plots.
     if command.plots && !outcome.files.is_empty() {
         draw_finished(&request.out, command.quiet)?;
     }
     Ok(())
+}
+
+/// The measures of the sweep's terminal table, with short column names.
+const POINT_MEASURES: [(&str, &str); 5] = [
+    ("final_fragmentation", "fragmentation (end)"),
+    ("final_networks", "networks (end)"),
+    ("cumulative_coordination_value", "coordination value"),
+    ("cumulative_coordination_funded_share", "share funders paid"),
+    (
+        "final_cumulative_coordination_value_gap",
+        "value gap (unpaid)",
+    ),
+];
+
+/// Points shown in the terminal; the rest are in points.csv.
+const POINTS_SHOWN: usize = 30;
+
+/// Each point's headline measures, mean and 95% interval, read back from the sweep's
+/// points.csv (the file the user analyses, so the table and the file cannot disagree).
+fn points_table(out: &Path) -> Result<String, CommandError> {
+    let sweep = coordsim::plot::data::read_sweep(&out.join("points.csv"), &[])?;
+    let mut points: Vec<(usize, Vec<String>)> = Vec::new();
+    for r in &sweep.rows {
+        if points.last().map(|(p, _)| *p) != Some(r.point) {
+            points.push((
+                r.point,
+                r.point_values.iter().map(|v| v.to_string()).collect(),
+            ));
+        }
+    }
+    let cell = |point: usize, metric: &str| -> String {
+        match sweep
+            .rows
+            .iter()
+            .find(|r| r.point == point && r.metric == metric)
+        {
+            Some(r) if r.n > 0 => format!(
+                "{} [{}, {}]",
+                num(r.mean),
+                num(r.ci95_low),
+                num(r.ci95_high)
+            ),
+            Some(_) => "never reached".to_string(),
+            None => "-".to_string(),
+        }
+    };
+    // Rows of text cells: the header, then one per point shown.
+    let mut header: Vec<String> = vec!["point".to_string()];
+    header.extend(sweep.keys.iter().cloned());
+    header.extend(POINT_MEASURES.iter().map(|(_, label)| label.to_string()));
+    let mut rows: Vec<Vec<String>> = vec![header];
+    for (point, values) in points.iter().take(POINTS_SHOWN) {
+        let mut row = vec![point.to_string()];
+        row.extend(values.iter().cloned());
+        row.extend(POINT_MEASURES.iter().map(|(m, _)| cell(*point, m)));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut s = String::from("each point: mean over its replicates [95% CI]\n");
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(text, w)| format!("{text:<w$}"))
+            .collect();
+        s.push_str(&format!("  {}\n", cells.join("  ").trim_end()));
+    }
+    if points.len() > POINTS_SHOWN {
+        s.push_str(&format!(
+            "  ... {} more points in points.csv\n",
+            points.len() - POINTS_SHOWN
+        ));
+    }
+    s.push_str(&wrapped(GAP_MEANING, "  ", TEXT_WIDTH));
+    Ok(s)
 }
 
 /// The Slurm job of a sweep: every sweep flag is forwarded so each shard lays out the same

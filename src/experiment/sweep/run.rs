@@ -136,6 +136,7 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
                     let seed = plan.seeds.seed(plan.master_seed, run, replicate);
                     let out = run_replicate_with(&params[point], replicate, seed, false);
                     output::sweep::run_rows(
+                        &req.base.name,
                         run,
                         point,
                         &plan.points[point],

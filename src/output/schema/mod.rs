@@ -15,7 +15,9 @@ mod sweep;
 
 pub use compare::CompareRow;
 pub use read::{SchemaError, Table};
-pub use run::{LedgerRow, NodeRow, SummaryRow, TieRow, TimeseriesRow, summary_columns};
+pub use run::{
+    GAP_MEANING, LedgerRow, NodeRow, SummaryRow, TieRow, TimeseriesRow, summary_columns,
+};
 pub use sweep::{PointsRow, RunsRow, SweepSeriesRow};
 
 use std::io::Write;

@@ -133,6 +133,13 @@ impl SummaryRow<'_> {
     }
 }
 
+/// What the coordination value gap means, in one sentence, for every place that makes the gap
+/// a headline (the terminal tables, the dashboard, the forest plot): a smaller gap is not by
+/// itself better, because the gap also shrinks when less coordination is done at all.
+pub const GAP_MEANING: &str = "The coordination value gap is the value coordination work created minus \
+what funders paid for it; it also shrinks when less coordination happens at all, so read it next to \
+the value created and the share funders paid.";
+
 /// Names of the per-replicate summary measures, in `summary.csv` column order:
 /// `final_<metric>` (every metric but `tick`), `cumulative_<flow>`, the funded share of all
 /// coordination value, and `first_full_stage_tick`.

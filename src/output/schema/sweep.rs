@@ -112,7 +112,10 @@ impl PointsRow<'_> {
 
 /// A sweep's `timeseries.csv`: one run at one kept tick; `values` are `metrics::COLUMNS`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepSeriesRow {
+pub struct SweepSeriesRow<'a> {
+    /// The base scenario's name, as in a run's `timeseries.csv`, so the files of runs, sweeps
+    /// and comparisons stack into one table.
+    pub scenario: Cow<'a, str>,
     pub run: u64,
     pub point: usize,
     pub replicate: u32,
@@ -121,7 +124,7 @@ pub struct SweepSeriesRow {
     pub values: Vec<f64>,
 }
 
-impl SweepSeriesRow {
+impl SweepSeriesRow<'_> {
     pub fn header() -> Vec<String> {
         super::header::<SweepSeriesRow>(&[("values", COLUMNS)])
     }

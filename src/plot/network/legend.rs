@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Frame, tie_colour};
+use super::{Frame, draw_dot, tie_colour};
 use crate::plot::PlotError;
 use crate::plot::axis::fmt_num;
 use crate::plot::style::{self, INK, MUTED, UNAFFILIATED};
@@ -34,7 +34,9 @@ impl Frame<'_> {
 
         text::draw(root, "Communities (dots)", &head, (x, y))?;
         y += line;
-        text::draw(root, "colour: network, size: members", &text, (x, y))?;
+        text::draw(root, "colour and shape: network,", &text, (x, y))?;
+        y += line;
+        text::draw(root, "named on the picture; size: members", &text, (x, y))?;
         y += line;
         // Networks by size at this tick.
         let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
@@ -47,8 +49,9 @@ impl Frame<'_> {
         by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         const SHOWN: usize = 10;
         for &(net, k) in by_size.iter().take(SHOWN) {
-            let c = sc.colours.get(&net).copied().unwrap_or(UNAFFILIATED);
-            root.draw(&Circle::new((x + px(10.0), y), px(8.0), c.filled()))?;
+            if let Some(m) = sc.markers.get(&net) {
+                draw_dot(root, m.shape, (x + px(10.0), y), px(8.0), m.colour)?;
+            }
             text::draw(
                 root,
                 &format!("network N{net}: {k} communities"),
