@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment::compare::{self as cmp, Arm};
-use coordsim::output::manifest;
+use coordsim::output::{self, manifest};
 
 use crate::cli::CompareArgs;
 use crate::error::CommandError;
@@ -87,11 +87,22 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
         command_line,
         cmp::SEED_RULE,
     );
+    // Lock and stage before simulating: a busy or unwritable folder is refused at once.
+    let lock = output::FolderLock::acquire(&out_dir)?;
+    lock.check_writable()?;
+    let staged = output::StagedFolder::begin(&lock)?;
     let clock = Instant::now();
     let (results, threads) = cmp::run_arms(&arms, settings.threads, !settings.quiet)?;
     let rows = cmp::measures(&arms, &results);
     let seeds = cmp::shared_seeds(&arms);
-    cmp::write_folder(&out_dir, &arms, &results, &rows, provenance, threads)?;
+    cmp::write_folder(staged.path(), &arms, &results, &rows, provenance, threads)?;
+    let drew = if settings.plots {
+        Some(draw_finished(staged.path(), &out_dir)?)
+    } else {
+        None
+    };
+    staged.commit()?;
+    drop(lock);
     if !settings.quiet {
         print!(
             "{}",
@@ -105,8 +116,8 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
             )
         );
     }
-    if settings.plots {
-        draw_finished(&out_dir, settings.quiet)?;
+    if let (Some(line), false) = (drew, settings.quiet) {
+        println!("{line}");
     }
     Ok(())
 }

@@ -57,6 +57,10 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         command_line,
         experiment::SEED_RULE,
     );
+    // Lock and stage before simulating: a busy or unwritable folder is refused at once.
+    let lock = output::FolderLock::acquire(&out_dir)?;
+    lock.check_writable()?;
+    let staged = output::StagedFolder::begin(&lock)?;
     let clock = Instant::now();
     let (runs, threads_used) =
         experiment::run_replicates(&scenario.params, settings.threads, !settings.quiet)?;
@@ -75,14 +79,17 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         .iter()
         .map(|p| (p.name.as_str(), p.bytes.as_slice()))
         .collect();
-    let files = output::write_run(
-        &out_dir,
+    let staged_files = output::write_run(
+        staged.path(),
         &scenario.name,
         &runs,
         &plot_files,
         provenance,
         threads_used,
     )?;
+    let files = in_target(&staged_files, staged.path(), &out_dir);
+    staged.commit()?;
+    drop(lock);
     if !settings.quiet {
         print!(
             "{}",
@@ -97,6 +104,17 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         );
     }
     Ok(())
+}
+
+/// Paths written under the staging folder, as they are named once it is swapped in.
+pub fn in_target(files: &[PathBuf], staging: &Path, target: &Path) -> Vec<PathBuf> {
+    files
+        .iter()
+        .map(|f| match f.strip_prefix(staging) {
+            Ok(rel) => target.join(rel),
+            Err(_) => f.clone(),
+        })
+        .collect()
 }
 
 /// The terminal summary of a run: headline measures with their 95% intervals.

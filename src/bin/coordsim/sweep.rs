@@ -7,11 +7,12 @@ use std::time::Instant;
 use coordsim::experiment::design::{Design, Vary};
 use coordsim::experiment::slurm::SlurmJob;
 use coordsim::experiment::sweep::{self, SeedRule, Shard, SweepRequest};
-use coordsim::output::Staging;
+use coordsim::output::{FolderLock, Staging};
 use coordsim::scenario::{self, builtin};
 
 use crate::cli::{SeedsArg, SweepArgs};
 use crate::error::CommandError;
+use crate::interrupt;
 use crate::plot::draw_finished;
 use crate::resolve::{absolute, folder_name, load};
 
@@ -115,7 +116,20 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
     let request = &command.sweep;
     let shard = request.shard;
     let clock = Instant::now();
-    let outcome = sweep::run_sweep(request)?;
+    // Lock before anything: a busy or unwritable folder is refused at once.
+    let lock = FolderLock::acquire(&request.out)?;
+    lock.check_writable()?;
+    interrupt::set_hint(resume_hint(request));
+    let (outcome, staged) = sweep::run_sweep(request, &lock)?;
+    // Shards are drawn once merged; the plots go into the staged folder before it is swapped in.
+    let drew = match &staged {
+        Some(staged) if command.plots => Some(draw_finished(staged.path(), &request.out)?),
+        _ => None,
+    };
+    if let Some(staged) = staged {
+        staged.commit()?;
+    }
+    drop(lock);
     if !command.quiet {
         let (plan, _) = sweep::plan(request)?;
         let what = match shard {
@@ -157,11 +171,33 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
             println!("wrote {}: {}", request.out.display(), names.join(", "));
         }
     }
-    // Shards are drawn once merged; a sweep that was already complete has its plots.
-    if command.plots && !outcome.files.is_empty() {
-        draw_finished(&request.out, command.quiet)?;
+    if let (Some(line), false) = (drew, command.quiet) {
+        println!("{line}");
     }
     Ok(())
+}
+
+/// What an interrupted sweep tells the user: its progress is kept, and the command to continue.
+fn resume_hint(request: &SweepRequest) -> String {
+    let mut command: Vec<String> = request
+        .command_line
+        .iter()
+        .map(|a| {
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    if !request.resume {
+        command.push("--resume".to_string());
+    }
+    format!(
+        "the finished runs are kept in {}; continue the sweep with:\n  {}",
+        request.out.join(".sweep").display(),
+        command.join(" ")
+    )
 }
 
 /// The Slurm job of a sweep: every sweep flag is forwarded so each shard lays out the same

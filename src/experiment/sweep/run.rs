@@ -11,12 +11,18 @@ use rayon::prelude::*;
 use super::checkpoint::{Checkpoint, WorkDir, finished_plan, open_part, read_json, write_json};
 use super::{SweepError, SweepOutcome, SweepRequest, io_err, plan, plan_difference};
 use crate::experiment::progress_bar;
+use crate::output::folder::link_or_copy;
 use crate::output::manifest::{Manifest, Plan, Provenance, Shard, SweepSection};
-use crate::output::{self, Staging};
+use crate::output::{self, FolderLock, StagedFolder, Staging};
 use crate::sim::run_replicate_with;
 
-/// Runs the sweep (or its shard) and finalises the folder.
-pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
+/// Runs the sweep (or its shard) and builds its finished folder in a staging folder beside
+/// `req.out`, returned with the outcome for the caller to add plots to and swap in (`None`
+/// when the folder already held this complete sweep). `lock` must be the lock on `req.out`.
+pub fn run_sweep(
+    req: &SweepRequest,
+    lock: &FolderLock,
+) -> Result<(SweepOutcome, Option<StagedFolder>), SweepError> {
     let (plan, params) = plan(req)?;
     let provenance = Provenance::begin(
         &req.base,
@@ -61,27 +67,19 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
         if work.checkpoint.is_file() {
             checkpoint = read_json(&work.checkpoint)?;
         }
-        // A finalisation cut short may have moved the part files already: take them back.
-        for (part, name) in [
-            (&work.runs_part, "runs.csv"),
-            (&work.series_part, "timeseries.csv"),
-        ] {
-            if !part.exists() && req.out.join(name).exists() {
-                fs::rename(req.out.join(name), part).map_err(io_err(part))?;
-            }
-        }
     } else {
         if req.resume {
             match finished_plan(&req.out)? {
                 Some((done, done_shard))
                     if plan_difference(&done, &plan).is_none() && done_shard == shard =>
                 {
-                    return Ok(SweepOutcome {
+                    let outcome = SweepOutcome {
                         runs_in_range: end - start,
                         runs_computed: 0,
                         files: Vec::new(),
                         threads,
-                    });
+                    };
+                    return Ok((outcome, None));
                 }
                 Some((done, done_shard)) => {
                     let what = plan_difference(&done, &plan).unwrap_or(if done_shard != shard {
@@ -165,13 +163,14 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
     }
     bar.finish_and_clear();
     drop((runs_file, series_file));
-    let files = finalise(req, &plan, shard, provenance, threads)?;
-    Ok(SweepOutcome {
+    let (files, staged) = finalise(req, lock, &plan, shard, provenance, threads)?;
+    let outcome = SweepOutcome {
         runs_in_range: end - start,
         runs_computed: end - computed_from,
         files,
         threads,
-    })
+    };
+    Ok((outcome, Some(staged)))
 }
 
 /// Where the runs and timeseries part files end now: what the checkpoint records as kept.
@@ -189,21 +188,26 @@ fn part_lengths(
     Ok((runs, series))
 }
 
-/// Moves the part files into place and writes points.csv (whole sweeps) and the manifest.
+/// Builds the finished folder beside `req.out`: the part files linked in under their final
+/// names, points.csv (whole sweeps) and the manifest. The work folder stays until the staged
+/// folder is swapped in, so a failure here loses nothing a resume needs.
 fn finalise(
     req: &SweepRequest,
+    lock: &FolderLock,
     plan: &Plan,
     shard: Shard,
     provenance: Provenance,
     threads: usize,
-) -> Result<Vec<PathBuf>, SweepError> {
+) -> Result<(Vec<PathBuf>, StagedFolder), SweepError> {
     let work = WorkDir::of(&req.out);
+    let staged = StagedFolder::begin(lock)?;
+    let dir = staged.path();
     let whole = shard.count == 1;
     let mut staging = Staging::new();
     let mut files = vec!["runs.csv".to_string(), "timeseries.csv".to_string()];
     if whole {
         let runs = [work.runs_part.clone()];
-        staging.write(&req.out.join("points.csv"), |w| {
+        staging.write(&dir.join("points.csv"), |w| {
             output::sweep::write_points(w, &runs, &plan.varied, &plan.points)
         })?;
         files.push("points.csv".into());
@@ -219,11 +223,9 @@ fn finalise(
             merged_from: Vec::new(),
         },
     );
-    staging.write(&req.out.join("manifest.json"), |w| m.write(w))?;
-    fs::rename(&work.runs_part, req.out.join("runs.csv")).map_err(io_err(&work.runs_part))?;
-    fs::rename(&work.series_part, req.out.join("timeseries.csv"))
-        .map_err(io_err(&work.series_part))?;
+    staging.write(&dir.join("manifest.json"), |w| m.write(w))?;
+    link_or_copy(&work.runs_part, &dir.join("runs.csv"))?;
+    link_or_copy(&work.series_part, &dir.join("timeseries.csv"))?;
     staging.commit()?;
-    fs::remove_dir_all(&work.dir).map_err(io_err(&work.dir))?;
-    Ok(files.iter().map(|f| req.out.join(f)).collect())
+    Ok((files.iter().map(|f| req.out.join(f)).collect(), staged))
 }
