@@ -139,10 +139,10 @@ impl FolderLock {
             if !same_file(&file, &lock.path) {
                 continue;
             }
+            register(Leftover::File(lock.path.clone()));
+            let file = lock.file.insert(file);
             file.set_len(0).map_err(err(&lock.path))?;
             writeln!(file, "{}", std::process::id()).map_err(err(&lock.path))?;
-            lock.file = Some(file);
-            register(Leftover::File(lock.path.clone()));
             break;
         }
         lock.recover()?;
