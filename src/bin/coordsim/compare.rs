@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use coordsim::experiment::budget;
 use coordsim::experiment::compare::{self as cmp, Arm};
 use coordsim::output::{self, manifest};
 
@@ -11,7 +12,7 @@ use crate::cli::CompareArgs;
 use crate::error::CommandError;
 use crate::plot::draw_finished;
 use crate::report::{HEADLINE, num};
-use crate::resolve::{Settings, load};
+use crate::resolve::{Settings, check_fits, load, thread_count};
 
 /// `coordsim compare`, resolved: the arms, each a scenario with every override applied.
 #[derive(Debug)]
@@ -88,6 +89,19 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
         cmp::SEED_RULE,
     );
     // Lock and stage before simulating: a busy or unwritable folder is refused at once.
+    // Arms differ only in their what-ifs; the largest one sizes them all.
+    let largest = arms
+        .iter()
+        .map(|a| {
+            budget::run_need(
+                &a.scenario.params,
+                arms.len(),
+                thread_count(settings.threads),
+            )
+        })
+        .max_by_key(|n| n.memory)
+        .expect("a comparison has arms");
+    check_fits(&largest, settings.max_memory, &out_dir)?;
     let lock = output::FolderLock::acquire(&out_dir)?;
     lock.check_writable()?;
     let staged = output::StagedFolder::begin(&lock)?;

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use coordsim::experiment;
+use coordsim::experiment::{self, budget};
 use coordsim::output::{self, PLOTS_DIR, manifest};
 use coordsim::plot::{self, RunData};
 use coordsim::scenario::Scenario;
@@ -13,7 +13,7 @@ use coordsim::sim::ReplicateOutput;
 use crate::cli::RunArgs;
 use crate::error::CommandError;
 use crate::report::{HEADLINE, file_names, num, plot_stems};
-use crate::resolve::{Settings, folder_name, load};
+use crate::resolve::{Settings, check_fits, folder_name, load, thread_count};
 
 /// `coordsim run`, resolved: the scenario with every override applied and where it goes.
 #[derive(Debug)]
@@ -58,6 +58,8 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         experiment::SEED_RULE,
     );
     // Lock and stage before simulating: a busy or unwritable folder is refused at once.
+    let need = budget::run_need(&scenario.params, 1, thread_count(settings.threads));
+    check_fits(&need, settings.max_memory, &out_dir)?;
     let lock = output::FolderLock::acquire(&out_dir)?;
     lock.check_writable()?;
     let staged = output::StagedFolder::begin(&lock)?;

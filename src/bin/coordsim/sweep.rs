@@ -4,7 +4,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use coordsim::experiment::design::{Design, Vary};
+use coordsim::experiment::budget;
+use coordsim::experiment::design::{Design, Vary, count_points};
 use coordsim::experiment::slurm::SlurmJob;
 use coordsim::experiment::sweep::{self, SeedRule, Shard, SweepRequest};
 use coordsim::output::{FolderLock, Staging};
@@ -14,7 +15,7 @@ use crate::cli::{SeedsArg, SweepArgs};
 use crate::error::CommandError;
 use crate::interrupt;
 use crate::plot::draw_finished;
-use crate::resolve::{absolute, folder_name, load};
+use crate::resolve::{absolute, check_fits, folder_name, load, thread_count};
 
 /// `coordsim sweep`, resolved: the sweep as the library runs it, and what to do with it.
 #[derive(Debug)]
@@ -27,6 +28,8 @@ pub struct SweepCommand {
     pub plots: bool,
     /// `--emit-slurm`: write this script instead of running the sweep.
     pub slurm: Option<SlurmScript>,
+    /// `--max-memory` (`None`: the memory available now).
+    pub max_memory: Option<u64>,
 }
 
 /// `--emit-slurm FILE [--submit]`, resolved.
@@ -105,6 +108,7 @@ pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepComma
         quiet: settings.quiet,
         plots: settings.plots && shard.is_none(),
         slurm,
+        max_memory: settings.max_memory,
     })
 }
 
@@ -116,6 +120,20 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
     let request = &command.sweep;
     let shard = request.shard;
     let clock = Instant::now();
+    // Sized from the counted plan, before any point is laid out.
+    let points = count_points(&request.vary, request.design, request.samples);
+    let mut need = budget::sweep_need(
+        &request.base.params,
+        points,
+        request.vary.len(),
+        request.replicates,
+        request.series_every,
+        thread_count(request.threads),
+    );
+    if let Some(s) = request.shard {
+        need.disk /= u64::from(s.count.max(1));
+    }
+    check_fits(&need, command.max_memory, &request.out)?;
     // Lock before anything: a busy or unwritable folder is refused at once.
     let lock = FolderLock::acquire(&request.out)?;
     lock.check_writable()?;

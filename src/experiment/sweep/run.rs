@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::checkpoint::{Checkpoint, WorkDir, finished_plan, open_part, read_json, write_json};
+use super::plan::point_params;
 use super::{SweepError, SweepOutcome, SweepRequest, io_err, plan, plan_difference};
 use crate::experiment::progress_bar;
 use crate::output::folder::link_or_copy;
@@ -23,7 +24,7 @@ pub fn run_sweep(
     req: &SweepRequest,
     lock: &FolderLock,
 ) -> Result<(SweepOutcome, Option<StagedFolder>), SweepError> {
-    let (plan, params) = plan(req)?;
+    let (plan, points) = plan(req)?;
     let provenance = Provenance::begin(
         &req.base,
         req.overrides.clone(),
@@ -125,6 +126,12 @@ pub fn run_sweep(
     let batch = (threads as u64 * 8).max(8);
     while next < end {
         let stop = (next + batch).min(end);
+        // This batch's points' parameters, built now: the sweep never holds them all.
+        let first_point = (next / plan.replicates as u64) as usize;
+        let last_point = ((stop - 1) / plan.replicates as u64) as usize;
+        let params = (first_point..=last_point)
+            .map(|p| point_params(req, &points[p]))
+            .collect::<Result<Vec<_>, _>>()?;
         let rows: Vec<std::io::Result<(Vec<u8>, Vec<u8>)>> = pool.install(|| {
             (next..stop)
                 .into_par_iter()
@@ -132,7 +139,8 @@ pub fn run_sweep(
                     let point = (run / plan.replicates as u64) as usize;
                     let replicate = (run % plan.replicates as u64) as u32;
                     let seed = plan.seeds.seed(plan.master_seed, run, replicate);
-                    let out = run_replicate_with(&params[point], replicate, seed, false);
+                    let out =
+                        run_replicate_with(&params[point - first_point], replicate, seed, false);
                     output::sweep::run_rows(
                         run,
                         point,
