@@ -104,13 +104,7 @@ pub fn points(
         }
     }
     // Counted before anything is laid out: a plan too large is refused, never built.
-    let count = count_points(vary, design, samples);
-    if count > MAX_POINTS {
-        return Err(format!(
-            "the {} design has {count} points; at most {MAX_POINTS} are allowed (split the sweep, or sample it with --design lhs and --samples)",
-            design.name()
-        ));
-    }
+    check_count(vary, design, samples)?;
     let pts = match design {
         Design::Factorial => factorial(vary),
         Design::Zip => zip(vary)?,
@@ -149,6 +143,18 @@ pub fn count_points(vary: &[Vary], design: Design, samples: u32) -> u64 {
         Design::Zip => vary.first().map(len).unwrap_or(0),
         Design::Lhs | Design::Random => u64::from(samples),
     }
+}
+
+/// The number of points, or an error when there are more than [`MAX_POINTS`].
+pub fn check_count(vary: &[Vary], design: Design, samples: u32) -> Result<u64, String> {
+    let count = count_points(vary, design, samples);
+    if count > MAX_POINTS {
+        return Err(format!(
+            "the {} design has {count} points; at most {MAX_POINTS} are allowed (split the sweep, or sample it with --design lhs and --samples)",
+            design.name()
+        ));
+    }
+    Ok(count)
 }
 
 /// The scenario at one point: the base with the point's values applied and validated.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment::budget;
-use coordsim::experiment::design::{Design, Vary, count_points};
+use coordsim::experiment::design::{Design, Vary, check_count};
 use coordsim::experiment::slurm::SlurmJob;
 use coordsim::experiment::sweep::{self, SeedRule, Shard, SweepRequest};
 use coordsim::output::{FolderLock, Staging};
@@ -121,7 +121,8 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
     let shard = request.shard;
     let clock = Instant::now();
     // Sized from the counted plan, before any point is laid out.
-    let points = count_points(&request.vary, request.design, request.samples);
+    let points =
+        check_count(&request.vary, request.design, request.samples).map_err(CommandError::Usage)?;
     let mut need = budget::sweep_need(
         &request.base.params,
         points,
