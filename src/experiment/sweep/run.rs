@@ -2,13 +2,14 @@
 //! files and checkpointed, then the folder finalised (part files renamed, `points.csv` for a
 //! whole sweep, the manifest).
 
-use std::fs::{self, File};
-use std::io::{Seek, Write};
+use std::fs;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::checkpoint::{Checkpoint, WorkDir, finished_plan, open_part, read_json, write_json};
+use super::checkpoint::{
+    Checkpoint, Part, WorkDir, finished_plan, open_part, read_json, write_json,
+};
 use super::plan::point_params;
 use super::{SweepError, SweepOutcome, SweepRequest, io_err, plan, plan_difference};
 use crate::experiment::progress_bar;
@@ -100,22 +101,26 @@ pub fn run_sweep(
         write_json(&work.shard, &shard)?;
         write_json(&work.plan, &plan)?;
     }
-    // Fresh part files start with their headers; a resumed one is cut back to the checkpoint.
+    // Fresh part files start with their headers; a resumed one is verified against the
+    // checkpoint (length and SHA-256) and cut back to it.
     let header = |h: std::io::Result<Vec<u8>>, path: &PathBuf| h.map_err(io_err(path));
+    let fresh = checkpoint.runs_bytes == 0;
     let mut runs_file = open_part(
         &work.runs_part,
-        checkpoint.runs_bytes,
+        (!fresh).then_some((checkpoint.runs_bytes, checkpoint.runs_sha256.as_str())),
         &header(output::sweep::runs_header(&plan.varied), &work.runs_part)?,
     )?;
     let mut series_file = open_part(
         &work.series_part,
-        checkpoint.timeseries_bytes,
+        (!fresh).then_some((
+            checkpoint.timeseries_bytes,
+            checkpoint.timeseries_sha256.as_str(),
+        )),
         &header(output::sweep::series_header(), &work.series_part)?,
     )?;
     // The headers are part of what a resume keeps: record where they end.
-    if checkpoint.runs_bytes == 0 {
-        (checkpoint.runs_bytes, checkpoint.timeseries_bytes) =
-            part_lengths(&mut runs_file, &mut series_file, &work)?;
+    if fresh {
+        record(&mut checkpoint, &runs_file, &series_file);
         write_json(&work.checkpoint, &checkpoint)?;
     }
 
@@ -153,18 +158,13 @@ pub fn run_sweep(
         });
         for row in rows {
             let (run_row, series_rows) = row.map_err(io_err(&work.runs_part))?;
-            runs_file
-                .write_all(&run_row)
-                .map_err(io_err(&work.runs_part))?;
-            series_file
-                .write_all(&series_rows)
-                .map_err(io_err(&work.series_part))?;
+            runs_file.append(&run_row)?;
+            series_file.append(&series_rows)?;
         }
-        runs_file.sync_data().map_err(io_err(&work.runs_part))?;
-        series_file.sync_data().map_err(io_err(&work.series_part))?;
+        runs_file.sync()?;
+        series_file.sync()?;
         checkpoint.runs_done = stop - start;
-        (checkpoint.runs_bytes, checkpoint.timeseries_bytes) =
-            part_lengths(&mut runs_file, &mut series_file, &work)?;
+        record(&mut checkpoint, &runs_file, &series_file);
         write_json(&work.checkpoint, &checkpoint)?;
         bar.set_position(checkpoint.runs_done);
         next = stop;
@@ -181,19 +181,10 @@ pub fn run_sweep(
     Ok((outcome, Some(staged)))
 }
 
-/// Where the runs and timeseries part files end now: what the checkpoint records as kept.
-fn part_lengths(
-    runs_file: &mut File,
-    series_file: &mut File,
-    work: &WorkDir,
-) -> Result<(u64, u64), SweepError> {
-    let runs = runs_file
-        .stream_position()
-        .map_err(io_err(&work.runs_part))?;
-    let series = series_file
-        .stream_position()
-        .map_err(io_err(&work.series_part))?;
-    Ok((runs, series))
+/// Records in the checkpoint how long the part files are now and what they hold.
+fn record(checkpoint: &mut Checkpoint, runs: &Part, series: &Part) {
+    (checkpoint.runs_bytes, checkpoint.runs_sha256) = runs.state();
+    (checkpoint.timeseries_bytes, checkpoint.timeseries_sha256) = series.state();
 }
 
 /// Builds the finished folder beside `req.out`: the part files linked in under their final
