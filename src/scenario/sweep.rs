@@ -277,34 +277,31 @@ pub fn read_table(value: &Spanned<DeValue<'_>>) -> (SweepTable, Vec<TableError>)
         }
     }
     // Rules between keys: each error names the value the rule rejects, where it is written.
-    match out.design.as_deref() {
-        Some(d @ ("factorial" | "zip")) => {
-            for (span, at) in ranges {
-                errors.push((
-                    span,
-                    at,
-                    format!(
-                        "a range LO..HI needs design = \"lhs\" or \"random\", and this table sets design = \"{d}\": give a list of values"
-                    ),
-                ));
-            }
-            if d == "zip"
-                && let Some((_, _, n)) = lists.first()
-            {
-                for (span, at, len) in &lists[1..] {
-                    if len != n {
-                        errors.push((
-                            span.clone(),
-                            at.clone(),
-                            format!(
-                                "design = \"zip\" pairs the i-th values: expected {n} values like the first varied key, found {len}"
-                            ),
-                        ));
-                    }
+    if let Some(d @ ("factorial" | "zip")) = out.design.as_deref() {
+        for (span, at) in ranges {
+            errors.push((
+                span,
+                at,
+                format!(
+                    "a range LO..HI needs design = \"lhs\" or \"random\", and this table sets design = \"{d}\": give a list of values"
+                ),
+            ));
+        }
+        if d == "zip"
+            && let Some((_, _, n)) = lists.first()
+        {
+            for (span, at, len) in &lists[1..] {
+                if len != n {
+                    errors.push((
+                        span.clone(),
+                        at.clone(),
+                        format!(
+                            "design = \"zip\" pairs the i-th values: expected {n} values like the first varied key, found {len}"
+                        ),
+                    ));
                 }
             }
         }
-        _ => {}
     }
     (out, errors)
 }
