@@ -340,11 +340,12 @@ fn an_unwritable_folder_is_refused_before_simulating() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("file"), "not a folder").unwrap();
     // Long enough that a refusal after the simulation would take minutes.
+    // (and small enough in memory and on disk to pass the size checks).
     let heavy = [
         "--ticks",
         "100000",
         "--replicates",
-        "100",
+        "2",
         "--threads",
         "1",
         "--quiet",
@@ -429,16 +430,29 @@ impl Drop for SmallDisk {
     }
 }
 
+/// Fills the disk once `folder`'s lock shows the command has started (it is simulating).
+fn fill_disk_when_started(disk: &Path, folder: &str) {
+    wait_for(&disk.join(format!(".{folder}.lock")));
+    let _ = std::process::Command::new("dd")
+        .args(["if=/dev/zero", "bs=64k", "count=1000"])
+        .arg(format!("of={}", disk.join("filler").display()))
+        .stderr(Stdio::null())
+        .status();
+}
+
 #[test]
 fn a_full_disk_fails_every_command_with_exit_1_and_leaves_nothing_but_a_sweeps_state() {
-    let Some(disk) = SmallDisk::mount("2m") else {
+    let Some(disk) = SmallDisk::mount("16m") else {
         return;
     };
-    let big = [
+    // Fits the free disk when it starts (the size check passes); the disk fills meanwhile.
+    let long = [
         "--ticks",
-        "2000",
+        "8000",
         "--replicates",
-        "4",
+        "1",
+        "--set",
+        "output.ties_every=0",
         "--quiet",
         "--threads",
         "1",
@@ -453,36 +467,40 @@ fn a_full_disk_fails_every_command_with_exit_1_and_leaves_nothing_but_a_sweeps_s
             "--out",
             "x",
         ],
-    ] {
-        coordsim(&disk.path)
-            .args(&command)
-            .args(big)
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("No space left on device"));
-        assert!(
-            names(&disk.path).is_empty(),
-            "{command:?}: {:?}",
-            names(&disk.path)
-        );
-    }
-    coordsim(&disk.path)
-        .args([
+        vec![
             "sweep",
             "baseline",
             "--vary",
             "trust.half_life_ticks=10,20",
             "--out",
-            "s",
-        ])
-        .args(big)
+            "x",
+        ],
+    ] {
+        let args: Vec<&str> = [command.as_slice(), &long].concat();
+        let mut child = spawn(&disk.path, &args);
+        fill_disk_when_started(&disk.path, "x");
+        let out = child.wait().unwrap();
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert_eq!(out.code(), Some(1), "{command:?}: {stderr}");
+        assert!(stderr.contains("No space left on device"), "{stderr}");
+        if command[0] == "sweep" {
+            assert_eq!(names(&disk.path), vec!["filler", "x"]);
+            assert_eq!(names(&disk.path.join("x")), vec![".sweep"]);
+            std::fs::remove_dir_all(disk.path.join("x")).unwrap();
+        } else {
+            assert_eq!(names(&disk.path), vec!["filler"], "{command:?}");
+        }
+        std::fs::remove_file(disk.path.join("filler")).unwrap();
+    }
+    // Too large for the free disk from the start: refused before anything (exit 2).
+    coordsim(&disk.path)
+        .args(["run", "--out", "x", "--ticks", "2000", "--replicates", "40"])
         .assert()
-        .code(1)
-        .stderr(predicate::str::contains("No space left on device"));
-    assert_eq!(names(&disk.path), vec!["s"]);
-    assert_eq!(names(&disk.path.join("s")), vec![".sweep"]);
+        .code(2)
+        .stderr(predicate::str::contains("of files"));
+    assert!(names(&disk.path).is_empty());
     // A plot into a full disk fails and keeps the plots that were there.
-    std::fs::remove_dir_all(disk.path.join("s")).unwrap();
     coordsim(&disk.path)
         .args(["run", "--out", "x", "--ticks", "10", "--replicates", "1"])
         .args([
@@ -495,10 +513,9 @@ fn a_full_disk_fails_every_command_with_exit_1_and_leaves_nothing_but_a_sweeps_s
         .assert()
         .success();
     let before = names(&disk.path.join("x/plots"));
-    let filler = disk.path.join("filler");
     let _ = std::process::Command::new("dd")
-        .args(["if=/dev/zero", "bs=64k", "count=100"])
-        .arg(format!("of={}", filler.display()))
+        .args(["if=/dev/zero", "bs=64k", "count=1000"])
+        .arg(format!("of={}", disk.path.join("filler").display()))
         .stderr(Stdio::null())
         .status();
     coordsim(&disk.path)
