@@ -103,6 +103,8 @@ pub fn points(
             _ => {}
         }
     }
+    // Counted before anything is laid out: a plan too large is refused, never built.
+    check_count(vary, design, samples)?;
     let pts = match design {
         Design::Factorial => factorial(vary),
         Design::Zip => zip(vary)?,
@@ -125,6 +127,34 @@ pub fn points(
         point_scenario(base, vary, p)?;
     }
     Ok(pts)
+}
+
+/// Most points a sweep may have (as many as `samples` may ask for).
+pub const MAX_POINTS: u64 = crate::scenario::sweep::MAX_SAMPLES as u64;
+
+/// The number of points a design lays out, computed without laying them out (saturating).
+pub fn count_points(vary: &[Vary], design: Design, samples: u32) -> u64 {
+    let len = |v: &Vary| match &v.levels {
+        Levels::Values(vals) => vals.len() as u64,
+        Levels::Range { .. } => 1,
+    };
+    match design {
+        Design::Factorial => vary.iter().fold(1u64, |n, v| n.saturating_mul(len(v))),
+        Design::Zip => vary.first().map(len).unwrap_or(0),
+        Design::Lhs | Design::Random => u64::from(samples),
+    }
+}
+
+/// The number of points, or an error when there are more than [`MAX_POINTS`].
+pub fn check_count(vary: &[Vary], design: Design, samples: u32) -> Result<u64, String> {
+    let count = count_points(vary, design, samples);
+    if count > MAX_POINTS {
+        return Err(format!(
+            "the {} design has {count} points; at most {MAX_POINTS} are allowed (split the sweep, or sample it with --design lhs and --samples)",
+            design.name()
+        ));
+    }
+    Ok(count)
 }
 
 /// The scenario at one point: the base with the point's values applied and validated.

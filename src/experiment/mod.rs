@@ -4,6 +4,7 @@
 //! its own generator inside the parallel map. Results are collected into a `Vec` in replicate
 //! order, so every output is identical whatever the number of threads.
 
+pub mod budget;
 pub mod compare;
 pub mod design;
 pub mod slurm;

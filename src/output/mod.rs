@@ -7,11 +7,13 @@
 //! identical bytes.
 
 mod atomic;
+pub mod folder;
 pub mod manifest;
 pub mod schema;
 pub mod sweep;
 
 pub use atomic::{Staging, write_atomic};
+pub use folder::{FolderLock, StagedFolder};
 pub use schema::{GAP_MEANING, summary_columns};
 
 use std::borrow::Cow;

@@ -1,5 +1,8 @@
 //! What is wrong with a scenario, where, and the nearest key to a typo.
 
+use std::io::Read;
+use std::path::Path;
+
 use super::specs;
 
 /// A scenario that cannot be used, with enough detail to fix it.
@@ -21,6 +24,75 @@ pub enum ScenarioError {
         "no scenario file or shipped scenario named `{name}`{hint}\n(`coordsim scenarios` lists the shipped ones)"
     )]
     NotFound { name: String, hint: String },
+    /// After [`MAX_ERRORS`] problems in one file, the count of the rest.
+    #[error("{origin}: {count} more problems not shown")]
+    More { origin: String, count: usize },
+}
+
+/// Most problems reported for one file.
+pub const MAX_ERRORS: usize = 20;
+
+/// Largest scenario file read, in bytes: far above any real scenario (the shipped ones are a
+/// few KiB), and small enough that `validate /dev/zero` fails at once.
+pub const MAX_SCENARIO_BYTES: u64 = 1 << 20;
+
+/// Reads a scenario file of at most [`MAX_SCENARIO_BYTES`] as UTF-8 text; a file that is not
+/// UTF-8 is reported at the line and column of its first bad byte.
+pub(super) fn read_capped(path: &Path) -> Result<String, ScenarioError> {
+    let unreadable = |reason: String| ScenarioError::Unreadable {
+        path: path.display().to_string(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(unreadable(format!(
+            "larger than {} MiB; a scenario states only what differs from the defaults",
+            MAX_SCENARIO_BYTES >> 20
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let text = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let (line, column) = line_column(text, valid);
+        ScenarioError::Invalid {
+            origin: path.display().to_string(),
+            line,
+            column,
+            key: None,
+            message: format!(
+                "not UTF-8 text (byte 0x{:02X}): save the file as UTF-8",
+                bytes[valid]
+            ),
+        }
+    })
+}
+
+/// The key a "duplicate key" error points at, with its table (`trust.half_life_ticks`).
+pub(super) fn duplicate_key_name(text: &str, span: std::ops::Range<usize>) -> Option<String> {
+    let key = text
+        .get(span.clone())?
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_string();
+    if key.is_empty() {
+        return None;
+    }
+    let before = text.get(..span.start)?;
+    let table = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    Some(match table {
+        Some(t) if !t.is_empty() && !key.starts_with('[') => format!("{t}.{key}"),
+        _ => key.trim_matches(|c| c == '[' || c == ']').to_string(),
+    })
 }
 
 fn key_prefix(key: &Option<String>) -> String {
@@ -35,11 +107,22 @@ pub(super) fn unknown_key_message(key: &str) -> String {
     }
 }
 
-pub(super) fn first_by_position(errors: Vec<ScenarioError>) -> Option<ScenarioError> {
-    errors.into_iter().min_by_key(|e| match e {
+/// Errors sorted by position in the file, at most [`MAX_ERRORS`], then a count of the rest.
+pub(super) fn in_file_order(mut errors: Vec<ScenarioError>) -> Vec<ScenarioError> {
+    errors.sort_by_key(|e| match e {
         ScenarioError::Invalid { line, column, .. } => (*line, *column),
         _ => (0, 0),
-    })
+    });
+    if errors.len() > MAX_ERRORS {
+        let count = errors.len() - MAX_ERRORS;
+        let origin = match &errors[0] {
+            ScenarioError::Invalid { origin, .. } => origin.clone(),
+            other => other.to_string(),
+        };
+        errors.truncate(MAX_ERRORS);
+        errors.push(ScenarioError::More { origin, count });
+    }
+    errors
 }
 
 /// 1-based line and column (in characters) of a byte offset.

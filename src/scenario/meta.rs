@@ -31,10 +31,15 @@ pub const META_KEYS: &[&str] = &[
 
 pub(super) type MetaError = (std::ops::Range<usize>, Option<String>, String);
 
-pub(super) fn read_meta(value: &Spanned<DeValue<'_>>, meta: &mut Meta) -> Result<(), MetaError> {
+/// Longest `meta.name`: it titles every chart and names the default output folder.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Reads the `[meta]` table into `meta`, returning every problem found.
+pub(super) fn read_meta(value: &Spanned<DeValue<'_>>, meta: &mut Meta) -> Vec<MetaError> {
     let DeValue::Table(table) = value.get_ref() else {
-        return Err((value.span(), Some("meta".into()), "expected a table".into()));
+        return vec![(value.span(), Some("meta".into()), "expected a table".into())];
     };
+    let mut errors = Vec::new();
     for (k, v) in table {
         let key = k.get_ref().as_ref();
         let full = format!("meta.{key}");
@@ -48,27 +53,46 @@ pub(super) fn read_meta(value: &Spanned<DeValue<'_>>, meta: &mut Meta) -> Result
                 )
             })
         };
-        match key {
-            "name" => meta.name = Some(as_string(v)?),
-            "group" => meta.group = Some(as_string(v)?),
-            "description" => meta.description = Some(as_string(v)?),
-            "what_it_shows" => meta.what_it_shows = Some(as_string(v)?),
-            "things_to_notice" => meta.things_to_notice = Some(as_string(v)?),
-            "things_to_try" => meta.things_to_try = Some(as_string(v)?),
-            "sources" => match v.get_ref() {
-                DeValue::Array(items) => {
-                    meta.sources = items.iter().map(as_string).collect::<Result<_, _>>()?;
+        let read = match key {
+            "name" => as_string(v).and_then(|name| {
+                let chars = name.chars().count();
+                if chars > MAX_NAME_CHARS {
+                    Err((
+                        v.span(),
+                        Some(full.clone()),
+                        format!(
+                            "expected a name of at most {MAX_NAME_CHARS} characters, found {chars}"
+                        ),
+                    ))
+                } else {
+                    meta.name = Some(name);
+                    Ok(())
                 }
-                _ => meta.sources = vec![as_string(v)?],
+            }),
+            "group" => as_string(v).map(|x| meta.group = Some(x)),
+            "description" => as_string(v).map(|x| meta.description = Some(x)),
+            "what_it_shows" => as_string(v).map(|x| meta.what_it_shows = Some(x)),
+            "things_to_notice" => as_string(v).map(|x| meta.things_to_notice = Some(x)),
+            "things_to_try" => as_string(v).map(|x| meta.things_to_try = Some(x)),
+            "sources" => match v.get_ref() {
+                DeValue::Array(items) => items
+                    .iter()
+                    .map(as_string)
+                    .collect::<Result<_, _>>()
+                    .map(|x| meta.sources = x),
+                _ => as_string(v).map(|x| meta.sources = vec![x]),
             },
             _ => {
                 let msg = match nearest(key, META_KEYS.iter().copied()) {
                     Some(n) => format!("unknown key `{full}` (did you mean `meta.{n}`?)"),
                     None => format!("unknown key `{full}`"),
                 };
-                return Err((k.span(), Some(full), msg));
+                Err((k.span(), Some(full.clone()), msg))
             }
+        };
+        if let Err(e) = read {
+            errors.push(e);
         }
     }
-    Ok(())
+    errors
 }

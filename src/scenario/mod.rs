@@ -23,7 +23,8 @@ pub use params::{ParamSpec, Params, spec, specs};
 /// Largest seed: 2^53 - 1. Seeds are written to CSV and JSON, and readers that hold numbers
 /// as doubles (R, JavaScript, spreadsheets) would round larger ones.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
-use error::{first_by_position, line_column, unknown_key_message};
+pub use error::{MAX_ERRORS, MAX_SCENARIO_BYTES};
+use error::{duplicate_key_name, in_file_order, line_column, read_capped, unknown_key_message};
 use meta::read_meta;
 use value::RawValue;
 
@@ -56,6 +57,9 @@ pub struct Scenario {
     pub origin: Origin,
     /// The file's exact text (its SHA-256 goes into the manifest).
     pub text: String,
+    /// The parameter keys the file or an override set (the others are defaults, and some
+    /// defaults follow other keys: see [`Params::adapt_defaults`]).
+    pub explicit: Vec<&'static str>,
 }
 
 impl Scenario {
@@ -68,6 +72,7 @@ impl Scenario {
             sweep: None,
             origin: Origin::Builtin("(defaults)"),
             text: String::new(),
+            explicit: Vec::new(),
         }
     }
 
@@ -91,11 +96,14 @@ impl Scenario {
 
     /// Loads and validates a scenario file.
     pub fn from_file(path: &Path) -> Result<Self, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Unreadable {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        Self::parse(&text, Origin::File(path.to_path_buf()))
+        Self::check_file(path).map_err(|mut errors| errors.remove(0))
+    }
+
+    /// Loads a scenario file and reports every problem in it (up to [`MAX_ERRORS`]), in the
+    /// order they appear in the file.
+    pub fn check_file(path: &Path) -> Result<Self, Vec<ScenarioError>> {
+        let text = read_capped(path).map_err(|e| vec![e])?;
+        Self::check(&text, Origin::File(path.to_path_buf()))
     }
 
     /// The shipped default scenario (`scenarios/baseline.toml`).
@@ -104,8 +112,14 @@ impl Scenario {
         Self::parse(text, Origin::Builtin(rel)).expect("the shipped baseline is valid (tested)")
     }
 
-    /// Parses and validates scenario text.
+    /// Parses and validates scenario text; the first problem in the file is the error.
     pub fn parse(text: &str, origin: Origin) -> Result<Self, ScenarioError> {
+        Self::check(text, origin).map_err(|mut errors| errors.remove(0))
+    }
+
+    /// Parses and validates scenario text, reporting every problem (up to [`MAX_ERRORS`], the
+    /// last one then saying how many more there are), in file order.
+    pub fn check(text: &str, origin: Origin) -> Result<Self, Vec<ScenarioError>> {
         let origin_name = origin.to_string();
         let at = |span: std::ops::Range<usize>, key: Option<String>, message: String| {
             let (line, column) = line_column(text, span.start);
@@ -118,17 +132,17 @@ impl Scenario {
             }
         };
         let root = DeTable::parse(text).map_err(|e| {
-            let first_line = e
-                .message()
-                .lines()
-                .next()
-                .unwrap_or("invalid TOML")
-                .to_string();
-            at(
-                e.span().unwrap_or(0..0),
-                None,
-                format!("invalid TOML: {first_line}"),
-            )
+            let first_line = e.message().lines().next().unwrap_or("invalid TOML");
+            let span = e.span().unwrap_or(0..0);
+            // The parser says "duplicate key" without the key: name it from the text.
+            let key = (first_line == "duplicate key")
+                .then(|| duplicate_key_name(text, span.clone()))
+                .flatten();
+            let message = match &key {
+                Some(k) => format!("invalid TOML: duplicate key `{k}` (each key once per table)"),
+                None => format!("invalid TOML: {first_line}"),
+            };
+            vec![at(span, key, message)]
         })?;
 
         let mut params = Params::default();
@@ -140,15 +154,16 @@ impl Scenario {
         for (section_key, section_value) in root.get_ref() {
             let section = section_key.get_ref().as_ref();
             if section == "meta" {
-                if let Err((span, key, msg)) = read_meta(section_value, &mut meta) {
+                for (span, key, msg) in read_meta(section_value, &mut meta) {
                     errors.push(at(span, key, msg));
                 }
                 continue;
             }
             if section == "sweep" {
-                match sweep::read_table(section_value) {
-                    Ok(t) => sweep_table = Some(t),
-                    Err((span, key, msg)) => errors.push(at(span, Some(key), msg)),
+                let (table, problems) = sweep::read_table(section_value);
+                sweep_table = Some(table);
+                for (span, key, msg) in problems {
+                    errors.push(at(span, Some(key), msg));
                 }
                 continue;
             }
@@ -191,16 +206,21 @@ impl Scenario {
                 }
             }
         }
-        if let Some(first) = first_by_position(errors) {
-            return Err(first);
-        }
-        if let Err((key, msg)) = params.check_consistency() {
+        let explicit: Vec<&'static str> = keyed_spans.iter().map(|(k, _)| *k).collect();
+        params.adapt_defaults(&explicit);
+        if errors.is_empty()
+            && let Err(conflict) = params.check_consistency()
+        {
+            let (key, msg) = conflict.blame(|k| explicit.contains(&k));
             let span = keyed_spans
                 .iter()
                 .find(|(k, _)| *k == key)
                 .map(|(_, s)| s.clone())
                 .unwrap_or(0..0);
-            return Err(at(span, Some(key.to_string()), msg));
+            errors.push(at(span, Some(key.to_string()), msg.to_string()));
+        }
+        if !errors.is_empty() {
+            return Err(in_file_order(errors));
         }
         let name = meta.name.clone().unwrap_or_else(|| match &origin {
             Origin::File(p) => p
@@ -221,6 +241,7 @@ impl Scenario {
             sweep: sweep_table,
             origin,
             text: text.to_string(),
+            explicit,
         })
     }
 
@@ -237,6 +258,7 @@ impl Scenario {
         assignments: &[S],
     ) -> Result<(), ScenarioError> {
         let mut params = self.params.clone();
+        let mut explicit = self.explicit.clone();
         for assignment in assignments {
             let assignment = assignment.as_ref();
             let err = |message: String| ScenarioError::Override {
@@ -253,23 +275,38 @@ impl Scenario {
                 Err(_) => RawValue::String(value.to_string()),
             };
             match params.set(key, &raw) {
-                Ok(()) => {}
+                Ok(()) => {
+                    if let Some(spec) = spec(key)
+                        && !explicit.contains(&spec.key)
+                    {
+                        explicit.push(spec.key);
+                    }
+                }
                 Err(Some(msg)) => return Err(err(format!("{key}: {msg}"))),
                 Err(None) => return Err(err(unknown_key_message(key))),
             }
         }
-        if let Err((key, message)) = params.check_consistency() {
-            let blamed = assignments
-                .iter()
-                .map(AsRef::as_ref)
-                .rfind(|a| a.split_once('=').is_some_and(|(k, _)| k.trim() == key))
-                .unwrap_or(key);
+        params.adapt_defaults(&explicit);
+        if let Err(conflict) = params.check_consistency() {
+            // Blame the last assignment of either key; else the key the file set.
+            let assigned = |a: &&str| {
+                a.split_once('=')
+                    .is_some_and(|(k, _)| conflict.keys.contains(&k.trim()))
+            };
+            let last = assignments.iter().map(AsRef::as_ref).rfind(assigned);
+            let (key, message) = match last {
+                Some(a) => {
+                    conflict.blame(|k| a.split_once('=').is_some_and(|(x, _)| x.trim() == k))
+                }
+                None => conflict.blame(|k| self.explicit.contains(&k)),
+            };
             return Err(ScenarioError::Override {
-                assignment: blamed.to_string(),
-                message,
+                assignment: last.unwrap_or(key).to_string(),
+                message: message.to_string(),
             });
         }
         self.params = params;
+        self.explicit = explicit;
         Ok(())
     }
 

@@ -354,37 +354,84 @@ define_params! {
 }
 
 impl Params {
-    /// Checks rules that tie several keys together. Returns the key to blame and the message.
-    pub fn check_consistency(&self) -> Result<(), (&'static str, String)> {
+    /// Checks rules that tie several keys together; a broken one names both keys.
+    pub fn check_consistency(&self) -> Result<(), Conflict> {
         let k = &self.kinship;
         if k.local_share + k.introduction_share > 1.0 + 1e-12 {
-            return Err((
-                "kinship.introduction_share",
-                format!(
-                    "expected kinship.local_share + kinship.introduction_share <= 1, found {} + {}",
-                    k.local_share, k.introduction_share
-                ),
-            ));
+            let sum = format!("{} + {}", k.local_share, k.introduction_share);
+            return Err(Conflict {
+                keys: ["kinship.introduction_share", "kinship.local_share"],
+                messages: [
+                    format!(
+                        "expected kinship.local_share + kinship.introduction_share <= 1, found {sum}"
+                    ),
+                    format!(
+                        "expected kinship.local_share + kinship.introduction_share <= 1, found {sum}"
+                    ),
+                ],
+            });
         }
-        if self.population.regions > self.population.communities {
-            return Err((
-                "population.regions",
-                format!(
-                    "expected at most population.communities ({}) regions, found {}",
-                    self.population.communities, self.population.regions
-                ),
-            ));
+        let (communities, regions) = (self.population.communities, self.population.regions);
+        if regions > communities {
+            return Err(Conflict {
+                keys: ["population.regions", "population.communities"],
+                messages: [
+                    format!(
+                        "expected at most population.communities ({communities}) regions, found {regions}"
+                    ),
+                    format!(
+                        "expected at least population.regions ({regions}) communities, found {communities}"
+                    ),
+                ],
+            });
         }
-        if self.pattern_library.max_communities < self.population.communities {
-            return Err((
-                "pattern_library.max_communities",
-                format!(
-                    "expected at least population.communities ({}), found {}",
-                    self.population.communities, self.pattern_library.max_communities
-                ),
-            ));
+        let max = self.pattern_library.max_communities;
+        if max < communities {
+            return Err(Conflict {
+                keys: ["pattern_library.max_communities", "population.communities"],
+                messages: [
+                    format!(
+                        "expected at least population.communities ({communities}), found {max}"
+                    ),
+                    format!(
+                        "expected at most pattern_library.max_communities ({max}) communities, found {communities}"
+                    ),
+                ],
+            });
         }
         Ok(())
+    }
+
+    /// Defaults that follow other keys when the user did not set them (`explicit`): the
+    /// regions default to at most the number of communities.
+    pub fn adapt_defaults(&mut self, explicit: &[&str]) {
+        if !explicit.contains(&"population.regions") {
+            self.population.regions = Params::default()
+                .population
+                .regions
+                .min(self.population.communities);
+        }
+    }
+}
+
+/// Two keys whose values break a rule together, and the message for each: the error names
+/// whichever of them the user set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    /// The key blamed when both (or neither) were set first.
+    pub keys: [&'static str; 2],
+    pub messages: [String; 2],
+}
+
+impl Conflict {
+    /// The key to blame and its message, given which keys the user set.
+    pub fn blame(&self, was_set: impl Fn(&str) -> bool) -> (&'static str, &str) {
+        let i = if !was_set(self.keys[0]) && was_set(self.keys[1]) {
+            1
+        } else {
+            0
+        };
+        (self.keys[i], &self.messages[i])
     }
 }
 

@@ -72,6 +72,17 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
+/// A number as echoed in an error: as written for ordinary magnitudes, in exponent form for
+/// huge or tiny ones (so `1e308` is not echoed as 309 digits).
+pub fn short_num(x: f64) -> String {
+    let magnitude = x.abs();
+    if x.is_finite() && (magnitude >= 1e16 || (magnitude != 0.0 && magnitude < 1e-6)) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
 /// A type a parameter can have.
 pub trait ParamType: Sized + Clone {
     /// Reads and range-checks a raw value; the error says what was expected.
@@ -89,7 +100,7 @@ impl ParamType for f64 {
         };
         match range {
             Range::Real { lo, hi } if x.is_finite() && x >= *lo && x <= *hi => Ok(x),
-            _ => Err(format!("expected {range}, found {x}")),
+            _ => Err(format!("expected {range}, found {}", short_num(x))),
         }
     }
     fn to_toml(&self) -> toml::Value {

@@ -202,6 +202,10 @@ pub struct SharedFlags {
     /// Do not draw the plots into OUT/plots at the end.
     #[arg(long)]
     pub no_plots: bool,
+    /// Refuse to start when the estimated memory exceeds this (e.g. 8G, 512M; default: the
+    /// memory available now, from /proc/meminfo).
+    #[arg(long, value_name = "SIZE", value_parser = coordsim::experiment::budget::parse_size)]
+    pub max_memory: Option<u64>,
 }
 
 // Numeric flags accept a leading minus so that `--threads -1` or `--seed -5` is read as a value

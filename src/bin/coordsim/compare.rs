@@ -4,14 +4,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use coordsim::experiment::budget;
 use coordsim::experiment::compare::{self as cmp, Arm};
-use coordsim::output::{GAP_MEANING, manifest};
+use coordsim::output::{self, GAP_MEANING, manifest};
 
 use crate::cli::CompareArgs;
 use crate::error::CommandError;
 use crate::plot::draw_finished;
 use crate::report::{HEADLINE, TEXT_WIDTH, num, wrapped};
-use crate::resolve::{Settings, load};
+use crate::resolve::{Settings, check_fits, load, thread_count};
 
 /// `coordsim compare`, resolved: the arms, each a scenario with every override applied.
 #[derive(Debug)]
@@ -87,11 +88,35 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
         command_line,
         cmp::SEED_RULE,
     );
+    // Lock and stage before simulating: a busy or unwritable folder is refused at once.
+    // Arms differ only in their what-ifs; the largest one sizes them all.
+    let largest = arms
+        .iter()
+        .map(|a| {
+            budget::run_need(
+                &a.scenario.params,
+                arms.len(),
+                thread_count(settings.threads),
+            )
+        })
+        .max_by_key(|n| n.memory)
+        .expect("a comparison has arms");
+    check_fits(&largest, settings.max_memory, &out_dir)?;
+    let lock = output::FolderLock::acquire(&out_dir)?;
+    lock.check_writable()?;
+    let staged = output::StagedFolder::begin(&lock)?;
     let clock = Instant::now();
     let (results, threads) = cmp::run_arms(&arms, settings.threads, !settings.quiet)?;
     let rows = cmp::measures(&arms, &results);
     let seeds = cmp::shared_seeds(&arms);
-    cmp::write_folder(&out_dir, &arms, &results, &rows, provenance, threads)?;
+    cmp::write_folder(staged.path(), &arms, &results, &rows, provenance, threads)?;
+    let drew = if settings.plots {
+        Some(draw_finished(staged.path(), &out_dir)?)
+    } else {
+        None
+    };
+    staged.commit()?;
+    drop(lock);
     if !settings.quiet {
         print!(
             "{}",
@@ -105,8 +130,8 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
             )
         );
     }
-    if settings.plots {
-        draw_finished(&out_dir, settings.quiet)?;
+    if let (Some(line), false) = (drew, settings.quiet) {
+        println!("{line}");
     }
     Ok(())
 }

@@ -16,6 +16,9 @@ pub enum CommandError {
     Inputs(Vec<ScenarioError>),
     #[error("{0}")]
     Usage(String),
+    /// The plan's estimated memory or disk exceeds what there is: refused before starting.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("{0}")]
     Output(#[from] OutputError),
     #[error("{0}")]
@@ -34,7 +37,10 @@ impl CommandError {
     /// 2 for bad input, 1 for failures while running.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CommandError::Input(_) | CommandError::Inputs(_) | CommandError::Usage(_) => 2,
+            CommandError::Input(_)
+            | CommandError::Inputs(_)
+            | CommandError::Usage(_)
+            | CommandError::TooLarge(_) => 2,
             CommandError::Sweep(e) if e.is_input() => 2,
             CommandError::Plot(e) if e.is_input() => 2,
             CommandError::Output(_)

@@ -9,9 +9,11 @@ use crate::error::CommandError;
 
 /// `coordsim validate FILE...`: silent on success, every file's first error otherwise.
 pub fn validate(files: &[PathBuf]) -> Result<(), CommandError> {
+    // Every problem of every file, up to a limit per file.
     let errors: Vec<ScenarioError> = files
         .iter()
-        .filter_map(|f| Scenario::from_file(f).err())
+        .filter_map(|f| Scenario::check_file(f).err())
+        .flatten()
         .collect();
     if errors.is_empty() {
         Ok(())

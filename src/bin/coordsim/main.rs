@@ -6,6 +6,7 @@ mod cli;
 mod compare;
 mod error;
 mod info;
+mod interrupt;
 mod merge;
 mod plot;
 mod report;
@@ -21,6 +22,7 @@ use error::CommandError;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    interrupt::install();
     let command_line: Vec<String> = std::env::args().collect();
     match execute(cli.command.unwrap_or(Command::Run(cli.run)), command_line) {
         Ok(()) => ExitCode::SUCCESS,

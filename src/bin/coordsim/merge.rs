@@ -3,13 +3,20 @@
 use std::path::{Path, PathBuf};
 
 use coordsim::experiment::sweep;
+use coordsim::output::{FolderLock, StagedFolder};
 
 use crate::error::CommandError;
 use crate::plot::draw_finished;
 
-/// `coordsim merge`.
+/// `coordsim merge`: the joined sweep is built in a staging folder and swapped in whole.
 pub fn merge(dirs: &[PathBuf], out: &Path, command_line: Vec<String>) -> Result<(), CommandError> {
-    let files = sweep::merge(dirs, out, command_line)?;
+    let lock = FolderLock::acquire(out)?;
+    lock.check_writable()?;
+    let staged = StagedFolder::begin(&lock)?;
+    let files = sweep::merge(dirs, staged.path(), command_line)?;
+    let drew = draw_finished(staged.path(), out)?;
+    staged.commit()?;
+    drop(lock);
     let names: Vec<String> = files
         .iter()
         .filter_map(|f| f.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -20,6 +27,6 @@ pub fn merge(dirs: &[PathBuf], out: &Path, command_line: Vec<String>) -> Result<
         out.display(),
         names.join(", ")
     );
-    draw_finished(out, false)?;
+    println!("{drew}");
     Ok(())
 }

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use coordsim::output::Staging;
+use coordsim::output::{FolderLock, Staging};
 use coordsim::plot;
 
 use crate::cli::PlotArgs;
@@ -44,7 +44,11 @@ pub fn plot(request: &PlotRequest) -> Result<(), CommandError> {
         out,
         quiet,
     } = request;
+    // The folder's other writers (run, compare, sweep) wait for this to finish, and it for them.
+    let lock = FolderLock::acquire(dir)?;
     let (drawn, written) = draw_into(dir, options, out)?;
+    remove_stale_plots(out, &written)?;
+    drop(lock);
     if !quiet {
         for note in &drawn.notes {
             eprintln!("note: {note}");
@@ -76,13 +80,40 @@ fn draw_into(
     Ok((drawn, written))
 }
 
-/// After `sweep`, `merge` or `compare`: their charts into DIR/plots, and a line saying so.
-pub fn draw_finished(dir: &Path, quiet: bool) -> Result<(), CommandError> {
-    let out = dir.join(PLOTS_DIR);
-    let (_, written) = draw_into(dir, &plot::Options::default(), &out)?;
-    if !quiet {
-        let refs: Vec<&PathBuf> = written.iter().collect();
-        println!("drew {}: {}", out.display(), plot_stems(&refs).join(", "));
+/// The file formats `plot` writes: the files of these kinds in its folder are its own.
+const PLOT_EXTENSIONS: &[&str] = &["png", "svg", "gif"];
+
+/// Removes the plot files in `out` that this drawing did not write (an animation or a
+/// per-tick chart of an earlier `plot --animate`, say), so the folder shows one drawing.
+fn remove_stale_plots(out: &Path, written: &[PathBuf]) -> Result<(), CommandError> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_plot = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| PLOT_EXTENSIONS.contains(&e));
+        if is_plot && path.is_file() && !written.iter().any(|w| w == &path) {
+            std::fs::remove_file(&path).map_err(|e| coordsim::output::OutputError {
+                path: path.display().to_string(),
+                source: e,
+            })?;
+        }
     }
     Ok(())
+}
+
+/// After `sweep`, `merge` or `compare`: their charts drawn into `dir`/plots (`dir` is the
+/// staging folder, `shown` the folder it becomes); returns the line that says so.
+pub fn draw_finished(dir: &Path, shown: &Path) -> Result<String, CommandError> {
+    let (_, written) = draw_into(dir, &plot::Options::default(), &dir.join(PLOTS_DIR))?;
+    let written = crate::run::in_target(&written, dir, shown);
+    let refs: Vec<&PathBuf> = written.iter().collect();
+    Ok(format!(
+        "drew {}: {}",
+        shown.join(PLOTS_DIR).display(),
+        plot_stems(&refs).join(", ")
+    ))
 }

@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use coordsim::experiment::budget;
 use coordsim::scenario::{Scenario, ScenarioError};
+
+use crate::error::CommandError;
 
 use crate::cli::SharedFlags;
 
@@ -18,6 +21,8 @@ pub struct Settings {
     pub quiet: bool,
     /// Draw the plots at the end.
     pub plots: bool,
+    /// `--max-memory` (`None`: the memory available now).
+    pub max_memory: Option<u64>,
 }
 
 impl SharedFlags {
@@ -31,6 +36,7 @@ impl SharedFlags {
             threads: self.threads.map(|t| t as usize),
             quiet: self.quiet,
             plots: !self.no_plots,
+            max_memory: self.max_memory,
         }
     }
 }
@@ -57,6 +63,23 @@ fn with_shortcuts(
     all.extend(replicates.map(|r| format!("run.replicates={r}")));
     all.extend(ticks.map(|t| format!("run.ticks={t}")));
     all
+}
+
+/// Refuses a plan that cannot fit in memory or on the disk under `out` (exit 2, with the
+/// estimate), before any work starts.
+pub fn check_fits(
+    need: &budget::Need,
+    max_memory: Option<u64>,
+    out: &Path,
+) -> Result<(), CommandError> {
+    let dir = absolute(out);
+    let dir = dir.parent().unwrap_or(Path::new("."));
+    budget::check(need, max_memory, dir).map_err(CommandError::TooLarge)
+}
+
+/// The worker threads a command will use.
+pub fn thread_count(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// A scenario name made safe as a folder name.

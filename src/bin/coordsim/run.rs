@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use coordsim::experiment;
+use coordsim::experiment::{self, budget};
 use coordsim::output::{self, GAP_MEANING, PLOTS_DIR, manifest};
 use coordsim::plot::{self, RunData};
 use coordsim::scenario::Scenario;
@@ -13,7 +13,7 @@ use coordsim::sim::ReplicateOutput;
 use crate::cli::RunArgs;
 use crate::error::CommandError;
 use crate::report::{HEADLINE, TEXT_WIDTH, file_names, num, plot_stems, wrapped};
-use crate::resolve::{Settings, folder_name, load};
+use crate::resolve::{Settings, check_fits, folder_name, load, thread_count};
 
 /// `coordsim run`, resolved: the scenario with every override applied and where it goes.
 #[derive(Debug)]
@@ -57,6 +57,12 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         command_line,
         experiment::SEED_RULE,
     );
+    // Lock and stage before simulating: a busy or unwritable folder is refused at once.
+    let need = budget::run_need(&scenario.params, 1, thread_count(settings.threads));
+    check_fits(&need, settings.max_memory, &out_dir)?;
+    let lock = output::FolderLock::acquire(&out_dir)?;
+    lock.check_writable()?;
+    let staged = output::StagedFolder::begin(&lock)?;
     let clock = Instant::now();
     let (runs, threads_used) =
         experiment::run_replicates(&scenario.params, settings.threads, !settings.quiet)?;
@@ -75,14 +81,17 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         .iter()
         .map(|p| (p.name.as_str(), p.bytes.as_slice()))
         .collect();
-    let files = output::write_run(
-        &out_dir,
+    let staged_files = output::write_run(
+        staged.path(),
         &scenario.name,
         &runs,
         &plot_files,
         provenance,
         threads_used,
     )?;
+    let files = in_target(&staged_files, staged.path(), &out_dir);
+    staged.commit()?;
+    drop(lock);
     if !settings.quiet {
         print!(
             "{}",
@@ -97,6 +106,17 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         );
     }
     Ok(())
+}
+
+/// Paths written under the staging folder, as they are named once it is swapped in.
+pub fn in_target(files: &[PathBuf], staging: &Path, target: &Path) -> Vec<PathBuf> {
+    files
+        .iter()
+        .map(|f| match f.strip_prefix(staging) {
+            Ok(rel) => target.join(rel),
+            Err(_) => f.clone(),
+        })
+        .collect()
 }
 
 /// The terminal summary of a run: headline measures with their 95% intervals.

@@ -4,17 +4,19 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use coordsim::experiment::design::{Design, Vary};
+use coordsim::experiment::budget;
+use coordsim::experiment::design::{Design, Vary, check_count};
 use coordsim::experiment::slurm::SlurmJob;
 use coordsim::experiment::sweep::{self, SeedRule, Shard, SweepRequest};
-use coordsim::output::{GAP_MEANING, Staging};
+use coordsim::output::{FolderLock, GAP_MEANING, Staging};
 use coordsim::scenario::{self, builtin};
 
 use crate::cli::{SeedsArg, SweepArgs};
 use crate::error::CommandError;
+use crate::interrupt;
 use crate::plot::draw_finished;
 use crate::report::{TEXT_WIDTH, num, wrapped};
-use crate::resolve::{absolute, folder_name, load};
+use crate::resolve::{absolute, check_fits, folder_name, load, thread_count};
 
 /// `coordsim sweep`, resolved: the sweep as the library runs it, and what to do with it.
 #[derive(Debug)]
@@ -27,6 +29,8 @@ pub struct SweepCommand {
     pub plots: bool,
     /// `--emit-slurm`: write this script instead of running the sweep.
     pub slurm: Option<SlurmScript>,
+    /// `--max-memory` (`None`: the memory available now).
+    pub max_memory: Option<u64>,
 }
 
 /// `--emit-slurm FILE [--submit]`, resolved.
@@ -105,6 +109,7 @@ pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepComma
         quiet: settings.quiet,
         plots: settings.plots && shard.is_none(),
         slurm,
+        max_memory: settings.max_memory,
     })
 }
 
@@ -116,7 +121,35 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
     let request = &command.sweep;
     let shard = request.shard;
     let clock = Instant::now();
-    let outcome = sweep::run_sweep(request)?;
+    // Sized from the counted plan, before any point is laid out.
+    let points =
+        check_count(&request.vary, request.design, request.samples).map_err(CommandError::Usage)?;
+    let mut need = budget::sweep_need(
+        &request.base.params,
+        points,
+        request.vary.len(),
+        request.replicates,
+        request.series_every,
+        thread_count(request.threads),
+    );
+    if let Some(s) = request.shard {
+        need.disk /= u64::from(s.count.max(1));
+    }
+    check_fits(&need, command.max_memory, &request.out)?;
+    // Lock before anything: a busy or unwritable folder is refused at once.
+    let lock = FolderLock::acquire(&request.out)?;
+    lock.check_writable()?;
+    interrupt::set_hint(resume_hint(request));
+    let (outcome, staged) = sweep::run_sweep(request, &lock)?;
+    // Shards are drawn once merged; the plots go into the staged folder before it is swapped in.
+    let drew = match &staged {
+        Some(staged) if command.plots => Some(draw_finished(staged.path(), &request.out)?),
+        _ => None,
+    };
+    if let Some(staged) = staged {
+        staged.commit()?;
+    }
+    drop(lock);
     if !command.quiet {
         let (plan, _) = sweep::plan(request)?;
         let what = match shard {
@@ -162,9 +195,8 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
             print!("{}", points_table(&request.out)?);
         }
     }
-    // Shards are drawn once merged; a sweep that was already complete has its plots.
-    if command.plots && !outcome.files.is_empty() {
-        draw_finished(&request.out, command.quiet)?;
+    if let (Some(line), false) = (drew, command.quiet) {
+        println!("{line}");
     }
     Ok(())
 }
@@ -244,6 +276,29 @@ fn points_table(out: &Path) -> Result<String, CommandError> {
     }
     s.push_str(&wrapped(GAP_MEANING, "  ", TEXT_WIDTH));
     Ok(s)
+}
+
+/// What an interrupted sweep tells the user: its progress is kept, and the command to continue.
+fn resume_hint(request: &SweepRequest) -> String {
+    let mut command: Vec<String> = request
+        .command_line
+        .iter()
+        .map(|a| {
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    if !request.resume {
+        command.push("--resume".to_string());
+    }
+    format!(
+        "the finished runs are kept in {}; continue the sweep with:\n  {}",
+        request.out.join(".sweep").display(),
+        command.join(" ")
+    )
 }
 
 /// The Slurm job of a sweep: every sweep flag is forwarded so each shard lays out the same

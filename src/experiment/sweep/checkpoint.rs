@@ -3,21 +3,57 @@
 //! Every JSON file here is written atomically through `output::write_atomic`.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{SweepError, io_err};
 use crate::output::manifest::{Kind, Manifest, Plan, Shard};
 use crate::output::write_atomic;
 
-/// Progress recorded after each batch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// Progress recorded after each batch: the runs done, and the length and SHA-256 of what each
+/// part file held then, so a resume can tell that the part files are the ones it recorded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(super) struct Checkpoint {
     pub runs_done: u64,
     pub runs_bytes: u64,
     pub timeseries_bytes: u64,
+    pub runs_sha256: String,
+    pub timeseries_sha256: String,
+}
+
+/// A part file open for appending, with the running SHA-256 of everything in it.
+pub(super) struct Part {
+    pub file: File,
+    hash: Sha256,
+    len: u64,
+    path: PathBuf,
+}
+
+impl Part {
+    /// Appends bytes and folds them into the running hash.
+    pub fn append(&mut self, bytes: &[u8]) -> Result<(), SweepError> {
+        self.file.write_all(bytes).map_err(io_err(&self.path))?;
+        self.hash.update(bytes);
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Flushes to disk (before the checkpoint records it).
+    pub fn sync(&self) -> Result<(), SweepError> {
+        self.file.sync_data().map_err(io_err(&self.path))
+    }
+
+    /// Length and SHA-256 (hex) of the file so far.
+    pub fn state(&self) -> (u64, String) {
+        (self.len, hex(&self.hash.clone().finalize()))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The files of a sweep folder's work folder.
@@ -58,23 +94,65 @@ pub(super) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Swe
     Ok(())
 }
 
-/// Opens a part file for appending: created with `header` when new, else cut to `len` bytes.
-pub(super) fn open_part(path: &Path, len: u64, header: &[u8]) -> Result<File, SweepError> {
-    let mut f = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .map_err(io_err(path))?;
-    if len == 0 {
-        f.set_len(0).map_err(io_err(path))?;
-        f.write_all(header).map_err(io_err(path))?;
-    } else {
-        f.set_len(len).map_err(io_err(path))?;
-        f.seek(SeekFrom::Start(len)).map_err(io_err(path))?;
+/// Opens a part file for appending. Fresh (`kept` is `None`): created with `header`. Resumed:
+/// the first `kept.0` bytes must hash to `kept.1`, else the part file is not the one the
+/// checkpoint recorded and the resume is refused; whatever follows (a batch cut short) is cut.
+pub(super) fn open_part(
+    path: &Path,
+    kept: Option<(u64, &str)>,
+    header: &[u8],
+) -> Result<Part, SweepError> {
+    let Some((len, sha256)) = kept else {
+        let file = File::create(path).map_err(io_err(path))?;
+        let mut part = Part {
+            file,
+            hash: Sha256::new(),
+            len: 0,
+            path: path.to_path_buf(),
+        };
+        part.append(header)?;
+        return Ok(part);
+    };
+    let tampered = |what: String| SweepError::Tampered {
+        path: path.display().to_string(),
+        what,
+    };
+    let mut file = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(tampered("it is missing".to_string()));
+        }
+        Err(e) => return Err(io_err(path)(e)),
+    };
+    let on_disk = file.metadata().map_err(io_err(path))?.len();
+    if on_disk < len {
+        return Err(tampered(format!(
+            "the checkpoint records {len} bytes, the file has {on_disk}"
+        )));
     }
-    Ok(f)
+    let mut hash = Sha256::new();
+    let mut reader = (&mut file).take(len);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = reader.read(&mut buf).map_err(io_err(path))?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buf[..n]);
+    }
+    if hex(&hash.clone().finalize()) != sha256 {
+        return Err(tampered(format!(
+            "its first {len} bytes are not the ones the checkpoint recorded (SHA-256 differs)"
+        )));
+    }
+    file.set_len(len).map_err(io_err(path))?;
+    file.seek(SeekFrom::Start(len)).map_err(io_err(path))?;
+    Ok(Part {
+        file,
+        hash,
+        len,
+        path: path.to_path_buf(),
+    })
 }
 
 /// The plan and shard of the finished sweep in `out`, if there is one.

@@ -48,6 +48,10 @@ pub enum SweepError {
     DifferentSweep { dir: String, what: String },
     #[error("{0}")]
     Merge(String),
+    #[error(
+        "{path} does not match the sweep's checkpoint ({what}): the work folder was changed, so the sweep cannot be resumed safely; remove the folder to start it again"
+    )]
+    Tampered { path: String, what: String },
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
     #[error("{0}")]
@@ -65,6 +69,7 @@ impl SweepError {
                 | SweepError::Unfinished { .. }
                 | SweepError::DifferentSweep { .. }
                 | SweepError::Merge(_)
+                | SweepError::Tampered { .. }
         )
     }
 }

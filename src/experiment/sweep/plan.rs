@@ -6,8 +6,9 @@ use crate::experiment::design::{self, Point, display};
 use crate::output::manifest::{self, Plan};
 use crate::scenario::Params;
 
-/// The plan and each point's parameters.
-pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Params>), SweepError> {
+/// The plan and its points as values. Each point's parameters were validated when the points
+/// were laid out; they are built again batch by batch as the runs need them, never all held.
+pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Point>), SweepError> {
     let points = design::points(
         &req.base,
         &req.vary,
@@ -16,11 +17,6 @@ pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Params>), SweepError> {
         req.base.params.run.seed,
     )
     .map_err(SweepError::Design)?;
-    let params = points
-        .iter()
-        .map(|p| design::point_scenario(&req.base, &req.vary, p).map(|s| s.params))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(SweepError::Design)?;
     if req.replicates == 0 {
         return Err(SweepError::Design("--replicates must be at least 1".into()));
     }
@@ -43,7 +39,14 @@ pub fn plan(req: &SweepRequest) -> Result<(Plan, Vec<Params>), SweepError> {
         series_every: req.series_every,
         total_runs: points.len() as u64 * req.replicates as u64,
     };
-    Ok((plan, params))
+    Ok((plan, points))
+}
+
+/// The parameters of one point of the plan (validated when the points were laid out).
+pub fn point_params(req: &SweepRequest, point: &Point) -> Result<Params, SweepError> {
+    design::point_scenario(&req.base, &req.vary, point)
+        .map(|s| s.params)
+        .map_err(SweepError::Design)
 }
 
 /// Names the first field in which two plans differ.

@@ -2,22 +2,30 @@
 //! files and checkpointed, then the folder finalised (part files renamed, `points.csv` for a
 //! whole sweep, the manifest).
 
-use std::fs::{self, File};
-use std::io::{Seek, Write};
+use std::fs;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::checkpoint::{Checkpoint, WorkDir, finished_plan, open_part, read_json, write_json};
+use super::checkpoint::{
+    Checkpoint, Part, WorkDir, finished_plan, open_part, read_json, write_json,
+};
+use super::plan::point_params;
 use super::{SweepError, SweepOutcome, SweepRequest, io_err, plan, plan_difference};
 use crate::experiment::progress_bar;
+use crate::output::folder::link_or_copy;
 use crate::output::manifest::{Manifest, Plan, Provenance, Shard, SweepSection};
-use crate::output::{self, Staging};
+use crate::output::{self, FolderLock, StagedFolder, Staging};
 use crate::sim::run_replicate_with;
 
-/// Runs the sweep (or its shard) and finalises the folder.
-pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
-    let (plan, params) = plan(req)?;
+/// Runs the sweep (or its shard) and builds its finished folder in a staging folder beside
+/// `req.out`, returned with the outcome for the caller to add plots to and swap in (`None`
+/// when the folder already held this complete sweep). `lock` must be the lock on `req.out`.
+pub fn run_sweep(
+    req: &SweepRequest,
+    lock: &FolderLock,
+) -> Result<(SweepOutcome, Option<StagedFolder>), SweepError> {
+    let (plan, points) = plan(req)?;
     let provenance = Provenance::begin(
         &req.base,
         req.overrides.clone(),
@@ -61,27 +69,19 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
         if work.checkpoint.is_file() {
             checkpoint = read_json(&work.checkpoint)?;
         }
-        // A finalisation cut short may have moved the part files already: take them back.
-        for (part, name) in [
-            (&work.runs_part, "runs.csv"),
-            (&work.series_part, "timeseries.csv"),
-        ] {
-            if !part.exists() && req.out.join(name).exists() {
-                fs::rename(req.out.join(name), part).map_err(io_err(part))?;
-            }
-        }
     } else {
         if req.resume {
             match finished_plan(&req.out)? {
                 Some((done, done_shard))
                     if plan_difference(&done, &plan).is_none() && done_shard == shard =>
                 {
-                    return Ok(SweepOutcome {
+                    let outcome = SweepOutcome {
                         runs_in_range: end - start,
                         runs_computed: 0,
                         files: Vec::new(),
                         threads,
-                    });
+                    };
+                    return Ok((outcome, None));
                 }
                 Some((done, done_shard)) => {
                     let what = plan_difference(&done, &plan).unwrap_or(if done_shard != shard {
@@ -101,22 +101,26 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
         write_json(&work.shard, &shard)?;
         write_json(&work.plan, &plan)?;
     }
-    // Fresh part files start with their headers; a resumed one is cut back to the checkpoint.
+    // Fresh part files start with their headers; a resumed one is verified against the
+    // checkpoint (length and SHA-256) and cut back to it.
     let header = |h: std::io::Result<Vec<u8>>, path: &PathBuf| h.map_err(io_err(path));
+    let fresh = checkpoint.runs_bytes == 0;
     let mut runs_file = open_part(
         &work.runs_part,
-        checkpoint.runs_bytes,
+        (!fresh).then_some((checkpoint.runs_bytes, checkpoint.runs_sha256.as_str())),
         &header(output::sweep::runs_header(&plan.varied), &work.runs_part)?,
     )?;
     let mut series_file = open_part(
         &work.series_part,
-        checkpoint.timeseries_bytes,
+        (!fresh).then_some((
+            checkpoint.timeseries_bytes,
+            checkpoint.timeseries_sha256.as_str(),
+        )),
         &header(output::sweep::series_header(), &work.series_part)?,
     )?;
     // The headers are part of what a resume keeps: record where they end.
-    if checkpoint.runs_bytes == 0 {
-        (checkpoint.runs_bytes, checkpoint.timeseries_bytes) =
-            part_lengths(&mut runs_file, &mut series_file, &work)?;
+    if fresh {
+        record(&mut checkpoint, &runs_file, &series_file);
         write_json(&work.checkpoint, &checkpoint)?;
     }
 
@@ -127,6 +131,12 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
     let batch = (threads as u64 * 8).max(8);
     while next < end {
         let stop = (next + batch).min(end);
+        // This batch's points' parameters, built now: the sweep never holds them all.
+        let first_point = (next / plan.replicates as u64) as usize;
+        let last_point = ((stop - 1) / plan.replicates as u64) as usize;
+        let params = (first_point..=last_point)
+            .map(|p| point_params(req, &points[p]))
+            .collect::<Result<Vec<_>, _>>()?;
         let rows: Vec<std::io::Result<(Vec<u8>, Vec<u8>)>> = pool.install(|| {
             (next..stop)
                 .into_par_iter()
@@ -134,7 +144,8 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
                     let point = (run / plan.replicates as u64) as usize;
                     let replicate = (run % plan.replicates as u64) as u32;
                     let seed = plan.seeds.seed(plan.master_seed, run, replicate);
-                    let out = run_replicate_with(&params[point], replicate, seed, false);
+                    let out =
+                        run_replicate_with(&params[point - first_point], replicate, seed, false);
                     output::sweep::run_rows(
                         &req.base.name,
                         run,
@@ -148,63 +159,55 @@ pub fn run_sweep(req: &SweepRequest) -> Result<SweepOutcome, SweepError> {
         });
         for row in rows {
             let (run_row, series_rows) = row.map_err(io_err(&work.runs_part))?;
-            runs_file
-                .write_all(&run_row)
-                .map_err(io_err(&work.runs_part))?;
-            series_file
-                .write_all(&series_rows)
-                .map_err(io_err(&work.series_part))?;
+            runs_file.append(&run_row)?;
+            series_file.append(&series_rows)?;
         }
-        runs_file.sync_data().map_err(io_err(&work.runs_part))?;
-        series_file.sync_data().map_err(io_err(&work.series_part))?;
+        runs_file.sync()?;
+        series_file.sync()?;
         checkpoint.runs_done = stop - start;
-        (checkpoint.runs_bytes, checkpoint.timeseries_bytes) =
-            part_lengths(&mut runs_file, &mut series_file, &work)?;
+        record(&mut checkpoint, &runs_file, &series_file);
         write_json(&work.checkpoint, &checkpoint)?;
         bar.set_position(checkpoint.runs_done);
         next = stop;
     }
     bar.finish_and_clear();
     drop((runs_file, series_file));
-    let files = finalise(req, &plan, shard, provenance, threads)?;
-    Ok(SweepOutcome {
+    let (files, staged) = finalise(req, lock, &plan, shard, provenance, threads)?;
+    let outcome = SweepOutcome {
         runs_in_range: end - start,
         runs_computed: end - computed_from,
         files,
         threads,
-    })
+    };
+    Ok((outcome, Some(staged)))
 }
 
-/// Where the runs and timeseries part files end now: what the checkpoint records as kept.
-fn part_lengths(
-    runs_file: &mut File,
-    series_file: &mut File,
-    work: &WorkDir,
-) -> Result<(u64, u64), SweepError> {
-    let runs = runs_file
-        .stream_position()
-        .map_err(io_err(&work.runs_part))?;
-    let series = series_file
-        .stream_position()
-        .map_err(io_err(&work.series_part))?;
-    Ok((runs, series))
+/// Records in the checkpoint how long the part files are now and what they hold.
+fn record(checkpoint: &mut Checkpoint, runs: &Part, series: &Part) {
+    (checkpoint.runs_bytes, checkpoint.runs_sha256) = runs.state();
+    (checkpoint.timeseries_bytes, checkpoint.timeseries_sha256) = series.state();
 }
 
-/// Moves the part files into place and writes points.csv (whole sweeps) and the manifest.
+/// Builds the finished folder beside `req.out`: the part files linked in under their final
+/// names, points.csv (whole sweeps) and the manifest. The work folder stays until the staged
+/// folder is swapped in, so a failure here loses nothing a resume needs.
 fn finalise(
     req: &SweepRequest,
+    lock: &FolderLock,
     plan: &Plan,
     shard: Shard,
     provenance: Provenance,
     threads: usize,
-) -> Result<Vec<PathBuf>, SweepError> {
+) -> Result<(Vec<PathBuf>, StagedFolder), SweepError> {
     let work = WorkDir::of(&req.out);
+    let staged = StagedFolder::begin(lock)?;
+    let dir = staged.path();
     let whole = shard.count == 1;
     let mut staging = Staging::new();
     let mut files = vec!["runs.csv".to_string(), "timeseries.csv".to_string()];
     if whole {
         let runs = [work.runs_part.clone()];
-        staging.write(&req.out.join("points.csv"), |w| {
+        staging.write(&dir.join("points.csv"), |w| {
             output::sweep::write_points(w, &runs, &plan.varied, &plan.points)
         })?;
         files.push("points.csv".into());
@@ -220,11 +223,9 @@ fn finalise(
             merged_from: Vec::new(),
         },
     );
-    staging.write(&req.out.join("manifest.json"), |w| m.write(w))?;
-    fs::rename(&work.runs_part, req.out.join("runs.csv")).map_err(io_err(&work.runs_part))?;
-    fs::rename(&work.series_part, req.out.join("timeseries.csv"))
-        .map_err(io_err(&work.series_part))?;
+    staging.write(&dir.join("manifest.json"), |w| m.write(w))?;
+    link_or_copy(&work.runs_part, &dir.join("runs.csv"))?;
+    link_or_copy(&work.series_part, &dir.join("timeseries.csv"))?;
     staging.commit()?;
-    fs::remove_dir_all(&work.dir).map_err(io_err(&work.dir))?;
-    Ok(files.iter().map(|f| req.out.join(f)).collect())
+    Ok((files.iter().map(|f| req.out.join(f)).collect(), staged))
 }

@@ -1,0 +1,261 @@
+//! What a plan needs, estimated before it starts, and what the machine has: a run, comparison
+//! or sweep too large for the memory (MemAvailable, or `--max-memory`) or the disk under its
+//! output folder is refused at once with the estimate, instead of dying hours later.
+//!
+//! The constants are measured (BENCHMARKS.md, "Memory and disk estimates"): a replicate's world
+//! takes about 0.5 KiB per community, its kept records about 0.6 KiB per tick, a snapshot
+//! about 128 bytes per community (a node row and its ties); on disk a replicate's tick is about
+//! 0.9 KB of CSV and a snapshot about 120 bytes per community. They are rounded up, so the
+//! estimate errs on the large side; communities added by replication during a run are not
+//! foreseen (the world starts with `population.communities`).
+
+use std::fmt;
+use std::path::Path;
+
+use crate::scenario::Params;
+
+/// A live world, per community (communities, ties, networks, scratch).
+const WORLD_BYTES_PER_COMMUNITY: u64 = 1024;
+/// A replicate's kept records per tick (the metric record and the ledger row).
+const RECORD_BYTES_PER_TICK: u64 = 640;
+/// A replicate's kept snapshot per community (a node row and about four tie rows).
+const SNAPSHOT_BYTES_PER_COMMUNITY: u64 = 128;
+/// CSV bytes per replicate and tick (timeseries.csv and ledger.csv rows).
+const CSV_BYTES_PER_TICK: u64 = 900;
+/// CSV bytes per snapshot and community (nodes.csv and ties.csv rows).
+const CSV_BYTES_PER_SNAPSHOT_COMMUNITY: u64 = 120;
+/// A sweep's timeseries row and a runs.csv row.
+const SERIES_ROW_BYTES: u64 = 640;
+const RUNS_ROW_BYTES: u64 = 640;
+/// The program itself, the plots drawn in memory and slack.
+const BASE_BYTES: u64 = 64 << 20;
+
+/// The memory and disk a plan needs, and in words what it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub memory: u64,
+    pub disk: u64,
+    pub what: String,
+}
+
+/// Snapshot ticks of one replicate: every `ties_every` ticks, and the first and last.
+fn snapshots(params: &Params) -> u64 {
+    let ticks = u64::from(params.run.ticks);
+    match params.output.ties_every {
+        0 => 2,
+        every => ticks / u64::from(every) + 2,
+    }
+}
+
+/// A run (or a comparison of `arms` arms): every replicate's records and snapshots are held
+/// until the files are written; `threads` worlds are alive at once.
+pub fn run_need(params: &Params, arms: usize, threads: usize) -> Need {
+    let replicates = u64::from(params.run.replicates) * arms as u64;
+    let ticks = u64::from(params.run.ticks) + 1;
+    let communities = u64::from(params.population.communities);
+    let snaps = snapshots(params);
+    let kept_per_replicate = ticks.saturating_mul(RECORD_BYTES_PER_TICK).saturating_add(
+        snaps
+            .saturating_mul(communities)
+            .saturating_mul(SNAPSHOT_BYTES_PER_COMMUNITY),
+    );
+    let worlds = (threads.max(1) as u64).min(replicates);
+    let memory = replicates
+        .saturating_mul(kept_per_replicate)
+        .saturating_add(
+            worlds
+                .saturating_mul(communities)
+                .saturating_mul(WORLD_BYTES_PER_COMMUNITY),
+        )
+        .saturating_add(BASE_BYTES);
+    let disk_per_replicate = ticks.saturating_mul(CSV_BYTES_PER_TICK).saturating_add(
+        snaps
+            .saturating_mul(communities)
+            .saturating_mul(CSV_BYTES_PER_SNAPSHOT_COMMUNITY),
+    );
+    Need {
+        memory,
+        disk: replicates.saturating_mul(disk_per_replicate),
+        what: format!(
+            "{replicates} replicates x {} ticks x {communities} communities, {snaps} snapshots each",
+            params.run.ticks
+        ),
+    }
+}
+
+/// A sweep: a batch of runs is alive at once (no snapshots), plus the plan's points; on disk
+/// every run's kept series and its runs.csv row.
+pub fn sweep_need(
+    params: &Params,
+    points: u64,
+    varied: usize,
+    replicates: u32,
+    series_every: u32,
+    threads: usize,
+) -> Need {
+    let runs = points.saturating_mul(u64::from(replicates));
+    let ticks = u64::from(params.run.ticks) + 1;
+    let communities = u64::from(params.population.communities);
+    let batch = (threads.max(1) as u64 * 8).min(runs);
+    let per_run = ticks
+        .saturating_mul(RECORD_BYTES_PER_TICK)
+        .saturating_add(communities.saturating_mul(WORLD_BYTES_PER_COMMUNITY));
+    let memory = batch
+        .saturating_mul(per_run)
+        .saturating_add(points.saturating_mul(64 + 48 * varied as u64))
+        .saturating_add(BASE_BYTES);
+    let kept_ticks = ticks.div_ceil(u64::from(series_every.max(1)));
+    let disk = runs.saturating_mul(
+        kept_ticks
+            .saturating_mul(SERIES_ROW_BYTES)
+            .saturating_add(RUNS_ROW_BYTES),
+    );
+    Need {
+        memory,
+        disk,
+        what: format!(
+            "{points} points x {replicates} replicates = {runs} runs of {} ticks x {communities} communities",
+            params.run.ticks
+        ),
+    }
+}
+
+/// Bytes in words: `1.5 GiB`.
+pub struct Bytes(pub u64);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+        let mut x = self.0 as f64;
+        let mut unit = 0;
+        while x >= 1024.0 && unit < units.len() - 1 {
+            x /= 1024.0;
+            unit += 1;
+        }
+        if unit == 0 {
+            write!(f, "{} B", self.0)
+        } else {
+            write!(f, "{x:.1} {}", units[unit])
+        }
+    }
+}
+
+/// `8G`, `512M`, `2GiB`, `1.5g`, or bytes: the `--max-memory` value.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let x: f64 = number
+        .parse()
+        .map_err(|_| format!("expected a size such as 8G or 512M, found `{text}`"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "expected a size such as 8G or 512M, found `{text}`"
+            ));
+        }
+    };
+    let bytes = x * scale as f64;
+    if !(bytes.is_finite() && bytes >= 1.0 && bytes < u64::MAX as f64) {
+        return Err(format!(
+            "expected a size such as 8G or 512M, found `{text}`"
+        ));
+    }
+    Ok(bytes as u64)
+}
+
+/// The memory the machine has free now: `MemAvailable` of /proc/meminfo (None elsewhere).
+pub fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    meminfo_available(&text)
+}
+
+fn meminfo_available(text: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib.saturating_mul(1024))
+}
+
+/// Free space on the file system that will hold `dir`: that of its nearest existing ancestor
+/// (None if it cannot be told).
+pub fn available_disk(dir: &Path) -> Option<u64> {
+    let existing = dir.ancestors().find(|d| d.exists())?;
+    fs2::available_space(existing).ok()
+}
+
+/// Refuses a plan whose estimate exceeds the memory limit (`max_memory`, else what is free)
+/// or the free disk under `dir`; the message gives the estimate and the limit.
+pub fn check(need: &Need, max_memory: Option<u64>, dir: &Path) -> Result<(), String> {
+    let (limit, source) = match max_memory {
+        Some(m) => (Some(m), "allowed by --max-memory".to_string()),
+        None => (
+            available_memory(),
+            "available (MemAvailable in /proc/meminfo)".to_string(),
+        ),
+    };
+    if let Some(limit) = limit
+        && need.memory > limit
+    {
+        return Err(format!(
+            "this needs about {} of memory ({}), more than the {} {source}: lower the replicates, ticks, communities or snapshots (output.ties_every), or set --max-memory",
+            Bytes(need.memory),
+            need.what,
+            Bytes(limit)
+        ));
+    }
+    if let Some(free) = available_disk(dir)
+        && need.disk > free
+    {
+        return Err(format!(
+            "this writes about {} of files ({}), more than the {} free under {}: lower the replicates, ticks or snapshots, or choose another --out",
+            Bytes(need.disk),
+            need.what,
+            Bytes(free),
+            dir.display()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_in_binary_units() {
+        assert_eq!(parse_size("8G"), Ok(8 << 30));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("1.5k"), Ok(1536));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0").is_err());
+    }
+
+    #[test]
+    fn meminfo_is_read_in_kib() {
+        let text = "MemTotal:  100 kB\nMemAvailable:     2048 kB\n";
+        assert_eq!(meminfo_available(text), Some(2 << 20));
+    }
+
+    #[test]
+    fn the_estimate_grows_with_replicates_ticks_and_communities() {
+        let p = Params::default();
+        let base = run_need(&p, 1, 2);
+        let mut bigger = p.clone();
+        bigger.run.replicates *= 2;
+        assert!(run_need(&bigger, 1, 2).memory > base.memory);
+        assert_eq!(run_need(&p, 2, 2).disk, 2 * base.disk);
+        let mut huge = p;
+        huge.run.replicates = 100_000;
+        huge.run.ticks = 100_000;
+        huge.population.communities = 10_000_000;
+        assert!(run_need(&huge, 1, 2).memory > 1 << 50, "petabytes");
+    }
+}
