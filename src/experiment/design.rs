@@ -218,7 +218,7 @@ fn zip(vary: &[Vary]) -> Result<Vec<Point>, String> {
 }
 
 /// The value at position `u` in [0, 1) of a key's levels.
-fn at(v: &Vary, u: f64) -> RawValue {
+pub(crate) fn at(v: &Vary, u: f64) -> RawValue {
     match &v.levels {
         Levels::Values(vals) => {
             vals[((u * vals.len() as f64) as usize).min(vals.len() - 1)].clone()

@@ -7,6 +7,7 @@
 pub mod budget;
 pub mod compare;
 pub mod design;
+pub mod sensitivity;
 pub mod slurm;
 pub mod sweep;
 

@@ -17,6 +17,8 @@ use super::sweep::Shard;
 /// What a cluster differs in, and what the shard tasks run.
 #[derive(Debug, Clone, Default)]
 pub struct SlurmJob {
+    /// The sweep-engine command each shard task runs: `sweep`, `screen` or `sobol`.
+    pub command: String,
     pub shards: u32,
     pub partition: Option<String>,
     pub time: Option<String>,
@@ -152,14 +154,15 @@ impl SlurmJob {
             log_path(&logs, "shard-%a.out")
         );
         let _ = writeln!(s, "#!/usr/bin/env bash");
-        let _ = writeln!(s, "#SBATCH --job-name=coordsim-sweep");
+        let _ = writeln!(s, "#SBATCH --job-name=coordsim-{}", self.command);
         let _ = writeln!(s, "#SBATCH --cpus-per-task={}", self.cpus);
         self.sbatch_lines(&mut s);
         let _ = writeln!(s, "set -euo pipefail");
         let _ = writeln!(
             s,
-            "exec {} sweep {} {} --shard \"$SLURM_ARRAY_TASK_ID/{n}\" --resume --threads {} --quiet --out {}/shard-\"$SLURM_ARRAY_TASK_ID\"",
+            "exec {} {} {} {} --shard \"$SLURM_ARRAY_TASK_ID/{n}\" --resume --threads {} --quiet --out {}/shard-\"$SLURM_ARRAY_TASK_ID\"",
             q(&self.binary),
+            self.command,
             quote(&self.scenario),
             sweep_args.join(" "),
             self.cpus,
@@ -216,6 +219,7 @@ mod tests {
             cpus: 2,
             binary: "/opt/coordsim".into(),
             scenario: "/data/my scenario.toml".into(),
+            command: "sweep".into(),
             out: "/scratch/sweep".into(),
             sweep_args: vec!["--vary".into(), "funding.coordination_share=0,0.1".into()],
             partition: Some("short".into()),
@@ -248,6 +252,7 @@ mod tests {
             cpus: 1,
             binary: "/opt/coordsim".into(),
             scenario: "baseline".into(),
+            command: "sweep".into(),
             out: "/scratch/my sweep 100%".into(),
             total_runs: 4,
             ..Default::default()

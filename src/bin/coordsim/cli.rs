@@ -51,6 +51,71 @@ pub enum Command {
     Compare(CompareArgs),
     /// Draw (or redraw) the plots of a finished run, comparison or sweep folder.
     Plot(PlotArgs),
+    /// Screen keys with Morris elementary effects: which keys matter for which measures.
+    Screen(Box<ScreenArgs>),
+    /// Sobol first-order and total indices: how much of a measure's variance each key explains.
+    Sobol(Box<SobolArgs>),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ScreenArgs {
+    #[command(flatten)]
+    pub flags: SharedFlags,
+    /// Scenario file or shipped scenario name.
+    pub scenario: String,
+    /// A key and its range: KEY=LO..HI (or a list KEY=V1,V2,...). Repeatable; at least one.
+    #[arg(long, value_name = "KEY=RANGE", required = true)]
+    pub vary: Vec<String>,
+    /// Trajectories (each runs keys + 2 points) (default 10).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub trajectories: Option<u32>,
+    /// Grid levels of each key, even (default 4).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub levels: Option<u32>,
+    /// Campolongo's design: the most spread --trajectories of M random candidates.
+    #[arg(long, value_name = "M", value_parser = clap::value_parser!(u32).range(2..=10_000))]
+    pub optimize: Option<u32>,
+    /// Replicates per point, on common seeds (default: run.replicates).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub replicates: Option<u32>,
+    /// A summary measure to analyse (final_fragmentation, cumulative_total_value, ...).
+    /// Repeatable (default: six headline measures).
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metrics: Vec<String>,
+    /// Keep every Nth tick in timeseries.csv; 0 keeps only the last (default 0).
+    #[arg(long)]
+    pub series_every: Option<u32>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct SobolArgs {
+    #[command(flatten)]
+    pub flags: SharedFlags,
+    /// Scenario file or shipped scenario name.
+    pub scenario: String,
+    /// A key and its range: KEY=LO..HI (or a list KEY=V1,V2,...). Repeatable; at least one.
+    #[arg(long, value_name = "KEY=RANGE", required = true)]
+    pub vary: Vec<String>,
+    /// Rows N of the matrices A and B: N x (factors + 2) points (default 64).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=10_000_000))]
+    pub samples: Option<u32>,
+    /// Keys analysed as one factor: NAME=KEY,KEY;NAME=KEY,... or `tables` (one group per
+    /// scenario table, e.g. every trust.* key).
+    #[arg(long, value_name = "GROUPS")]
+    pub groups: Option<String>,
+    /// Replicates per point, on common seeds (default: run.replicates).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub replicates: Option<u32>,
+    /// A summary measure to analyse. Repeatable (default: six headline measures).
+    #[arg(long = "metric", value_name = "NAME")]
+    pub metrics: Vec<String>,
+    /// Keep every Nth tick in timeseries.csv; 0 keeps only the last (default 0).
+    #[arg(long)]
+    pub series_every: Option<u32>,
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -100,7 +165,15 @@ pub struct SweepArgs {
     /// the seed of `coordsim run`'s replicate k). Default: the [sweep] table's, else per-run.
     #[arg(long, value_enum)]
     pub seeds: Option<SeedsArg>,
-    /// Output folder (default: outputs/<scenario name>-sweep).
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+}
+
+/// Where a sweep-engine command writes, and how it resumes, shards and goes to a cluster
+/// (`sweep`, `screen`, `sobol`).
+#[derive(Debug, Default, Args)]
+pub struct ClusterArgs {
+    /// Output folder (default: outputs/<scenario name>-sweep, -screen or -sobol).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Continue an interrupted sweep in --out: only missing runs are computed.
@@ -109,7 +182,7 @@ pub struct SweepArgs {
     /// Run only shard I of N (I counts from 0), for clusters; join with `coordsim merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// Write a Slurm submit script for this sweep to FILE instead of running it.
+    /// Write a Slurm submit script for this job to FILE instead of running it.
     #[arg(long, value_name = "FILE")]
     pub emit_slurm: Option<PathBuf>,
     /// Shards (array tasks) in the Slurm job (default 4).

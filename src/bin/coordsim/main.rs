@@ -12,6 +12,7 @@ mod plot;
 mod report;
 mod resolve;
 mod run;
+mod sensitivity;
 mod sweep;
 
 use std::process::ExitCode;
@@ -45,5 +46,7 @@ fn execute(command: Command, command_line: Vec<String>) -> Result<(), CommandErr
         Command::Merge { dirs, out } => merge::merge(&dirs, &out, command_line),
         Command::Compare(args) => compare::compare(compare::request(&args, command_line)?),
         Command::Plot(args) => plot::plot(&plot::request(&args)),
+        Command::Screen(args) => sweep::sweep(&sensitivity::screen_request(&args, command_line)?),
+        Command::Sobol(args) => sweep::sweep(&sensitivity::sobol_request(&args, command_line)?),
     }
 }

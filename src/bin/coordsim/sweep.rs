@@ -4,14 +4,14 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use coordsim::experiment::budget;
 use coordsim::experiment::design::{Design, Vary, check_count};
 use coordsim::experiment::slurm::SlurmJob;
 use coordsim::experiment::sweep::{self, SeedRule, Shard, SweepRequest};
+use coordsim::experiment::{budget, sensitivity};
 use coordsim::output::{FolderLock, GAP_MEANING, Staging};
 use coordsim::scenario::{self, builtin};
 
-use crate::cli::{SeedsArg, SweepArgs};
+use crate::cli::{ClusterArgs, SeedsArg, SweepArgs};
 use crate::error::CommandError;
 use crate::interrupt;
 use crate::plot::draw_finished;
@@ -70,6 +70,7 @@ pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepComma
         (None, None) => SeedRule::PerRun,
     };
     let shard = args
+        .cluster
         .shard
         .as_deref()
         .map(Shard::parse)
@@ -86,24 +87,24 @@ pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepComma
             .unwrap_or(base.params.run.replicates),
         seeds,
         series_every: args.series_every.or(table.series_every).unwrap_or(1),
-        out: args.out.clone().unwrap_or_else(|| {
+        out: args.cluster.out.clone().unwrap_or_else(|| {
             Path::new("outputs").join(format!("{}-sweep", folder_name(&base.name)))
         }),
-        resume: args.resume,
+        resume: args.cluster.resume,
         shard,
         threads: settings.threads,
         command_line: command_line.clone(),
         show_progress: !settings.quiet,
+        analysis: None,
         base,
     };
-    let slurm = match &args.emit_slurm {
-        Some(file) => Some(SlurmScript {
-            file: file.clone(),
-            job: slurm_job(args, &request, command_line)?,
-            submit: args.submit,
-        }),
-        None => None,
-    };
+    let slurm = slurm_script(
+        "sweep",
+        &args.cluster,
+        &request,
+        sweep_args(args, &request)?,
+        command_line,
+    )?;
     Ok(SweepCommand {
         sweep: request,
         quiet: settings.quiet,
@@ -122,12 +123,21 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
     let shard = request.shard;
     let clock = Instant::now();
     // Sized from the counted plan, before any point is laid out.
-    let points =
-        check_count(&request.vary, request.design, request.samples).map_err(CommandError::Usage)?;
+    let (points, keys) = match &request.analysis {
+        Some(a) => (
+            sensitivity::point_count(a).map_err(CommandError::Usage)?,
+            sensitivity::keys(a).map_err(CommandError::Usage)?.len(),
+        ),
+        None => (
+            check_count(&request.vary, request.design, request.samples)
+                .map_err(CommandError::Usage)?,
+            request.vary.len(),
+        ),
+    };
     let mut need = budget::sweep_need(
         &request.base.params,
         points,
-        request.vary.len(),
+        keys,
         request.replicates,
         request.series_every,
         thread_count(request.threads),
@@ -192,7 +202,10 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
         }
         // A whole sweep (not a shard) ends, as run and compare do, on its headline numbers.
         if shard.is_none() {
-            print!("{}", points_table(&request.out)?);
+            match &request.analysis {
+                None => print!("{}", points_table(&request.out)?),
+                Some(a) => print!("{}", crate::sensitivity::table(&request.out, a)?),
+            }
         }
     }
     if let (Some(line), false) = (drew, command.quiet) {
@@ -279,7 +292,7 @@ fn points_table(out: &Path) -> Result<String, CommandError> {
 }
 
 /// What an interrupted sweep tells the user: its progress is kept, and the command to continue.
-fn resume_hint(request: &SweepRequest) -> String {
+pub fn resume_hint(request: &SweepRequest) -> String {
     let mut command: Vec<String> = request
         .command_line
         .iter()
@@ -301,25 +314,9 @@ fn resume_hint(request: &SweepRequest) -> String {
     )
 }
 
-/// The Slurm job of a sweep: every sweep flag is forwarded so each shard lays out the same
-/// design.
-fn slurm_job(
-    args: &SweepArgs,
-    request: &SweepRequest,
-    command_line: Vec<String>,
-) -> Result<SlurmJob, CommandError> {
+/// A sweep's own flags, forwarded to every shard so each lays out the same design.
+fn sweep_args(args: &SweepArgs, request: &SweepRequest) -> Result<Vec<String>, CommandError> {
     let (plan, _) = sweep::plan(request)?;
-    let scenario = match &request.base.origin {
-        scenario::Origin::File(p) => absolute(p).display().to_string(),
-        scenario::Origin::Builtin(rel) => builtin::name_of(rel).to_string(),
-    };
-    let binary = match &args.slurm_binary {
-        Some(b) => absolute(b),
-        None => std::env::current_exe()
-            .map(|p| absolute(&p))
-            .unwrap_or_else(|_| PathBuf::from("coordsim")),
-    };
-    // Every sweep flag is forwarded so each shard lays out the same design.
     let mut sweep_args: Vec<String> = Vec::new();
     for v in &args.vary {
         sweep_args.extend(["--vary".to_string(), v.clone()]);
@@ -349,16 +346,44 @@ fn slurm_job(
         };
         sweep_args.extend(["--seeds".to_string(), flag.to_string()]);
     }
+    Ok(sweep_args)
+}
+
+/// `--emit-slurm FILE`: the Slurm job running `command` (sweep, screen, sobol) in shards with
+/// the command's own flags (`own_args`) and the `--set` overrides; `None` without the flag.
+pub fn slurm_script(
+    command: &'static str,
+    cluster: &ClusterArgs,
+    request: &SweepRequest,
+    own_args: Vec<String>,
+    command_line: Vec<String>,
+) -> Result<Option<SlurmScript>, CommandError> {
+    let Some(file) = &cluster.emit_slurm else {
+        return Ok(None);
+    };
+    let (plan, _) = sweep::plan(request)?;
+    let scenario = match &request.base.origin {
+        scenario::Origin::File(p) => absolute(p).display().to_string(),
+        scenario::Origin::Builtin(rel) => builtin::name_of(rel).to_string(),
+    };
+    let binary = match &cluster.slurm_binary {
+        Some(b) => absolute(b),
+        None => std::env::current_exe()
+            .map(|p| absolute(&p))
+            .unwrap_or_else(|_| PathBuf::from("coordsim")),
+    };
+    let mut sweep_args = own_args;
     for o in &request.overrides {
         sweep_args.extend(["--set".to_string(), o.clone()]);
     }
     let job = SlurmJob {
-        shards: args.slurm_shards.unwrap_or(4),
-        partition: args.slurm_partition.clone(),
-        time: args.slurm_time.clone(),
-        cpus: args.slurm_cpus.unwrap_or(1),
-        mem: args.slurm_mem.clone(),
-        extra: args.slurm_extra.clone(),
+        command: command.to_string(),
+        shards: cluster.slurm_shards.unwrap_or(4),
+        partition: cluster.slurm_partition.clone(),
+        time: cluster.slurm_time.clone(),
+        cpus: cluster.slurm_cpus.unwrap_or(1),
+        mem: cluster.slurm_mem.clone(),
+        extra: cluster.slurm_extra.clone(),
         binary,
         scenario,
         out: absolute(&request.out),
@@ -366,11 +391,15 @@ fn slurm_job(
         generated_by: command_line.join(" "),
         total_runs: plan.total_runs,
     };
-    Ok(job)
+    Ok(Some(SlurmScript {
+        file: file.clone(),
+        job,
+        submit: cluster.submit,
+    }))
 }
 
 /// Writes the Slurm script, and submits it with `--submit`.
-fn emit_slurm(script: &SlurmScript, quiet: bool) -> Result<(), CommandError> {
+pub fn emit_slurm(script: &SlurmScript, quiet: bool) -> Result<(), CommandError> {
     let SlurmScript { file, job, submit } = script;
     let mut staging = Staging::new();
     staging.write(file, |w| w.write_all(job.script().as_bytes()))?;

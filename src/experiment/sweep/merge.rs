@@ -128,12 +128,18 @@ pub fn merge(
     staging.write(&out.join("points.csv"), |w| {
         output::sweep::write_points(w, &in_each("runs.csv"), &plan.varied, &plan.points)
     })?;
-    let files = vec![
+    let mut files = vec![
         "runs.csv".to_string(),
         "timeseries.csv".to_string(),
         "points.csv".to_string(),
-        "manifest.json".to_string(),
     ];
+    files.extend(super::write_analysis(
+        &mut staging,
+        out,
+        &plan,
+        &in_each("runs.csv"),
+    )?);
+    files.push("manifest.json".to_string());
     // The scenario, parameters and seeds are the shards'; the command, build and times are
     // this merge's.
     let mut provenance = reference.manifest.provenance.clone();

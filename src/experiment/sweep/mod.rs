@@ -23,7 +23,7 @@ mod merge;
 mod plan;
 mod run;
 
-pub use crate::output::manifest::{Plan, SeedRule, Shard};
+pub use crate::output::manifest::{Analysis, Plan, SeedRule, Shard};
 pub use merge::merge;
 pub use plan::{plan, plan_difference};
 pub use run::run_sweep;
@@ -99,6 +99,9 @@ pub struct SweepRequest {
     pub threads: Option<usize>,
     pub command_line: Vec<String>,
     pub show_progress: bool,
+    /// A sensitivity analysis whose design this sweep runs instead of `vary` and `design`
+    /// (`coordsim screen`, `coordsim sobol`); its results are written at the end.
+    pub analysis: Option<Analysis>,
 }
 
 /// How a sweep ended.
@@ -108,4 +111,24 @@ pub struct SweepOutcome {
     pub runs_computed: u64,
     pub files: Vec<PathBuf>,
     pub threads: usize,
+}
+
+/// Writes the results of the plan's sensitivity analysis (`morris.csv` or `sobol.csv`) from
+/// the finished runs, and returns the file's name; nothing for a plain sweep.
+pub(crate) fn write_analysis(
+    staging: &mut crate::output::Staging,
+    out: &Path,
+    plan: &Plan,
+    runs_files: &[PathBuf],
+) -> Result<Option<String>, SweepError> {
+    let Some(a) = &plan.analysis else {
+        return Ok(None);
+    };
+    let (results, _) =
+        crate::experiment::sensitivity::analyze(a, plan.master_seed, runs_files, plan.varied.len())
+            .map_err(SweepError::Design)?;
+    staging.write(&out.join(a.file()), |w| {
+        crate::experiment::sensitivity::write_results(w, &results)
+    })?;
+    Ok(Some(a.file().to_string()))
 }

@@ -14,7 +14,7 @@ use super::plan::point_params;
 use super::{SweepError, SweepOutcome, SweepRequest, io_err, plan, plan_difference};
 use crate::experiment::progress_bar;
 use crate::output::folder::link_or_copy;
-use crate::output::manifest::{Manifest, Plan, Provenance, Shard, SweepSection};
+use crate::output::manifest::{Manifest, Plan, Provenance, SeedRule, Shard, SweepSection};
 use crate::output::{self, FolderLock, StagedFolder, Staging};
 use crate::sim::run_replicate_with;
 
@@ -143,9 +143,15 @@ pub fn run_sweep(
                 .map(|run| {
                     let point = (run / plan.replicates as u64) as usize;
                     let replicate = (run % plan.replicates as u64) as u32;
-                    let seed = plan.seeds.seed(plan.master_seed, run, replicate);
-                    let out =
-                        run_replicate_with(&params[point - first_point], replicate, seed, false);
+                    let params = &params[point - first_point];
+                    // Under common seeds a point's own `run.seed` is its master seed: the
+                    // same for every point unless the design varies it (the Morris dummy).
+                    let master = match plan.seeds {
+                        SeedRule::Common => params.run.seed,
+                        SeedRule::PerRun => plan.master_seed,
+                    };
+                    let seed = plan.seeds.seed(master, run, replicate);
+                    let out = run_replicate_with(params, replicate, seed, false);
                     output::sweep::run_rows(
                         &req.base.name,
                         run,
@@ -211,6 +217,9 @@ fn finalise(
             output::sweep::write_points(w, &runs, &plan.varied, &plan.points)
         })?;
         files.push("points.csv".into());
+        if let Some(name) = super::write_analysis(&mut staging, dir, plan, &runs)? {
+            files.push(name);
+        }
     }
     files.push("manifest.json".into());
     let m = Manifest::sweep(

@@ -5,7 +5,7 @@
 
 mod sweep;
 
-pub use sweep::{Plan, SeedRule, Shard};
+pub use sweep::{Analysis, Group, Plan, SeedRule, Shard};
 
 use std::io::{self, Write};
 use std::path::Path;

@@ -90,6 +90,70 @@ pub struct Plan {
     pub seeds: SeedRule,
     pub series_every: u32,
     pub total_runs: u64,
+    /// The sensitivity analysis whose design this sweep runs (`screen`, `sobol`); absent for a
+    /// plain sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<Analysis>,
+}
+
+/// A sensitivity analysis: its method and settings, everything needed to lay out its design
+/// again and to analyse the runs (after a resume or a merge, too).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "lowercase", deny_unknown_fields)]
+pub enum Analysis {
+    /// Morris elementary effects (`coordsim screen`).
+    Morris {
+        /// The varied keys as given: `KEY=LO..HI` or `KEY=V1,V2,...`.
+        vary: Vec<String>,
+        levels: u32,
+        trajectories: u32,
+        /// Campolongo's selection: the most spread `trajectories` of this many candidates.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        candidates: Option<u32>,
+        metrics: Vec<String>,
+        resamples: u32,
+    },
+    /// Sobol first-order and total indices (`coordsim sobol`).
+    Sobol {
+        vary: Vec<String>,
+        /// Rows of each of the matrices A and B.
+        rows: u32,
+        /// Named groups of keys, analysed as one factor each; other keys stand alone.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        groups: Vec<Group>,
+        metrics: Vec<String>,
+        resamples: u32,
+    },
+}
+
+/// A named group of keys in a Sobol analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    pub keys: Vec<String>,
+}
+
+impl Analysis {
+    pub fn vary(&self) -> &[String] {
+        match self {
+            Analysis::Morris { vary, .. } | Analysis::Sobol { vary, .. } => vary,
+        }
+    }
+
+    pub fn metrics(&self) -> &[String] {
+        match self {
+            Analysis::Morris { metrics, .. } | Analysis::Sobol { metrics, .. } => metrics,
+        }
+    }
+
+    /// The file of its results: `morris.csv` or `sobol.csv`.
+    pub fn file(&self) -> &'static str {
+        match self {
+            Analysis::Morris { .. } => "morris.csv",
+            Analysis::Sobol { .. } => "sobol.csv",
+        }
+    }
 }
 
 /// A shard: index `index` of `count`.
