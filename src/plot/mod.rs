@@ -27,6 +27,7 @@ pub mod frame;
 pub mod layout;
 pub mod legend;
 pub mod network;
+pub mod sensitivity;
 pub mod style;
 pub mod sweep;
 pub mod text;
@@ -195,6 +196,8 @@ pub enum Kind {
     Run,
     Compare,
     Sweep,
+    Screen,
+    Sobol,
 }
 
 impl Kind {
@@ -203,6 +206,8 @@ impl Kind {
             Kind::Run => "run",
             Kind::Compare => "comparison",
             Kind::Sweep => "sweep",
+            Kind::Screen => "screening",
+            Kind::Sobol => "Sobol analysis",
         }
     }
 }
@@ -210,7 +215,11 @@ impl Kind {
 /// A folder's kind from its files: `points.csv` is a sweep, `compare.csv` a comparison,
 /// anything else a run.
 pub fn kind_of(dir: &Path) -> Kind {
-    if dir.join("points.csv").is_file() {
+    if dir.join("morris.csv").is_file() {
+        Kind::Screen
+    } else if dir.join("sobol.csv").is_file() {
+        Kind::Sobol
+    } else if dir.join("points.csv").is_file() {
         Kind::Sweep
     } else if dir.join("compare.csv").is_file() {
         Kind::Compare
@@ -261,6 +270,16 @@ pub fn draw_folder(dir: &Path, options: &Options) -> Result<Drawn, PlotError> {
         Kind::Sweep => Ok(Drawn {
             kind,
             files: sweep::draw(dir, options.metric.as_deref())?,
+            notes: Vec::new(),
+        }),
+        Kind::Screen => Ok(Drawn {
+            kind,
+            files: sensitivity::draw_morris(dir)?,
+            notes: Vec::new(),
+        }),
+        Kind::Sobol => Ok(Drawn {
+            kind,
+            files: sensitivity::draw_sobol(dir)?,
             notes: Vec::new(),
         }),
     }

@@ -29,8 +29,7 @@ use crate::scenario::Scenario;
 use crate::scenario::value::RawValue;
 use crate::world::rng::{ModelRng, mix64};
 
-/// The dummy factor's name in `morris.csv`.
-pub const DUMMY: &str = "dummy";
+pub use crate::output::schema::DUMMY;
 /// The key the dummy varies.
 pub const SEED_KEY: &str = "run.seed";
 

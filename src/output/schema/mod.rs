@@ -19,7 +19,7 @@ pub use read::{SchemaError, Table};
 pub use run::{
     GAP_MEANING, LedgerRow, NodeRow, SummaryRow, TieRow, TimeseriesRow, summary_columns,
 };
-pub use sensitivity::{MorrisRow, SobolRow, read_rows};
+pub use sensitivity::{DUMMY, MorrisRow, SobolRow, read_rows};
 pub use sweep::{PointsRow, RunsRow, SweepSeriesRow};
 
 use std::io::Write;

@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::num;
 
+/// The Morris dummy's name in `morris.csv`: a factor that changes only the replicates' seeds.
+pub const DUMMY: &str = "dummy";
+
 /// `morris.csv`: one varied key's elementary-effect statistics for one summary measure
 /// (unit scale: the effect of moving the key across its whole range). The key `dummy` changes
 /// only the replicates' seeds: its `mu_star` is what replicate noise alone produces.
