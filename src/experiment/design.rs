@@ -73,13 +73,7 @@ pub fn points(
         return Err("nothing to vary: give --vary KEY=V1,V2,... or a [sweep.vary] table".into());
     }
     for (i, v) in vary.iter().enumerate() {
-        if spec(&v.key).is_none() {
-            let hint =
-                crate::scenario::nearest(&v.key, crate::scenario::specs().iter().map(|s| s.key))
-                    .map(|n| format!(" (did you mean `{n}`?)"))
-                    .unwrap_or_default();
-            return Err(format!("--vary {}: unknown key{hint}", v.key));
-        }
+        check_key(&v.key)?;
         if vary[..i].iter().any(|o| o.key == v.key) {
             return Err(format!("--vary {}: the key is varied twice", v.key));
         }
@@ -155,6 +149,17 @@ pub fn check_count(vary: &[Vary], design: Design, samples: u32) -> Result<u64, S
         ));
     }
     Ok(count)
+}
+
+/// A varied key must be a scenario key; the error names the nearest one.
+pub fn check_key(key: &str) -> Result<(), String> {
+    if spec(key).is_some() {
+        return Ok(());
+    }
+    let hint = crate::scenario::nearest(key, crate::scenario::specs().iter().map(|s| s.key))
+        .map(|n| format!(" (did you mean `{n}`?)"))
+        .unwrap_or_default();
+    Err(format!("--vary {key}: unknown key{hint}"))
 }
 
 /// The scenario at one point: the base with the point's values applied and validated.

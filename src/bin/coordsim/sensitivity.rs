@@ -29,10 +29,7 @@ pub fn screen_request(
         metrics: metrics(&args.metrics)?,
         resamples: RESAMPLES,
     };
-    let mut own = Vec::new();
-    for v in &args.vary {
-        own.extend(["--vary".to_string(), v.clone()]);
-    }
+    let mut own = vary_args(&args.vary);
     if let Analysis::Morris {
         levels,
         trajectories,
@@ -75,10 +72,7 @@ pub fn sobol_request(
         metrics: metrics(&args.metrics)?,
         resamples: RESAMPLES,
     };
-    let mut own = Vec::new();
-    for v in &args.vary {
-        own.extend(["--vary".to_string(), v.clone()]);
-    }
+    let mut own = vary_args(&args.vary);
     if let Analysis::Sobol { rows, .. } = &analysis {
         own.extend(["--samples".into(), rows.to_string()]);
     }
@@ -96,6 +90,13 @@ pub fn sobol_request(
         own,
         command_line,
     )
+}
+
+/// `--vary KEY=RANGE` for each varied key, as forwarded to a cluster's shards.
+fn vary_args(vary: &[String]) -> Vec<String> {
+    vary.iter()
+        .flat_map(|v| ["--vary".to_string(), v.clone()])
+        .collect()
 }
 
 /// The measures to analyse: those named (each checked), or the defaults.

@@ -210,10 +210,7 @@ pub fn keys(a: &Analysis) -> Result<Vec<String>, String> {
 pub fn points(base: &Scenario, a: &Analysis) -> Result<(Vec<String>, Vec<Point>), String> {
     let vary = varied(a)?;
     for v in &vary {
-        if crate::scenario::spec(&v.key).is_none() {
-            // The sweep's own check names the nearest key.
-            design::points(base, std::slice::from_ref(v), design::Design::Random, 1, 0)?;
-        }
+        design::check_key(&v.key)?;
     }
     let master = base.params.run.seed;
     let unit = unit_design(a, master)?;

@@ -14,6 +14,8 @@ pub enum SeedRule {
     PerRun,
     /// Run r (point p, replicate k) has seed `replicate_seed(master, k)`: replicate k of every
     /// point shares a seed (common random numbers), the seed of `coordsim run`'s replicate k.
+    /// `master` is the point's `run.seed`: the master seed at every point unless the design
+    /// varies it (the Morris dummy does).
     Common,
 }
 
