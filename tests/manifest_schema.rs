@@ -247,6 +247,61 @@ fn every_command_writes_a_manifest_that_validates_against_the_shipped_schema() {
         assert_eq!(m["kind"], kind, "{out}");
         assert_eq!(errors_of(&m), Vec::<String>::new(), "{out}/manifest.json");
     }
+    // A sweep of more points than a plan lists (10,000): its plan gives the levels instead.
+    // Two million points, one shard of twenty runs computed; its points are computed from
+    // their index (the first key slowest).
+    let values = "1,2,3,4,5,6,7,8,9,10";
+    coordsim(d)
+        .args([
+            "sweep",
+            "baseline",
+            "--replicates",
+            "1",
+            "--shard",
+            "0/100000",
+        ])
+        .args(["--vary", &format!("run.seed={values}")])
+        .args(["--vary", &format!("trust.half_life_ticks={values}")])
+        .args(["--vary", &format!("output.ties_every={values}")])
+        .args(["--vary", &format!("run.replicates={values}")])
+        .args([
+            "--vary",
+            "population.initial_trust=0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1",
+        ])
+        .args([
+            "--vary",
+            &format!("run.ticks={values}"),
+            "--vary",
+            "governance.cells=false,true",
+        ])
+        .args(["--out", "huge"])
+        .args(SMALL)
+        .assert()
+        .success();
+    let huge = manifest(d, "huge");
+    assert_eq!(errors_of(&huge), Vec::<String>::new(), "huge/manifest.json");
+    let plan = &huge["sweep"]["plan"];
+    assert_eq!(plan["total_runs"], 2_000_000);
+    assert!(plan.get("points").is_none(), "{plan}");
+    assert_eq!(plan["levels"][6], "governance.cells=false,true");
+    let runs = std::fs::read_to_string(d.join("huge/runs.csv")).unwrap();
+    let last: Vec<&str> = runs.lines().last().unwrap().split(',').collect();
+    assert_eq!(
+        &last[..11],
+        [
+            "19", "19", "0", last[3], "1", "1", "1", "1", "0.1", "10", "true"
+        ]
+    );
+    let mut listed = huge.clone();
+    listed["sweep"]["plan"]
+        .as_object_mut()
+        .unwrap()
+        .remove("levels");
+    assert!(
+        errors_of(&listed).iter().any(|e| e.contains("anyOf")),
+        "a plan must list its points or give its levels: {:?}",
+        errors_of(&listed)
+    );
     let shard = manifest(d, "s1");
     assert_eq!(shard["sweep"]["shard"], json!({"index": 1, "count": 2}));
     assert_eq!(

@@ -83,12 +83,13 @@ pub fn run_need(params: &Params, arms: usize, threads: usize) -> Need {
     }
 }
 
-/// A sweep: a batch of runs is alive at once (no snapshots), plus the plan's points; on disk
-/// every run's kept series and its runs.csv row.
+/// A sweep: a batch of runs is alive at once (no snapshots), plus what the plan holds
+/// (`held` bytes: `experiment::sweep::held_bytes`); on disk every run's kept series and its
+/// runs.csv row.
 pub fn sweep_need(
     params: &Params,
     points: u64,
-    varied: usize,
+    held: u64,
     replicates: u32,
     series_every: u32,
     threads: usize,
@@ -102,7 +103,7 @@ pub fn sweep_need(
         .saturating_add(communities.saturating_mul(WORLD_BYTES_PER_COMMUNITY));
     let memory = batch
         .saturating_mul(per_run)
-        .saturating_add(points.saturating_mul(64 + 48 * varied as u64))
+        .saturating_add(held)
         .saturating_add(BASE_BYTES);
     let kept_ticks = ticks.div_ceil(u64::from(series_every.max(1)));
     let disk = runs.saturating_mul(

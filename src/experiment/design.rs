@@ -9,14 +9,16 @@
 //!
 //! Sampled designs draw from their own generator, seeded from the master seed, so the points
 //! are part of what the seed reproduces. Whole-number keys are rounded after sampling.
+//!
+//! A design is a [`Layout`]: each point is computed from its index when a run needs it, so a
+//! sweep never holds its list of points (`layout.rs`).
 
-use rand::RngExt;
-use rand::SeedableRng;
+mod layout;
 
 pub use crate::scenario::sweep::{Levels, Vary, display, scalar};
 use crate::scenario::value::{Range, RawValue};
 use crate::scenario::{Scenario, spec};
-use crate::world::rng::{ModelRng, mix64};
+pub use layout::{Layout, held_bytes};
 
 /// How a sweep's points are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -60,15 +62,17 @@ impl Design {
 /// A point of the design: one value per varied key, in the order of the keys.
 pub type Point = Vec<RawValue>;
 
-/// Checks the design against the scenario and lays out its points; every point is validated
-/// by building its parameters, so a bad value fails before anything runs.
-pub fn points(
+/// Checks the design against the scenario and returns its layout (points computed on demand,
+/// never listed whole). Every point of a design of at most [`CHECKED_UP_FRONT`] points is
+/// validated by building its parameters, so a bad value fails before anything runs; a larger
+/// design has each key's values validated alone here, and each point as its batch is built.
+pub fn layout(
     base: &Scenario,
     vary: &[Vary],
     design: Design,
     samples: u32,
     seed: u64,
-) -> Result<Vec<Point>, String> {
+) -> Result<Layout, String> {
     if vary.is_empty() {
         return Err("nothing to vary: give --vary KEY=V1,V2,... or a [sweep.vary] table".into());
     }
@@ -98,33 +102,34 @@ pub fn points(
         }
     }
     // Counted before anything is laid out: a plan too large is refused, never built.
-    check_count(vary, design, samples)?;
-    let pts = match design {
-        Design::Factorial => factorial(vary),
-        Design::Zip => zip(vary)?,
-        Design::Lhs | Design::Random => {
-            if samples == 0 {
-                return Err(format!(
-                    "--design {} needs --samples N (N >= 1)",
-                    design.name()
-                ));
-            }
-            let mut rng = ModelRng::seed_from_u64(mix64(seed ^ 0x6465_7369_676e)); // "design"
-            if design == Design::Lhs {
-                lhs(vary, samples as usize, &mut rng)
-            } else {
-                random(vary, samples as usize, &mut rng)
-            }
-        }
-    };
-    for p in &pts {
-        point_scenario(base, vary, p)?;
+    let count = check_count(vary, design, samples)?;
+    if design.sampled() && samples == 0 {
+        return Err(format!(
+            "--design {} needs --samples N (N >= 1)",
+            design.name()
+        ));
     }
-    Ok(pts)
+    if design == Design::Zip {
+        check_zip(vary)?;
+    }
+    let layout = Layout::new(vary, design, samples, count, seed);
+    if count <= CHECKED_UP_FRONT {
+        for p in layout.iter() {
+            point_scenario(base, vary, &p)?;
+        }
+    } else {
+        check_levels(base, vary)?;
+    }
+    Ok(layout)
 }
 
-/// Most points a sweep may have (as many as `samples` may ask for).
-pub const MAX_POINTS: u64 = crate::scenario::sweep::MAX_SAMPLES as u64;
+/// Designs of at most this many points have every point validated before the sweep starts.
+pub const CHECKED_UP_FRONT: u64 = 1_000_000;
+
+/// Most points a sweep may have. Points are computed on demand, so this is no memory limit
+/// (the budget refuses a plan by the memory and disk it needs): a count beyond it is taken
+/// for a mistake.
+pub const MAX_POINTS: u64 = 1_000_000_000_000;
 
 /// The number of points a design lays out, computed without laying them out (saturating).
 pub fn count_points(vary: &[Vary], design: Design, samples: u32) -> u64 {
@@ -144,7 +149,7 @@ pub fn check_count(vary: &[Vary], design: Design, samples: u32) -> Result<u64, S
     let count = count_points(vary, design, samples);
     if count > MAX_POINTS {
         return Err(format!(
-            "the {} design has {count} points; at most {MAX_POINTS} are allowed (split the sweep, or sample it with --design lhs and --samples)",
+            "the {} design has {count} points; at most {MAX_POINTS} are allowed (sample it with --design lhs and --samples)",
             design.name()
         ));
     }
@@ -183,43 +188,36 @@ fn toml_text(v: &RawValue) -> String {
     }
 }
 
-fn factorial(vary: &[Vary]) -> Vec<Point> {
-    let mut pts: Vec<Point> = vec![Vec::new()];
-    for v in vary {
-        let Levels::Values(vals) = &v.levels else {
-            unreachable!("checked: factorial takes lists")
-        };
-        pts = pts
-            .into_iter()
-            .flat_map(|p| {
-                vals.iter()
-                    .map(move |x| [p.clone(), vec![x.clone()]].concat())
-            })
-            .collect();
-    }
-    pts
-}
-
-fn zip(vary: &[Vary]) -> Result<Vec<Point>, String> {
-    let lists: Vec<&Vec<RawValue>> = vary
-        .iter()
-        .map(|v| match &v.levels {
-            Levels::Values(vals) => vals,
-            Levels::Range { .. } => unreachable!("checked: zip takes lists"),
-        })
-        .collect();
-    let n = lists[0].len();
-    if let Some((v, l)) = vary.iter().zip(&lists).find(|(_, l)| l.len() != n) {
+/// Zip's lists must be of equal length.
+fn check_zip(vary: &[Vary]) -> Result<(), String> {
+    let len = |v: &Vary| match &v.levels {
+        Levels::Values(vals) => vals.len(),
+        Levels::Range { .. } => unreachable!("checked: zip takes lists"),
+    };
+    let n = len(&vary[0]);
+    if let Some(v) = vary.iter().find(|v| len(v) != n) {
         return Err(format!(
             "--design zip needs lists of equal length: {} has {}, {} has {n}",
             v.key,
-            l.len(),
+            len(v),
             vary[0].key
         ));
     }
-    Ok((0..n)
-        .map(|i| lists.iter().map(|l| l[i].clone()).collect())
-        .collect())
+    Ok(())
+}
+
+/// Each key's values alone against the base scenario: a list's every value, a range's ends.
+fn check_levels(base: &Scenario, vary: &[Vary]) -> Result<(), String> {
+    for v in vary {
+        let values: Vec<RawValue> = match &v.levels {
+            Levels::Values(vals) => vals.clone(),
+            Levels::Range { .. } => vec![at(v, 0.0), at(v, 1.0)],
+        };
+        for x in values {
+            point_scenario(base, std::slice::from_ref(v), &vec![x])?;
+        }
+    }
+    Ok(())
 }
 
 /// The value at position `u` in [0, 1) of a key's levels.
@@ -238,39 +236,22 @@ pub(crate) fn at(v: &Vary, u: f64) -> RawValue {
     }
 }
 
-fn lhs(vary: &[Vary], n: usize, rng: &mut ModelRng) -> Vec<Point> {
-    let mut columns: Vec<Vec<RawValue>> = Vec::with_capacity(vary.len());
-    for v in vary {
-        // A random permutation of the strata, then a uniform position inside each stratum.
-        let mut strata: Vec<usize> = (0..n).collect();
-        for i in (1..n).rev() {
-            let j = rng.random_range(0..=i);
-            strata.swap(i, j);
-        }
-        columns.push(
-            strata
-                .iter()
-                .map(|&s| at(v, (s as f64 + rng.random::<f64>()) / n as f64))
-                .collect(),
-        );
-    }
-    (0..n)
-        .map(|i| columns.iter().map(|c| c[i].clone()).collect())
-        .collect()
-}
-
-fn random(vary: &[Vary], n: usize, rng: &mut ModelRng) -> Vec<Point> {
-    (0..n)
-        .map(|_| vary.iter().map(|v| at(v, rng.random::<f64>())).collect())
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn base() -> Scenario {
         Scenario::defaults("t")
+    }
+
+    fn points(
+        base: &Scenario,
+        vary: &[Vary],
+        design: Design,
+        samples: u32,
+        seed: u64,
+    ) -> Result<Vec<Point>, String> {
+        Ok(layout(base, vary, design, samples, seed)?.iter().collect())
     }
 
     #[test]

@@ -77,28 +77,28 @@ pub fn run_rows(
 }
 
 /// `points.csv` from the `runs.csv` files (in run order; their rows point-major): per point,
-/// each summary measure's n, mean, sd and 95% CI. One pass; memory holds one point.
+/// its values (as its runs.csv rows give them) and each summary measure's n, mean, sd and 95%
+/// CI. One pass; memory holds one point.
 pub fn write_points(
     out: &mut impl Write,
     runs_files: &[PathBuf],
     varied: &[String],
-    points: &[Vec<String>],
 ) -> io::Result<()> {
     let mut w = schema::writer(out);
     w.write_record(PointsRow::header(varied))?;
     let mut measures: Vec<String> = Vec::new();
-    let mut current: Option<usize> = None;
+    let mut current: Option<(usize, Vec<String>)> = None;
     let mut values: Vec<Vec<f64>> = Vec::new();
     let flush = |w: &mut csv::Writer<_>,
-                 point: usize,
+                 (point, point_values): &(usize, Vec<String>),
                  measures: &[String],
                  values: &mut Vec<Vec<f64>>|
      -> io::Result<()> {
         for (m, xs) in measures.iter().zip(values.iter_mut()) {
             let s = summarize(xs);
             w.serialize(PointsRow {
-                point,
-                point_values: points[point]
+                point: *point,
+                point_values: point_values
                     .iter()
                     .map(|v| Cow::Borrowed(v.as_str()))
                     .collect(),
@@ -129,13 +129,16 @@ pub fn write_points(
         table
             .records(|record, _| {
                 let row = RunsRow::from_record(record, varied.len(), &shown, &header)?;
-                if let Some(c) = current.filter(|&c| c != row.point) {
-                    // The writer's errors are io errors: keep the first and stop adding.
-                    if failed.is_ok() {
-                        failed = flush(&mut w, c, &measures, &mut values);
+                if current.as_ref().is_none_or(|(p, _)| *p != row.point) {
+                    if let Some(c) = &current {
+                        // The writer's errors are io errors: keep the first and stop adding.
+                        if failed.is_ok() {
+                            failed = flush(&mut w, c, &measures, &mut values);
+                        }
                     }
+                    let values = row.point_values.iter().map(|v| v.to_string()).collect();
+                    current = Some((row.point, values));
                 }
-                current = Some(row.point);
                 for (xs, x) in values.iter_mut().zip(&row.measures) {
                     xs.extend(*x);
                 }
@@ -144,8 +147,8 @@ pub fn write_points(
             .map_err(io::Error::other)?;
         failed?;
     }
-    if let Some(p) = current {
-        flush(&mut w, p, &measures, &mut values)?;
+    if let Some(c) = &current {
+        flush(&mut w, c, &measures, &mut values)?;
     }
     w.flush()
 }

@@ -216,16 +216,29 @@ pub fn draw(dir: &Path, metric: Option<&str>) -> Result<Vec<PlotFile>, PlotError
         .as_ref()
         .map(|m| m.varied().to_vec())
         .unwrap_or_default();
-    let sweep: Sweep = data::read_sweep(&dir.join("points.csv"), &varied)?;
+    if varied.len() > 2 {
+        return Err(too_many_keys(&dir.join("points.csv"), &varied));
+    }
+    // Only the drawn measure's rows are kept (and the names of the others, for the error).
     let measure = metric.unwrap_or(DEFAULT_METRIC);
-    let rows: Vec<&SweepRow> = sweep.rows.iter().filter(|r| r.metric == measure).collect();
-    if rows.is_empty() {
-        let mut names: Vec<&str> = Vec::new();
-        for r in &sweep.rows {
-            if !names.contains(&&*r.metric) {
-                names.push(&r.metric);
-            }
+    let mut names: Vec<String> = Vec::new();
+    let sweep: Sweep = data::read_sweep_where(&dir.join("points.csv"), &varied, |r| {
+        if !names.iter().any(|n| *n == r.metric) {
+            names.push(r.metric.to_string());
         }
+        r.metric == measure
+    })
+    .or_else(|e| match e {
+        // Rows there were, but none of this measure: said below, with the measures there are.
+        PlotError::Empty { path } if !names.is_empty() => Ok(Sweep {
+            source: path,
+            keys: Vec::new(),
+            rows: Vec::new(),
+        }),
+        e => Err(e),
+    })?;
+    let rows: Vec<&SweepRow> = sweep.rows.iter().collect();
+    if rows.is_empty() {
         return Err(PlotError::Usage(format!(
             "{} has no measure `{measure}`; choose one with --metric: {}",
             sweep.source,
@@ -261,11 +274,15 @@ pub fn draw(dir: &Path, metric: Option<&str>) -> Result<Vec<PlotFile>, PlotError
             "{}: no varied key (expected columns between `point` and `metric`)",
             sweep.source
         ))),
-        more => Err(PlotError::Usage(format!(
-            "{}: {} varied keys ({}); sweep plots show one key (a line) or two (a heatmap)",
-            sweep.source,
-            more.len(),
-            more.join(", ")
-        ))),
+        more => Err(too_many_keys(Path::new(&sweep.source), more)),
     }
+}
+
+fn too_many_keys(source: &Path, keys: &[String]) -> PlotError {
+    PlotError::Usage(format!(
+        "{}: {} varied keys ({}); sweep plots show one key (a line) or two (a heatmap)",
+        source.display(),
+        keys.len(),
+        keys.join(", ")
+    ))
 }

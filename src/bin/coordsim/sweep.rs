@@ -98,6 +98,9 @@ pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepComma
         analysis: None,
         base,
     };
+    // The design is checked now (every point's parameters, up to design::CHECKED_UP_FRONT), so
+    // a bad value is refused before the folder is touched.
+    sweep::plan(&request)?;
     let slurm = slurm_script(
         "sweep",
         &args.cluster,
@@ -137,7 +140,7 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
     let mut need = budget::sweep_need(
         &request.base.params,
         points,
-        keys,
+        sweep::held_bytes(request, points, keys),
         request.replicates,
         request.series_every,
         thread_count(request.threads),
@@ -161,7 +164,12 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
     }
     drop(lock);
     if !command.quiet {
-        let (plan, _) = sweep::plan(request)?;
+        // The plan's numbers, as counted above (laying the plan out again would validate it
+        // again).
+        let design = match &request.analysis {
+            Some(a) => a.file().trim_end_matches(".csv"),
+            None => request.design.name(),
+        };
         let what = match shard {
             Some(s) => format!(
                 "shard {}/{} ({} runs)",
@@ -169,12 +177,12 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
             ),
             None => format!(
                 "{} points x {} replicates = {} runs",
-                plan.points.len(),
-                plan.replicates,
-                plan.total_runs
+                points,
+                request.replicates,
+                points.saturating_mul(u64::from(request.replicates))
             ),
         };
-        let what = match plan.seeds {
+        let what = match request.seeds {
             SeedRule::PerRun => what,
             SeedRule::Common => format!("{what}, common seeds"),
         };
@@ -182,7 +190,7 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
             "coordsim {} | sweep of {} | {} design | {what} | {} computed now | {} threads | {:.1} s",
             coordsim::VERSION,
             request.base.name,
-            plan.design,
+            design,
             outcome.runs_computed,
             outcome.threads,
             clock.elapsed().as_secs_f64()
@@ -232,7 +240,14 @@ const POINTS_SHOWN: usize = 30;
 /// Each point's headline measures, mean and 95% interval, read back from the sweep's
 /// points.csv (the file the user analyses, so the table and the file cannot disagree).
 fn points_table(out: &Path) -> Result<String, CommandError> {
-    let sweep = coordsim::plot::data::read_sweep(&out.join("points.csv"), &[])?;
+    // Read in constant memory: the rows of the points shown, and a count of the others.
+    let (mut total, mut last) = (0usize, None);
+    let sweep = coordsim::plot::data::read_sweep_where(&out.join("points.csv"), &[], |r| {
+        if last != Some(r.point) {
+            (total, last) = (total + 1, Some(r.point));
+        }
+        total <= POINTS_SHOWN
+    })?;
     let mut points: Vec<(usize, Vec<String>)> = Vec::new();
     for r in &sweep.rows {
         if points.last().map(|(p, _)| *p) != Some(r.point) {
@@ -281,10 +296,10 @@ fn points_table(out: &Path) -> Result<String, CommandError> {
             .collect();
         s.push_str(&format!("  {}\n", cells.join("  ").trim_end()));
     }
-    if points.len() > POINTS_SHOWN {
+    if total > POINTS_SHOWN {
         s.push_str(&format!(
             "  ... {} more points in points.csv\n",
-            points.len() - POINTS_SHOWN
+            total - POINTS_SHOWN
         ));
     }
     s.push_str(&wrapped(GAP_MEANING, "  ", TEXT_WIDTH));
@@ -316,12 +331,11 @@ pub fn resume_hint(request: &SweepRequest) -> String {
 
 /// A sweep's own flags, forwarded to every shard so each lays out the same design.
 fn sweep_args(args: &SweepArgs, request: &SweepRequest) -> Result<Vec<String>, CommandError> {
-    let (plan, _) = sweep::plan(request)?;
     let mut sweep_args: Vec<String> = Vec::new();
     for v in &args.vary {
         sweep_args.extend(["--vary".to_string(), v.clone()]);
     }
-    sweep_args.extend(["--design".to_string(), plan.design.clone()]);
+    sweep_args.extend(["--design".to_string(), request.design.name().to_string()]);
     if request.samples > 0 {
         sweep_args.extend(["--samples".to_string(), request.samples.to_string()]);
     }
@@ -333,14 +347,14 @@ fn sweep_args(args: &SweepArgs, request: &SweepRequest) -> Result<Vec<String>, C
     // The rule goes on the shards' command line when it is not the default, or when the
     // scenario's table names one (a flag may have overridden it); a per-run sweep without a
     // table rule keeps the script it had before the rule could be chosen.
-    if plan.seeds != SeedRule::PerRun
+    if request.seeds != SeedRule::PerRun
         || request
             .base
             .sweep
             .as_ref()
             .is_some_and(|t| t.seeds.is_some())
     {
-        let flag = match plan.seeds {
+        let flag = match request.seeds {
             SeedRule::PerRun => "per-run",
             SeedRule::Common => "common",
         };

@@ -126,7 +126,7 @@ pub fn merge(
         output::sweep::concat_csv(w, &in_each("timeseries.csv"))
     })?;
     staging.write(&out.join("points.csv"), |w| {
-        output::sweep::write_points(w, &in_each("runs.csv"), &plan.varied, &plan.points)
+        output::sweep::write_points(w, &in_each("runs.csv"), &plan.varied)
     })?;
     let mut files = vec![
         "runs.csv".to_string(),

@@ -1,6 +1,10 @@
 //! Parameter sweeps: every run (point x replicate) in parallel, streamed to disk, resumable,
 //! and splittable into shards for a cluster.
 //!
+//! A sweep's points are computed from their index as the runs need them
+//! ([`design::Layout`](super::design::Layout)); the plan lists them only when there are at
+//! most [`LISTED_POINTS`], so neither memory nor the plan grows with the number of points.
+//!
 //! Runs are numbered point-major (run = point x replicates + replicate). Under the default seed
 //! rule ([`SeedRule::PerRun`]) run r's seed is `replicate_seed(master, r)`; under common seeds
 //! ([`SeedRule::Common`]) it is `replicate_seed(master, replicate)`, the same at every point.
@@ -25,7 +29,7 @@ mod run;
 
 pub use crate::output::manifest::{Analysis, Plan, SeedRule, Shard};
 pub use merge::merge;
-pub use plan::{plan, plan_difference};
+pub use plan::{LISTED_POINTS, held_bytes, plan, plan_difference};
 pub use run::run_sweep;
 
 use std::io;

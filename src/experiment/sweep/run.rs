@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::checkpoint::{
     Checkpoint, Part, WorkDir, finished_plan, open_part, read_json, write_json,
 };
-use super::plan::point_params;
+use super::plan::{point_params, values};
 use super::{SweepError, SweepOutcome, SweepRequest, io_err, plan, plan_difference};
 use crate::experiment::progress_bar;
 use crate::output::folder::link_or_copy;
@@ -25,7 +25,7 @@ pub fn run_sweep(
     req: &SweepRequest,
     lock: &FolderLock,
 ) -> Result<(SweepOutcome, Option<StagedFolder>), SweepError> {
-    let (plan, points) = plan(req)?;
+    let (plan, layout) = plan(req)?;
     let provenance = Provenance::begin(
         &req.base,
         req.overrides.clone(),
@@ -132,18 +132,18 @@ pub fn run_sweep(
     while next < end {
         let stop = (next + batch).min(end);
         // This batch's points' parameters, built now: the sweep never holds them all.
-        let first_point = (next / plan.replicates as u64) as usize;
-        let last_point = ((stop - 1) / plan.replicates as u64) as usize;
+        let first_point = next / plan.replicates as u64;
+        let last_point = (stop - 1) / plan.replicates as u64;
         let params = (first_point..=last_point)
-            .map(|p| point_params(req, &points[p]))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|p| Ok((point_params(req, &layout, p)?, values(&layout.point(p)))))
+            .collect::<Result<Vec<_>, SweepError>>()?;
         let rows: Vec<std::io::Result<(Vec<u8>, Vec<u8>)>> = pool.install(|| {
             (next..stop)
                 .into_par_iter()
                 .map(|run| {
-                    let point = (run / plan.replicates as u64) as usize;
+                    let point = run / plan.replicates as u64;
                     let replicate = (run % plan.replicates as u64) as u32;
-                    let params = &params[point - first_point];
+                    let (params, point_values) = &params[(point - first_point) as usize];
                     // Under common seeds a point's own `run.seed` is its master seed: the
                     // same for every point unless the design varies it (the Morris dummy).
                     let master = match plan.seeds {
@@ -155,8 +155,8 @@ pub fn run_sweep(
                     output::sweep::run_rows(
                         &req.base.name,
                         run,
-                        point,
-                        &plan.points[point],
+                        point as usize,
+                        point_values,
                         &out,
                         plan.series_every,
                     )
@@ -214,7 +214,7 @@ fn finalise(
     if whole {
         let runs = [work.runs_part.clone()];
         staging.write(&dir.join("points.csv"), |w| {
-            output::sweep::write_points(w, &runs, &plan.varied, &plan.points)
+            output::sweep::write_points(w, &runs, &plan.varied)
         })?;
         files.push("points.csv".into());
         if let Some(name) = super::write_analysis(&mut staging, dir, plan, &runs)? {

@@ -82,8 +82,15 @@ pub struct Plan {
     pub design: String,
     pub samples: u32,
     pub varied: Vec<String>,
-    /// Each point's values, as written in the CSV files.
+    /// Each point's values, as written in the CSV files; listed for plans of at most 10,000
+    /// points and for analyses (left out of larger sweeps, which give `levels`, so a huge
+    /// sweep's plan is small).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub points: Vec<Vec<String>>,
+    /// For a plain sweep whose points are not listed: each varied key's levels (`KEY=V1,V2`
+    /// or `KEY=LO..HI`), which with the design, samples and master seed give its points.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
     pub replicates: u32,
     pub master_seed: u64,
     /// The seed rule. Left out of plans of per-run sweeps, so their plans read as they did
@@ -96,6 +103,13 @@ pub struct Plan {
     /// plain sweep.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<Analysis>,
+}
+
+impl Plan {
+    /// The number of points (listed or not).
+    pub fn point_count(&self) -> u64 {
+        self.total_runs / u64::from(self.replicates.max(1))
+    }
 }
 
 /// A sensitivity analysis: its method and settings, everything needed to lay out its design

@@ -7,7 +7,8 @@ mod read;
 mod snapshots;
 
 pub use read::{
-    Sweep, read_compare, read_manifest, read_nodes, read_sweep, read_ties, read_timeseries,
+    Sweep, read_compare, read_manifest, read_nodes, read_sweep, read_sweep_where, read_ties,
+    read_timeseries,
 };
 pub use snapshots::{Snapshots, Window, snapshot_ticks};
 

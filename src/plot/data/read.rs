@@ -179,6 +179,16 @@ pub struct Sweep {
 
 /// Reads `points.csv`; `varied` (from the manifest) names the key columns when given.
 pub fn read_sweep(path: &Path, varied: &[String]) -> Result<Sweep, PlotError> {
+    read_sweep_where(path, varied, |_| true)
+}
+
+/// `points.csv` as [`read_sweep`], keeping only the rows `keep` accepts (it sees every row, in
+/// order), so a large sweep's file is read in constant memory.
+pub fn read_sweep_where(
+    path: &Path,
+    varied: &[String],
+    mut keep: impl FnMut(&PointsRow<'static>) -> bool,
+) -> Result<Sweep, PlotError> {
     let mut table = Table::open(path)?;
     table.require(&PointsRow::fixed_columns())?;
     let (point, metric) = (table.column("point")?, table.column("metric")?);
@@ -203,7 +213,9 @@ pub fn read_sweep(path: &Path, varied: &[String]) -> Result<Sweep, PlotError> {
             .iter()
             .map(|&i| record.get(i).unwrap_or("").to_string().into())
             .collect();
-        rows.push(row);
+        if keep(&row) {
+            rows.push(row);
+        }
         Ok(())
     })?;
     if rows.is_empty() {
