@@ -5,7 +5,10 @@
 //! The constants are measured (BENCHMARKS.md, "Memory and disk estimates"): a replicate's world
 //! takes about 0.5 KiB per community, its kept records about 0.6 KiB per tick, a snapshot
 //! about 128 bytes per community (a node row and its ties); on disk a replicate's tick is about
-//! 0.9 KB of CSV and a snapshot about 120 bytes per community. They are rounded up, so the
+//! 0.9 KB of CSV and a snapshot about 120 bytes per community; initial ties beyond the default
+//! two add about 24 bytes per community each to the world, 12 to a kept snapshot and 7 to its
+//! CSV (`population.initial_ties` = 100: 473 MB and 128 MB of files for 100,000 communities, 2
+//! snapshots, measured; the estimate says 635 MiB and 161 MB). They are rounded up, so the
 //! estimate errs on the large side; communities added by replication during a run are not
 //! foreseen (the world starts with `population.communities`).
 
@@ -14,16 +17,22 @@ use std::path::Path;
 
 use crate::scenario::Params;
 
-/// A live world, per community (communities, ties, networks, scratch).
+/// A live world, per community (communities, ties, networks, scratch), at the default two
+/// initial ties; each further initial tie per community adds `WORLD_BYTES_PER_TIE`.
 const WORLD_BYTES_PER_COMMUNITY: u64 = 1024;
+const WORLD_BYTES_PER_TIE: u64 = 24;
 /// A replicate's kept records per tick (the metric record and the ledger row).
 const RECORD_BYTES_PER_TICK: u64 = 640;
 /// A replicate's kept snapshot per community (a node row and about four tie rows).
 const SNAPSHOT_BYTES_PER_COMMUNITY: u64 = 128;
+/// ... and per further initial tie per community (its tie rows).
+const SNAPSHOT_BYTES_PER_TIE: u64 = 12;
 /// CSV bytes per replicate and tick (timeseries.csv and ledger.csv rows).
 const CSV_BYTES_PER_TICK: u64 = 900;
 /// CSV bytes per snapshot and community (nodes.csv and ties.csv rows).
 const CSV_BYTES_PER_SNAPSHOT_COMMUNITY: u64 = 120;
+/// ... and per further initial tie per community.
+const CSV_BYTES_PER_SNAPSHOT_TIE: u64 = 7;
 /// A sweep's timeseries row and a runs.csv row.
 const SERIES_ROW_BYTES: u64 = 640;
 const RUNS_ROW_BYTES: u64 = 640;
@@ -36,6 +45,17 @@ pub struct Need {
     pub memory: u64,
     pub disk: u64,
     pub what: String,
+}
+
+/// Initial ties per community beyond the default two (`population.initial_ties`, up to 100:
+/// a world starting with 100 ties per community takes about 5 KiB per community, measured).
+fn extra_ties(params: &Params) -> u64 {
+    (params.population.initial_ties - 2.0).max(0.0).ceil() as u64
+}
+
+/// A live world's bytes per community.
+fn world_bytes(params: &Params) -> u64 {
+    WORLD_BYTES_PER_COMMUNITY + WORLD_BYTES_PER_TIE * extra_ties(params)
 }
 
 /// Snapshot ticks of one replicate: every `ties_every` ticks, and the first and last.
@@ -55,9 +75,9 @@ pub fn run_need(params: &Params, arms: usize, threads: usize) -> Need {
     let communities = u64::from(params.population.communities);
     let snaps = snapshots(params);
     let kept_per_replicate = ticks.saturating_mul(RECORD_BYTES_PER_TICK).saturating_add(
-        snaps
-            .saturating_mul(communities)
-            .saturating_mul(SNAPSHOT_BYTES_PER_COMMUNITY),
+        snaps.saturating_mul(communities).saturating_mul(
+            SNAPSHOT_BYTES_PER_COMMUNITY + SNAPSHOT_BYTES_PER_TIE * extra_ties(params),
+        ),
     );
     let worlds = (threads.max(1) as u64).min(replicates);
     let memory = replicates
@@ -65,13 +85,13 @@ pub fn run_need(params: &Params, arms: usize, threads: usize) -> Need {
         .saturating_add(
             worlds
                 .saturating_mul(communities)
-                .saturating_mul(WORLD_BYTES_PER_COMMUNITY),
+                .saturating_mul(world_bytes(params)),
         )
         .saturating_add(BASE_BYTES);
     let disk_per_replicate = ticks.saturating_mul(CSV_BYTES_PER_TICK).saturating_add(
-        snaps
-            .saturating_mul(communities)
-            .saturating_mul(CSV_BYTES_PER_SNAPSHOT_COMMUNITY),
+        snaps.saturating_mul(communities).saturating_mul(
+            CSV_BYTES_PER_SNAPSHOT_COMMUNITY + CSV_BYTES_PER_SNAPSHOT_TIE * extra_ties(params),
+        ),
     );
     Need {
         memory,
@@ -100,7 +120,7 @@ pub fn sweep_need(
     let batch = (threads.max(1) as u64 * 8).min(runs);
     let per_run = ticks
         .saturating_mul(RECORD_BYTES_PER_TICK)
-        .saturating_add(communities.saturating_mul(WORLD_BYTES_PER_COMMUNITY));
+        .saturating_add(communities.saturating_mul(world_bytes(params)));
     let memory = batch
         .saturating_mul(per_run)
         .saturating_add(held)
