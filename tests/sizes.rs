@@ -73,7 +73,7 @@ fn oversized_runs_compares_and_sweeps_are_refused_with_the_estimate() {
             "--vary",
             "trust.tie_threshold=0..1",
         ],
-        "4294967295 points",
+        "--samples 4294967295",
     );
     refused(
         &[
@@ -88,7 +88,7 @@ fn oversized_runs_compares_and_sweeps_are_refused_with_the_estimate() {
             "--max-memory",
             "1T",
         ],
-        "the random design has 4294967295 points; at most 1000000",
+        "--samples 4294967295: the random design draws at most 1000000 samples",
     );
     let many: String = (1..=40).map(|i| format!("0.{i:02},")).collect();
     let vary = format!("trust.tie_threshold={}", many.trim_end_matches(','));
@@ -107,7 +107,8 @@ fn oversized_runs_compares_and_sweeps_are_refused_with_the_estimate() {
             "--max-memory",
             "1T",
         ],
-        "the factorial design has 2560000 points",
+        // Points are computed on demand: the plan is refused by the files it would write.
+        "2560000 points x 10 replicates",
     );
     refused(
         &[

@@ -147,6 +147,13 @@ pub fn count_points(vary: &[Vary], design: Design, samples: u32) -> u64 {
 /// The number of points, or an error when there are more than [`MAX_POINTS`].
 pub fn check_count(vary: &[Vary], design: Design, samples: u32) -> Result<u64, String> {
     let count = count_points(vary, design, samples);
+    let most = crate::scenario::sweep::MAX_SAMPLES;
+    if design.sampled() && samples > most {
+        return Err(format!(
+            "--samples {samples}: the {} design draws at most {most} samples",
+            design.name()
+        ));
+    }
     if count > MAX_POINTS {
         return Err(format!(
             "the {} design has {count} points; at most {MAX_POINTS} are allowed (sample it with --design lhs and --samples)",
