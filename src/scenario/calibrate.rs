@@ -69,6 +69,17 @@ pub struct Prior {
 }
 
 impl Prior {
+    /// The `--set` assignment giving the key value `x` (a whole number for whole-number keys).
+    pub fn assignment(&self, x: f64) -> String {
+        if self.whole {
+            format!("{}={}", self.key, x.round() as i64)
+        } else if x.fract() == 0.0 {
+            format!("{}={x:.1}", self.key)
+        } else {
+            format!("{}={x}", self.key)
+        }
+    }
+
     /// The prior as written, e.g. `log-uniform(5, 100)`.
     pub fn describe(&self) -> String {
         match self.shape {
@@ -176,6 +187,30 @@ impl TargetFile {
     pub fn from_file(path: &std::path::Path) -> Result<Self, Vec<ScenarioError>> {
         let text = read_capped(path).map_err(|e| vec![e])?;
         Self::check(&text, Origin::File(path.to_path_buf()))
+    }
+
+    /// A target file by path, or a shipped one by name (`all_in_for_sport`).
+    pub fn find(name_or_path: &str) -> Result<Self, Vec<ScenarioError>> {
+        let path = std::path::Path::new(name_or_path);
+        if path.is_file() {
+            return Self::from_file(path);
+        }
+        match super::builtin::find_target(name_or_path) {
+            Some((rel, text)) => Self::check(text, Origin::Builtin(rel)),
+            None => {
+                let names = super::builtin::target_names();
+                let hint = nearest(name_or_path, names.iter().copied())
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                Err(vec![ScenarioError::Unreadable {
+                    path: name_or_path.to_string(),
+                    reason: format!(
+                        "no such file, and no shipped target file of that name{hint}; shipped: {}",
+                        names.join(", ")
+                    ),
+                }])
+            }
+        }
     }
 
     /// Reads a target file's text.

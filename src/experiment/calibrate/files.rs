@@ -161,14 +161,7 @@ pub fn calibrated_scenario(
         .priors
         .iter()
         .zip(marginals)
-        .map(|(p, m)| {
-            let v = if p.whole { m.median.round() } else { m.median };
-            if v.fract() == 0.0 {
-                format!("{}={v:.1}", p.key)
-            } else {
-                format!("{}={v}", p.key)
-            }
-        })
+        .map(|(p, m)| p.assignment(m.median))
         .collect();
     scenario
         .apply_overrides(&assignments)

@@ -24,7 +24,7 @@ use crate::metrics::COLUMNS;
 use crate::output::manifest::{CalibratePlan, Provenance, sha256_hex};
 use crate::output::schema::{CandidateRow, read_candidate_values, summary_columns};
 use crate::output::{self, FolderLock, OutputError, StagedFolder};
-use crate::scenario::calibrate::{Observed, TargetFile};
+use crate::scenario::calibrate::{Observed, Prior, TargetFile};
 use crate::scenario::{Scenario, nearest};
 use crate::sim::run_replicate_with;
 
@@ -98,23 +98,17 @@ enum Source {
 /// The model as the calibration sees it: parameter values in, target values out.
 struct Model<'a> {
     base: &'a Scenario,
-    keys: Vec<String>,
+    priors: &'a [Prior],
     sources: Vec<Source>,
 }
 
 impl Simulator for Model<'_> {
     fn simulate(&self, theta: &[f64], seed: u64) -> Vec<f64> {
         let assignments: Vec<String> = self
-            .keys
+            .priors
             .iter()
             .zip(theta)
-            .map(|(k, x)| {
-                if x.fract() == 0.0 {
-                    format!("{k}={x:.1}")
-                } else {
-                    format!("{k}={x}")
-                }
-            })
+            .map(|(p, &x)| p.assignment(x))
             .collect();
         let mut scenario = self.base.clone();
         // A combination the scenario's consistency rules refuse is outside the prior: no value,
@@ -355,7 +349,7 @@ pub fn run_calibration(
     };
     let model = Model {
         base: &req.base,
-        keys: keys.clone(),
+        priors: &req.target.priors,
         sources,
     };
     let s = &req.target.settings;
