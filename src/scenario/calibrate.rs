@@ -114,6 +114,8 @@ pub struct Target {
     pub scale: f64,
     /// Where `measure` is written: file, line, column.
     pub at: (String, usize, usize),
+    /// Where `tick` is written: line, column (the measure's when there is no tick).
+    pub tick_at: (usize, usize),
 }
 
 impl Target {
@@ -258,8 +260,10 @@ impl TargetFile {
                     for item in items {
                         if let Some(t) = read_target(item, &mut problems) {
                             let (line, column) = line_column(text, t.1.start);
+                            let tick_at = line_column(text, t.2.start);
                             targets.push(Target {
                                 at: (origin_name.clone(), line, column),
+                                tick_at,
                                 ..t.0
                             });
                         }
@@ -602,11 +606,11 @@ fn read_prior(
     })
 }
 
-/// Reads one `[[target]]` table; returns it with the span of its `measure`.
+/// Reads one `[[target]]` table; returns it with the spans of its `measure` and its `tick`.
 fn read_target(
     value: &Spanned<DeValue<'_>>,
     problems: &mut Vec<Problem>,
-) -> Option<(Target, std::ops::Range<usize>)> {
+) -> Option<(Target, std::ops::Range<usize>, std::ops::Range<usize>)> {
     let DeValue::Table(fields) = value.get_ref() else {
         problems.push((
             value.span(),
@@ -618,6 +622,7 @@ fn read_target(
     let before = problems.len();
     let mut measure = None;
     let (mut tick, mut observed, mut low, mut high, mut scale) = (None, None, None, None, None);
+    let mut tick_span = None;
     for (k, v) in fields {
         let key = k.get_ref().as_ref();
         let full = format!("target.{key}");
@@ -641,7 +646,8 @@ fn read_target(
             },
             "tick" => match raw(v.get_ref()) {
                 RawValue::Integer(t) if (0..=i64::from(u32::MAX)).contains(&t) => {
-                    tick = Some(t as u32)
+                    tick = Some(t as u32);
+                    tick_span = Some(v.span());
                 }
                 _ => problems.push((
                     v.span(),
@@ -738,8 +744,10 @@ fn read_target(
             observed,
             scale,
             at: (String::new(), 0, 0),
+            tick_at: (0, 0),
         },
-        measure_span,
+        measure_span.clone(),
+        tick_span.unwrap_or(measure_span),
     ))
 }
 

@@ -177,8 +177,9 @@ fn sources(req: &CalibrateRequest) -> Result<Vec<Source>, CalibrateError> {
                             ))
                         })?;
                     if tick as usize > ticks {
-                        return Err(wrong(format!(
-                            "tick {tick} is after the run's last tick ({ticks}, run.ticks)"
+                        let (tl, tc) = t.tick_at;
+                        return Err(CalibrateError::Input(format!(
+                            "{file}:{tl}:{tc}: target.tick: tick {tick} is after the run's last tick ({ticks}, run.ticks)"
                         )));
                     }
                     Ok(Source::Metric {
