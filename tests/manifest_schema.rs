@@ -1,4 +1,4 @@
-//! Every command's `manifest.json` (run, sweep, sweep shard, merge, compare) validates against
+//! Every command's `manifest.json` (run, sweep, sweep shard, merge, compare, calibrate) validates against
 //! the shipped JSON Schema, `docs/manifest.schema.json`, and the schema is strict enough to
 //! reject a manifest with an unknown key, a missing key or the wrong section.
 //!
@@ -234,7 +234,27 @@ fn every_command_writes_a_manifest_that_validates_against_the_shipped_schema() {
         .args(SMALL)
         .assert()
         .success();
+    std::fs::write(
+        d.join("target.toml"),
+        "[calibrate]\npopulation = 10\ngenerations = 2\n[calibrate.priors]\n\
+         \"trust.cooperation_gain\" = { prior = \"uniform\", low = 0.02, high = 0.3 }\n\
+         [[target]]\nmeasure = \"final_mean_trust\"\nobserved = 0.45\n",
+    )
+    .unwrap();
+    coordsim(d)
+        .args([
+            "calibrate",
+            "baseline",
+            "--target",
+            "target.toml",
+            "--out",
+            "calibrate",
+        ])
+        .args(SMALL)
+        .assert()
+        .success();
     for (out, kind) in [
+        ("calibrate", "calibrate"),
         ("run", "run"),
         ("sweep", "sweep"),
         ("common", "sweep"),

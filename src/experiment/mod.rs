@@ -5,6 +5,7 @@
 //! order, so every output is identical whatever the number of threads.
 
 pub mod budget;
+pub mod calibrate;
 pub mod compare;
 pub mod design;
 pub mod sensitivity;

@@ -20,6 +20,7 @@
 
 pub mod axis;
 pub mod band;
+pub mod calibrate;
 pub mod compare;
 pub mod dashboard;
 pub mod data;
@@ -198,6 +199,7 @@ pub enum Kind {
     Sweep,
     Screen,
     Sobol,
+    Calibrate,
 }
 
 impl Kind {
@@ -208,6 +210,7 @@ impl Kind {
             Kind::Sweep => "sweep",
             Kind::Screen => "screening",
             Kind::Sobol => "Sobol analysis",
+            Kind::Calibrate => "calibration",
         }
     }
 }
@@ -215,7 +218,9 @@ impl Kind {
 /// A folder's kind from its files: `points.csv` is a sweep, `compare.csv` a comparison,
 /// anything else a run.
 pub fn kind_of(dir: &Path) -> Kind {
-    if dir.join("morris.csv").is_file() {
+    if dir.join("posterior.csv").is_file() {
+        Kind::Calibrate
+    } else if dir.join("morris.csv").is_file() {
         Kind::Screen
     } else if dir.join("sobol.csv").is_file() {
         Kind::Sobol
@@ -280,6 +285,11 @@ pub fn draw_folder(dir: &Path, options: &Options) -> Result<Drawn, PlotError> {
         Kind::Sobol => Ok(Drawn {
             kind,
             files: sensitivity::draw_sobol(dir)?,
+            notes: Vec::new(),
+        }),
+        Kind::Calibrate => Ok(Drawn {
+            kind,
+            files: calibrate::draw(dir)?,
             notes: Vec::new(),
         }),
     }

@@ -30,3 +30,24 @@ pub fn find(name: &str) -> Option<(&'static str, &'static str)> {
         }
     })
 }
+
+/// Finds a shipped calibration target file by name (`all_in_for_sport`, `targets/green_pill`)
+/// or by its path under `scenarios/`.
+pub fn find_target(name: &str) -> Option<(&'static str, &'static str)> {
+    let name = name
+        .trim_start_matches("scenarios/")
+        .trim_start_matches("targets/");
+    let stem = name.trim_end_matches(".toml");
+    BUILTIN_TARGETS
+        .iter()
+        .find(|(rel, _)| name_of(rel).rsplit('/').next() == Some(stem))
+        .copied()
+}
+
+/// Every shipped target file's name, sorted.
+pub fn target_names() -> Vec<&'static str> {
+    BUILTIN_TARGETS
+        .iter()
+        .map(|(rel, _)| name_of(rel).rsplit('/').next().unwrap_or(rel))
+        .collect()
+}

@@ -5,6 +5,7 @@
 //! column and key, say what was expected, and suggest the nearest key for a typo.
 
 pub mod builtin;
+pub mod calibrate;
 mod error;
 mod meta;
 pub mod params;

@@ -55,6 +55,51 @@ pub enum Command {
     Screen(Box<ScreenArgs>),
     /// Sobol first-order and total indices: how much of a measure's variance each key explains.
     Sobol(Box<SobolArgs>),
+    /// Calibrate keys against observations (ABC-SMC): a posterior and a calibrated scenario.
+    Calibrate(Box<CalibrateArgs>),
+}
+
+#[derive(Debug, Default, Args)]
+pub struct CalibrateArgs {
+    #[command(flatten)]
+    pub flags: SharedFlags,
+    /// Scenario file or shipped scenario name.
+    pub scenario: String,
+    /// Target file, or a shipped one by name (all_in_for_sport, green_pill): [calibrate]
+    /// settings and priors, [[target]] observations.
+    #[arg(long, value_name = "FILE")]
+    pub target: String,
+    /// Particles per generation (default: the target file's calibrate.population, else 100).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub population: Option<u32>,
+    /// Most generations (default: the target file's calibrate.generations, else 5).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub generations: Option<u32>,
+    /// Output folder (default: outputs/<scenario name>-calibrate).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted calibration in --out: finished candidates are read back.
+    #[arg(long)]
+    pub resume: bool,
+    /// Write a Slurm submit script (one job on one node's cores, requeued with --resume) to
+    /// FILE instead of running.
+    #[arg(long, value_name = "FILE")]
+    pub emit_slurm: Option<PathBuf>,
+    /// Slurm partition.
+    #[arg(long)]
+    pub slurm_partition: Option<String>,
+    /// Time limit of the job, in Slurm's format (e.g. 02:00:00).
+    #[arg(long)]
+    pub slurm_time: Option<String>,
+    /// CPUs of the job; also its --threads (default 8).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub slurm_cpus: Option<u32>,
+    /// Memory of the job, in Slurm's format (e.g. 4G).
+    #[arg(long)]
+    pub slurm_mem: Option<String>,
+    /// An extra #SBATCH option (e.g. --slurm-extra=--account=lab). Repeatable.
+    #[arg(long, value_name = "OPTION", allow_hyphen_values = true)]
+    pub slurm_extra: Vec<String>,
 }
 
 #[derive(Debug, Default, Args)]

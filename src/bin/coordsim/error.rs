@@ -1,6 +1,7 @@
 //! Why a command failed, and the exit code that says so (2 bad input, 1 failure while running).
 
 use coordsim::experiment::ExperimentError;
+use coordsim::experiment::calibrate::CalibrateError;
 use coordsim::experiment::sweep::SweepError;
 use coordsim::output::OutputError;
 use coordsim::plot::PlotError;
@@ -27,6 +28,11 @@ pub enum CommandError {
     Sweep(#[from] SweepError),
     #[error("{0}")]
     Plot(#[from] PlotError),
+    #[error("{0}")]
+    Calibrate(#[from] CalibrateError),
+    /// A finished folder's files could not be read back for the terminal summary.
+    #[error("{0}")]
+    Failed(String),
     /// `sweep --emit-slurm FILE --submit`: bash could not run the script, or the script (sbatch)
     /// failed. The script is written and valid; submitting it failed.
     #[error("{0}")]
@@ -43,11 +49,14 @@ impl CommandError {
             | CommandError::TooLarge(_) => 2,
             CommandError::Sweep(e) if e.is_input() => 2,
             CommandError::Plot(e) if e.is_input() => 2,
+            CommandError::Calibrate(e) if e.is_input() => 2,
             CommandError::Output(_)
             | CommandError::Submit(_)
             | CommandError::Experiment(_)
             | CommandError::Sweep(_)
-            | CommandError::Plot(_) => 1,
+            | CommandError::Plot(_)
+            | CommandError::Calibrate(_)
+            | CommandError::Failed(_) => 1,
         }
     }
 }

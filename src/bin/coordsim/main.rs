@@ -2,6 +2,7 @@
 //! (2 for bad input, 1 for failures while running). The CLI and one module per command live
 //! here, not in the library.
 
+mod calibrate;
 mod cli;
 mod compare;
 mod error;
@@ -48,5 +49,6 @@ fn execute(command: Command, command_line: Vec<String>) -> Result<(), CommandErr
         Command::Plot(args) => plot::plot(&plot::request(&args)),
         Command::Screen(args) => sweep::sweep(&sensitivity::screen_request(&args, command_line)?),
         Command::Sobol(args) => sweep::sweep(&sensitivity::sobol_request(&args, command_line)?),
+        Command::Calibrate(args) => calibrate::calibrate(&calibrate::request(&args, command_line)?),
     }
 }

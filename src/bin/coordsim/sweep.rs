@@ -308,8 +308,25 @@ fn points_table(out: &Path) -> Result<String, CommandError> {
 
 /// What an interrupted sweep tells the user: its progress is kept, and the command to continue.
 pub fn resume_hint(request: &SweepRequest) -> String {
-    let mut command: Vec<String> = request
-        .command_line
+    resume_hint_for(
+        &request.command_line,
+        request.resume,
+        &request.out.join(".sweep"),
+        "runs",
+        "sweep",
+    )
+}
+
+/// The hint for any resumable command: where its finished work is kept, and the command line
+/// again with `--resume`.
+pub fn resume_hint_for(
+    command_line: &[String],
+    resume: bool,
+    work: &Path,
+    done: &str,
+    what: &str,
+) -> String {
+    let mut command: Vec<String> = command_line
         .iter()
         .map(|a| {
             if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
@@ -319,12 +336,12 @@ pub fn resume_hint(request: &SweepRequest) -> String {
             }
         })
         .collect();
-    if !request.resume {
+    if !resume {
         command.push("--resume".to_string());
     }
     format!(
-        "the finished runs are kept in {}; continue the sweep with:\n  {}",
-        request.out.join(".sweep").display(),
+        "the finished {done} are kept in {}; continue the {what} with:\n  {}",
+        work.display(),
         command.join(" ")
     )
 }

@@ -25,7 +25,7 @@ pub(super) struct Checkpoint {
 }
 
 /// A part file open for appending, with the running SHA-256 of everything in it.
-pub(super) struct Part {
+pub(crate) struct Part {
     pub file: File,
     hash: Sha256,
     len: u64,
@@ -80,7 +80,7 @@ impl WorkDir {
     }
 }
 
-pub(super) fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, SweepError> {
+pub(crate) fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, SweepError> {
     let text = std::fs::read_to_string(path).map_err(io_err(path))?;
     serde_json::from_str(&text).map_err(|e| SweepError::Io {
         path: path.display().to_string(),
@@ -89,7 +89,7 @@ pub(super) fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, 
 }
 
 /// Writes JSON atomically (temporary file, synced, renamed).
-pub(super) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), SweepError> {
+pub(crate) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), SweepError> {
     write_atomic(path, |w| Ok(serde_json::to_writer_pretty(w, value)?))?;
     Ok(())
 }
@@ -97,7 +97,7 @@ pub(super) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), Swe
 /// Opens a part file for appending. Fresh (`kept` is `None`): created with `header`. Resumed:
 /// the first `kept.0` bytes must hash to `kept.1`, else the part file is not the one the
 /// checkpoint recorded and the resume is refused; whatever follows (a batch cut short) is cut.
-pub(super) fn open_part(
+pub(crate) fn open_part(
     path: &Path,
     kept: Option<(u64, &str)>,
     header: &[u8],

@@ -24,6 +24,7 @@ pub enum Kind {
     /// A sweep, a shard of one (`sweep.shard` says which) or a merge of shards.
     Sweep,
     Compare,
+    Calibrate,
 }
 
 /// The manifest of every output folder.
@@ -38,6 +39,8 @@ pub struct Manifest {
     pub sweep: Option<SweepSection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare: Option<CompareSection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrate: Option<CalibrateSection>,
 }
 
 /// The header every manifest starts with: what was run, by which build, from which scenario,
@@ -134,6 +137,41 @@ pub struct CompareSection {
     pub statistics: String,
 }
 
+/// `calibrate`: what was calibrated against what, how, and how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibrateSection {
+    pub plan: CalibratePlan,
+    /// Generations completed; the last is the posterior.
+    pub generations: u32,
+    /// Why it stopped: `generations`, `tolerance` or `acceptance`.
+    pub stop: String,
+    /// Candidates simulated in all.
+    pub candidates: u64,
+}
+
+/// Everything that decides a calibration's results (a resume must find the same plan).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibratePlan {
+    /// The target file as given, and the SHA-256 of its text.
+    pub target_file: String,
+    pub target_sha256: String,
+    /// Each calibrated key with its prior, e.g. `log-uniform(5, 100)`.
+    pub priors: Vec<(String, String)>,
+    /// Each target's column label with what was observed and the scale of a deviation.
+    pub targets: Vec<(String, String)>,
+    pub population: u32,
+    pub max_generations: u32,
+    pub quantile: f64,
+    pub tolerance: f64,
+    pub replicates: u32,
+    pub max_candidates: u32,
+    pub master_seed: u64,
+    /// SHA-256 of the scenario's resolved parameters (after overrides).
+    pub parameters_sha256: String,
+}
+
 /// One arm of a comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,6 +201,7 @@ impl Manifest {
             run: Some(section),
             sweep: None,
             compare: None,
+            calibrate: None,
         }
     }
 
@@ -173,6 +212,7 @@ impl Manifest {
             run: None,
             sweep: Some(section),
             compare: None,
+            calibrate: None,
         }
     }
 
@@ -183,6 +223,18 @@ impl Manifest {
             run: None,
             sweep: None,
             compare: Some(section),
+            calibrate: None,
+        }
+    }
+
+    pub fn calibrate(provenance: Provenance, section: CalibrateSection) -> Self {
+        Manifest {
+            kind: Kind::Calibrate,
+            provenance,
+            run: None,
+            sweep: None,
+            compare: None,
+            calibrate: Some(section),
         }
     }
 
@@ -202,11 +254,17 @@ impl Manifest {
         let text = std::fs::read_to_string(path).map_err(|e| error(0, e.to_string()))?;
         let m: Manifest =
             serde_json::from_str(&text).map_err(|e| error(e.line() as u64, e.to_string()))?;
-        let sections = (m.run.is_some(), m.sweep.is_some(), m.compare.is_some());
+        let sections = (
+            m.run.is_some(),
+            m.sweep.is_some(),
+            m.compare.is_some(),
+            m.calibrate.is_some(),
+        );
         let expected = match m.kind {
-            Kind::Run => (true, false, false),
-            Kind::Sweep => (false, true, false),
-            Kind::Compare => (false, false, true),
+            Kind::Run => (true, false, false, false),
+            Kind::Sweep => (false, true, false, false),
+            Kind::Compare => (false, false, true, false),
+            Kind::Calibrate => (false, false, false, true),
         };
         if sections != expected {
             return Err(error(

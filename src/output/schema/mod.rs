@@ -8,12 +8,14 @@
 //! runs give identical bytes; `None` is an empty cell. Fields are quoted only when they hold a
 //! comma, a quote or a line break.
 
+mod calibrate;
 mod compare;
 mod read;
 mod run;
 mod sensitivity;
 mod sweep;
 
+pub use calibrate::{CandidateRow, GenerationRow, MarginalRow, ParticleRow, read_candidate_values};
 pub use compare::CompareRow;
 pub use read::{SchemaError, Table};
 pub use run::{
