@@ -38,7 +38,7 @@
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::error::{in_file_order, line_column, nearest, read_capped};
+use super::error::{in_file_order, invalid_at, line_column, nearest, read_capped};
 use super::meta::{Meta, read_meta};
 use super::params::{Params, spec, specs};
 use super::sweep::raw;
@@ -219,14 +219,7 @@ impl TargetFile {
     pub fn check(text: &str, origin: Origin) -> Result<Self, Vec<ScenarioError>> {
         let origin_name = origin.to_string();
         let at = |span: std::ops::Range<usize>, key: Option<String>, message: String| {
-            let (line, column) = line_column(text, span.start);
-            ScenarioError::Invalid {
-                origin: origin_name.clone(),
-                line,
-                column,
-                key,
-                message,
-            }
+            invalid_at(text, &origin_name, span, key, message)
         };
         let root = DeTable::parse(text).map_err(|e| {
             let first = e.message().lines().next().unwrap_or("invalid TOML");

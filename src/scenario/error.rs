@@ -125,6 +125,24 @@ pub(super) fn in_file_order(mut errors: Vec<ScenarioError>) -> Vec<ScenarioError
     errors
 }
 
+/// The error for a problem at byte range `span` of a file's `text`.
+pub(super) fn invalid_at(
+    text: &str,
+    origin: &str,
+    span: std::ops::Range<usize>,
+    key: Option<String>,
+    message: String,
+) -> ScenarioError {
+    let (line, column) = line_column(text, span.start);
+    ScenarioError::Invalid {
+        origin: origin.to_string(),
+        line,
+        column,
+        key,
+        message,
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

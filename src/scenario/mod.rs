@@ -25,7 +25,7 @@ pub use params::{ParamSpec, Params, spec, specs};
 /// as doubles (R, JavaScript, spreadsheets) would round larger ones.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 pub use error::{MAX_ERRORS, MAX_SCENARIO_BYTES};
-use error::{duplicate_key_name, in_file_order, line_column, read_capped, unknown_key_message};
+use error::{duplicate_key_name, in_file_order, invalid_at, read_capped, unknown_key_message};
 use meta::read_meta;
 use value::RawValue;
 
@@ -123,14 +123,7 @@ impl Scenario {
     pub fn check(text: &str, origin: Origin) -> Result<Self, Vec<ScenarioError>> {
         let origin_name = origin.to_string();
         let at = |span: std::ops::Range<usize>, key: Option<String>, message: String| {
-            let (line, column) = line_column(text, span.start);
-            ScenarioError::Invalid {
-                origin: origin_name.clone(),
-                line,
-                column,
-                key,
-                message,
-            }
+            invalid_at(text, &origin_name, span, key, message)
         };
         let root = DeTable::parse(text).map_err(|e| {
             let first_line = e.message().lines().next().unwrap_or("invalid TOML");
