@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment::budget;
-use coordsim::experiment::compare::{self as cmp, Arm};
+use coordsim::experiment::compare::{self as cmp, Arm, VERDICTS};
+use coordsim::metrics::measures;
 use coordsim::output::{self, GAP_MEANING, manifest};
 
 use crate::cli::CompareArgs;
@@ -163,8 +164,13 @@ fn compare_report(
         .max()
         .unwrap_or(8)
         .clamp(8, 48);
-    for (key, label) in HEADLINE {
-        let _ = writeln!(s, "\n{label} ({key})");
+    for (key, _) in HEADLINE {
+        // The plain label and which way is better come from the measures' metadata.
+        let (label, better) = match measures::summary(key) {
+            Some(m) => (m.label, format!("; {}", m.direction.words())),
+            None => (key.to_string(), String::new()),
+        };
+        let _ = writeln!(s, "\n{label} ({key}{better})");
         let _ = writeln!(
             s,
             "  {:<width$} {:>10}  {:<22} {:<34} verdict",
@@ -184,7 +190,7 @@ fn compare_report(
             };
             let (diff, verdict) = match &r.difference {
                 None => (String::new(), "reference".to_string()),
-                Some(d) if d.n == 0 => ("-".to_string(), cmp::verdict(d).to_string()),
+                Some(d) if d.n == 0 => ("-".to_string(), cmp::judged_measure(key, d).to_string()),
                 Some(d) => (
                     format!(
                         "{}{} [{}, {}]",
@@ -193,7 +199,7 @@ fn compare_report(
                         num(d.ci95_low),
                         num(d.ci95_high)
                     ),
-                    cmp::verdict(d).to_string(),
+                    cmp::judged_measure(key, d).to_string(),
                 ),
             };
             let name: String = r.label.chars().take(width).collect();
@@ -206,10 +212,8 @@ fn compare_report(
             s.push_str(&wrapped(GAP_MEANING, "  ", TEXT_WIDTH));
         }
     }
-    let _ = writeln!(
-        s,
-        "\n\"clearly higher/lower\": the 95% interval of the paired difference excludes zero; \"within noise\": it does not."
-    );
+    s.push('\n');
+    s.push_str(&wrapped(VERDICTS, "", TEXT_WIDTH));
     let _ = writeln!(
         s,
         "wrote {}: compare.csv, summary.csv, timeseries.csv, manifest.json",
