@@ -26,11 +26,14 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Document every scenario key, one table, or one key: default, unit, range and meaning.
+    /// Document every scenario key, one table, or one key: default, unit, range and meaning;
+    /// or an output measure: plain label, unit, which way is better and its formula.
     Explain {
-        /// A key (trust.half_life_ticks) or a table (trust).
+        /// A key (trust.half_life_ticks), a table (trust), an output measure
+        /// (fragmentation, final_fragmentation) or `measures` (all of them).
         key: Option<String>,
-        /// Print the parameter table in Markdown (as in docs/model.md).
+        /// Print the parameter table in Markdown (as in docs/model.md); with `measures`, the
+        /// measures table.
         #[arg(long)]
         markdown: bool,
     },
