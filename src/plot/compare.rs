@@ -13,7 +13,7 @@ use super::frame;
 use super::style::{self, CATEGORICAL, INK, size};
 use super::text;
 use super::time_chart::{self, Series, TimeChart};
-use crate::metrics::measures::{self, Direction};
+use crate::metrics::measures;
 use crate::output::{GAP_MEANING, schema};
 
 type CompareRow = schema::CompareRow<'static>;
@@ -34,8 +34,9 @@ const METRICS: [(&str, Range); 11] = [
     ("coherence", Range::Auto),
 ];
 
-/// The summary measures of the forest plot by default (those present are shown).
-const HEADLINE: [&str; 10] = [
+/// The summary measures of the forest plot by default (those present are shown), and the
+/// headline measures of a report.
+pub const HEADLINE: [&str; 10] = [
     "final_fragmentation",
     "cumulative_network_value",
     "cumulative_coordination_value",
@@ -196,8 +197,8 @@ impl Figure for Forest<'_> {
         let label_w = self
             .measures
             .iter()
-            .flat_map(|(m, rows)| rows.iter().map(move |r| (m.as_str(), *r)))
-            .map(|(m, r)| text::width(&rest, &arm_label(m, r), size::TICK))
+            .flat_map(|(_, rows)| rows.iter())
+            .map(|r| text::width(&rest, &arm_label(r), size::TICK))
             .max()
             .unwrap_or(100)
             .clamp(80, 520) as u32
@@ -240,7 +241,7 @@ impl Figure for Forest<'_> {
             let (lo, hi) = (lo - pad, hi + pad);
             // Arms top to bottom; arm k's row is centred at n - 0.5 - k.
             let n = rows.len() as f64;
-            let labels: Vec<String> = rows.iter().rev().map(|r| arm_label(measure, r)).collect();
+            let labels: Vec<String> = rows.iter().rev().map(|r| arm_label(r)).collect();
             let y_fmt = |v: &f64| category_label(&labels, *v);
             let dec = decimals_for(hi - lo);
             let x_fmt = move |v: &f64| fmt_num(*v, dec);
@@ -283,26 +284,8 @@ impl Figure for Forest<'_> {
 
 /// An arm's row label in the forest plot: its label and the verdict in words, which reads the
 /// interval with the measure's direction ("clearly better", "no clear difference", ...).
-fn arm_label(measure: &str, r: &CompareRow) -> String {
-    format!("{}: {}", r.label, row_verdict(measure, r))
-}
-
-/// The verdict on a row of compare.csv (older files lack `diff_n` and `diff_sd`: then an
-/// interval of exactly zero is read as identical).
-fn row_verdict(measure: &str, r: &CompareRow) -> &'static str {
-    let Some((mean, low, high)) = r.difference() else {
-        return "no pairs to compare";
-    };
-    if mean == 0.0 && r.diff_sd.unwrap_or(high - low) == 0.0 {
-        return "identical";
-    }
-    if r.diff_n.is_some_and(|n| n < 2) {
-        return "one replicate: cannot tell";
-    }
-    measures::summary(measure)
-        .map(|m| m.direction)
-        .unwrap_or(Direction::Neither)
-        .verdict(low, high)
+fn arm_label(r: &CompareRow) -> String {
+    format!("{}: {}", r.label, r.verdict())
 }
 
 /// The measures of the forest plot, each with its non-reference arms.

@@ -54,6 +54,15 @@ pub enum Command {
     Compare(CompareArgs),
     /// Draw (or redraw) the plots of a finished run, comparison or sweep folder.
     Plot(PlotArgs),
+    /// Write DIR/report.html: one self-contained page (headline, charts, tables, changes from
+    /// the defaults, provenance) for a finished run, comparison or sweep folder.
+    Report {
+        /// Output folder of `coordsim run`, `compare` or `sweep` (it has a manifest.json).
+        dir: PathBuf,
+        /// Print nothing on success (otherwise the report's path).
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Screen keys with Morris elementary effects: which keys matter for which measures.
     Screen(Box<ScreenArgs>),
     /// Sobol first-order and total indices: how much of a measure's variance each key explains.
@@ -170,6 +179,9 @@ pub struct SweepArgs {
     pub seeds: Option<SeedsArg>,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    /// Also write report.html into the folder: one self-contained page to read offline and share.
+    #[arg(long)]
+    pub report: bool,
 }
 
 /// Where a sweep-engine command writes, and how it resumes, shards and goes to a cluster
@@ -240,6 +252,9 @@ pub struct CompareArgs {
     /// Output folder (default: outputs/compare).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write report.html into the folder: one self-contained page to read offline and share.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Debug, Default, Args)]
@@ -254,6 +269,9 @@ pub struct RunArgs {
     /// Number of replicates (same as --set run.replicates=N).
     #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub replicates: Option<u32>,
+    /// Also write report.html into the folder: one self-contained page to read offline and share.
+    #[arg(long)]
+    pub report: bool,
 }
 
 /// Flags shared by `run`, `sweep` and `compare`: seed, length and overrides of the scenario, and

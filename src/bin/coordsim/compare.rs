@@ -14,6 +14,7 @@ use crate::error::CommandError;
 use crate::plot::draw_finished;
 use crate::report::{HEADLINE, TEXT_WIDTH, num, wrapped};
 use crate::resolve::{Settings, check_fits, load, thread_count};
+use crate::share::report_finished;
 
 /// `coordsim compare`, resolved: the arms, each a scenario with every override applied.
 #[derive(Debug)]
@@ -26,6 +27,8 @@ pub struct CompareRequest {
     pub out: PathBuf,
     /// As typed, for the manifest.
     pub command_line: Vec<String>,
+    /// `--report`: also write report.html into the folder.
+    pub report: bool,
 }
 
 /// Raw flags to a comparison: two or more scenarios, or one base and its what-ifs.
@@ -71,6 +74,7 @@ pub fn request(
         settings,
         out,
         command_line,
+        report: args.report,
     })
 }
 
@@ -81,6 +85,7 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
         settings,
         out: out_dir,
         command_line,
+        report: with_report,
     } = request;
     let common = &settings.overrides;
     let provenance = manifest::Provenance::begin(
@@ -116,6 +121,11 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
     } else {
         None
     };
+    let wrote_report = if with_report {
+        Some(report_finished(staged.path(), &out_dir)?)
+    } else {
+        None
+    };
     staged.commit()?;
     drop(lock);
     if !settings.quiet {
@@ -132,6 +142,9 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
         );
     }
     if let (Some(line), false) = (drew, settings.quiet) {
+        println!("{line}");
+    }
+    if let (Some(line), false) = (wrote_report, settings.quiet) {
         println!("{line}");
     }
     Ok(())

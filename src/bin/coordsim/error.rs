@@ -4,6 +4,7 @@ use coordsim::experiment::ExperimentError;
 use coordsim::experiment::sweep::SweepError;
 use coordsim::output::OutputError;
 use coordsim::plot::PlotError;
+use coordsim::report::ReportError;
 use coordsim::scenario::ScenarioError;
 
 /// Why a command failed; decides the exit code.
@@ -27,6 +28,8 @@ pub enum CommandError {
     Sweep(#[from] SweepError),
     #[error("{0}")]
     Plot(#[from] PlotError),
+    #[error("{0}")]
+    Report(#[from] ReportError),
     /// `sweep --emit-slurm FILE --submit`: bash could not run the script, or the script (sbatch)
     /// failed. The script is written and valid; submitting it failed.
     #[error("{0}")]
@@ -43,11 +46,13 @@ impl CommandError {
             | CommandError::TooLarge(_) => 2,
             CommandError::Sweep(e) if e.is_input() => 2,
             CommandError::Plot(e) if e.is_input() => 2,
+            CommandError::Report(e) if e.is_input() => 2,
             CommandError::Output(_)
             | CommandError::Submit(_)
             | CommandError::Experiment(_)
             | CommandError::Sweep(_)
-            | CommandError::Plot(_) => 1,
+            | CommandError::Plot(_)
+            | CommandError::Report(_) => 1,
         }
     }
 }
