@@ -116,7 +116,10 @@ fn compare_verdicts_say_better_or_worse_by_the_measures_direction() {
     assert!(funding.trim_end().ends_with(" lower"), "{funding}");
     // Only the new words: no raw "clearly higher" / "within noise" left in the table.
     assert!(!text.contains("within noise") && !text.contains("clearly higher"));
-    assert!(text.contains("\"no clear difference\""), "the words explained");
+    assert!(
+        text.contains("\"no clear difference\""),
+        "the words explained"
+    );
     // compare.csv keeps its columns (scripts read them).
     let csv = std::fs::read_to_string(dir.path().join("c/compare.csv")).unwrap();
     assert_eq!(

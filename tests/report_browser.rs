@@ -104,10 +104,17 @@ fn a_comparison_report_renders_in_headless_chromium() {
         let at = dom
             .find(&format!("<table id=\"{table}\">"))
             .unwrap_or_else(|| panic!("no table `{table}` in the rendered DOM"));
-        assert!(dom[at..].contains("<tbody>\n<tr><td>"), "table `{table}` has no rows");
+        assert!(
+            dom[at..].contains("<tbody>\n<tr><td>"),
+            "table `{table}` has no rows"
+        );
     }
     assert!(dom.contains("<td>clearly worse</td>") || dom.contains("<td>clearly better</td>"));
-    assert_eq!(dom.matches("<svg").count(), 2, "the forest plot and the overview");
+    assert_eq!(
+        dom.matches("<svg").count(),
+        2,
+        "the forest plot and the overview"
+    );
     assert!(dom.contains("<section id=\"provenance\">"));
     // And it paints: a screenshot of the page, a PNG of the window's size.
     let shot = dir.path().join("report.png");
@@ -125,5 +132,8 @@ fn a_comparison_report_renders_in_headless_chromium() {
     let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
     let height = u32::from_be_bytes(png[20..24].try_into().unwrap());
     assert_eq!((width, height), (1200, 1600));
-    assert!(png.len() > 50_000, "a page with text and charts, not a blank one");
+    assert!(
+        png.len() > 50_000,
+        "a page with text and charts, not a blank one"
+    );
 }

@@ -108,8 +108,8 @@ pub(super) fn sections(
     ))
 }
 
-/// One sentence per arm: how many headline measures are clearly better, clearly worse, or
-/// show no clear difference.
+/// One sentence, a clause per arm: on how many headline measures it is clearly better,
+/// clearly worse, shows no clear difference, or differs on a measure with no better direction.
 fn headline(rows: &[CompareRow], keys: &[String], reference: &str, replicates: usize) -> String {
     let mut arms: Vec<(usize, String)> = Vec::new();
     for r in rows.iter().filter(|r| r.arm > 0) {
@@ -131,20 +131,29 @@ fn headline(rows: &[CompareRow], keys: &[String], reference: &str, replicates: u
             .map(CompareRow::verdict)
             .collect();
         let count = |v: &str| verdicts.iter().filter(|x| **x == v).count();
-        let mut part = format!(
-            "{} is clearly better on {}, clearly worse on {} and shows no clear difference on {} of {} headline measures",
-            quoted(label),
-            count("clearly better"),
-            count("clearly worse"),
-            count("no clear difference"),
-            verdicts.len()
-        );
+        let mut counts: Vec<String> = [
+            "clearly better",
+            "clearly worse",
+            "no clear difference",
+            "identical",
+            "one replicate: cannot tell",
+        ]
+        .iter()
+        .filter(|v| count(v) > 0)
+        .map(|v| format!("{v} on {}", count(v)))
+        .collect();
         let neither = count("higher") + count("lower");
         if neither > 0 {
-            part.push_str(&format!(
-                " ({neither} clearly higher or lower where neither direction is better)"
+            counts.push(format!(
+                "higher or lower on {neither} (no better direction)"
             ));
         }
+        let part = format!(
+            "{} over {} headline measures: {}",
+            quoted(label),
+            verdicts.len(),
+            counts.join(", ")
+        );
         parts.push(part);
     }
     format!(
@@ -159,7 +168,7 @@ fn differences_table(id: &str, rows: &[CompareRow], keys: &[String]) -> String {
     let mut out = Vec::new();
     for key in keys {
         let (label, unit, better) = describe(key);
-        for r in rows.iter().filter(|r| r.metric == *key) {
+        for (i, r) in rows.iter().filter(|r| r.metric == *key).enumerate() {
             let (mean, ci) = if r.n == 0 {
                 ("never reached".to_string(), String::new())
             } else {
@@ -177,15 +186,21 @@ fn differences_table(id: &str, rows: &[CompareRow], keys: &[String]) -> String {
                 ),
                 None => (String::new(), String::new(), r.verdict()),
             };
+            // The measure's name, unit and direction once, on its first arm's row.
+            let name = if i == 0 { label.clone() } else { String::new() };
             out.push(vec![
-                Cell::text(label.clone()),
+                Cell::text(name),
                 Cell::text(r.label.to_string()),
                 Cell::num(mean),
                 Cell::num(ci),
                 Cell::num(diff),
                 Cell::num(diff_ci),
                 Cell::text(verdict),
-                Cell::text(unit_and_direction(&unit, better)),
+                Cell::text(if i == 0 {
+                    unit_and_direction(&unit, better)
+                } else {
+                    String::new()
+                }),
             ]);
         }
     }
