@@ -81,7 +81,7 @@ fn run_and_compare_print_the_gap_with_the_value_created_and_the_share_paid() {
     assert!(report.contains("reference arm: baseline"), "{report}");
     assert!(report.contains("difference to reference"), "{report}");
     assert!(report.contains(
-        "share of coordination value funders paid (cumulative_coordination_funded_share)"
+        "funded share of coordination value, all weeks (cumulative_coordination_funded_share; higher is better)"
     ));
     assert!(report.contains("it also shrinks when less coordination happens at all"));
 }

@@ -20,6 +20,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("output", 4),
     ("experiment", 5),
     ("plot", 5),
+    ("report", 6),
 ];
 
 fn layer_of(module: &str) -> Option<u32> {

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::progress_bar;
+use crate::metrics::measures::{self, Direction};
 use crate::output::manifest::{self, ArmInfo, CompareSection, Manifest, Provenance, ScenarioInfo};
 use crate::output::schema::CompareRow;
 use crate::output::{self, OutputError, Staging, summary_columns, summary_values};
@@ -237,7 +238,8 @@ pub fn write_folder(
     staging.commit()
 }
 
-/// In words: is the difference clear, and which way?
+/// In words: is the difference clear, and which way? (Raw direction; [`judged`] says
+/// whether that way is better.)
 pub fn verdict(d: &Summary) -> &'static str {
     if d.n == 0 {
         "no pairs to compare"
@@ -252,6 +254,30 @@ pub fn verdict(d: &Summary) -> &'static str {
     } else {
         "within noise"
     }
+}
+
+/// The verdict a reader acts on: "clearly better" or "clearly worse" when the 95% interval
+/// of the paired difference excludes zero on the side the measure's direction calls good or
+/// bad, "no clear difference" when it does not; for a measure with no better direction just
+/// "higher" or "lower". `None` direction (an unknown measure) reads as `Neither`.
+pub fn judged(d: &Summary, direction: Option<Direction>) -> &'static str {
+    match verdict(d) {
+        "clearly higher" | "clearly lower" | "within noise" => direction
+            .unwrap_or(Direction::Neither)
+            .verdict(d.ci95_low, d.ci95_high),
+        other => other,
+    }
+}
+
+/// The verdicts in words, for the foot of every table that shows them.
+pub const VERDICTS: &str = "\"clearly better\" / \"clearly worse\": the 95% interval of the paired \
+difference excludes zero on the side the measure's direction calls better / worse; \"no clear \
+difference\": the interval holds zero; \"higher\" / \"lower\": a clear difference on a measure where \
+neither direction is better by itself.";
+
+/// [`judged`] for a summary measure by name (its direction from `metrics::measures`).
+pub fn judged_measure(measure: &str, d: &Summary) -> &'static str {
+    judged(d, measures::summary(measure).map(|m| m.direction))
 }
 
 #[cfg(test)]
@@ -310,5 +336,20 @@ mod tests {
         assert_eq!(verdict(&s(1.0, 0.5, 1.5)), "clearly higher");
         assert_eq!(verdict(&s(-1.0, -1.5, -0.5)), "clearly lower");
         assert_eq!(verdict(&s(0.1, -0.5, 0.7)), "within noise");
+        let up = s(1.0, 0.5, 1.5);
+        let down = s(-1.0, -1.5, -0.5);
+        assert_eq!(judged_measure("final_mean_trust", &up), "clearly better");
+        assert_eq!(judged_measure("final_mean_trust", &down), "clearly worse");
+        assert_eq!(judged_measure("final_fragmentation", &up), "clearly worse");
+        assert_eq!(
+            judged_measure("final_fragmentation", &down),
+            "clearly better"
+        );
+        assert_eq!(judged_measure("final_networks", &up), "higher");
+        assert_eq!(judged_measure("final_networks", &down), "lower");
+        assert_eq!(
+            judged_measure("final_mean_trust", &s(0.1, -0.5, 0.7)),
+            "no clear difference"
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! (or 1 for retention before anyone could return), never NaN.
 
 pub mod graph;
+pub mod measures;
 
 use crate::scenario::Params;
 use crate::world::Scratch;

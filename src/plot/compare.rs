@@ -13,6 +13,7 @@ use super::frame;
 use super::style::{self, CATEGORICAL, INK, size};
 use super::text;
 use super::time_chart::{self, Series, TimeChart};
+use crate::metrics::measures;
 use crate::output::{GAP_MEANING, schema};
 
 type CompareRow = schema::CompareRow<'static>;
@@ -33,8 +34,9 @@ const METRICS: [(&str, Range); 11] = [
     ("coherence", Range::Auto),
 ];
 
-/// The summary measures of the forest plot by default (those present are shown).
-const HEADLINE: [&str; 10] = [
+/// The summary measures of the forest plot by default (those present are shown), and the
+/// headline measures of a report.
+pub const HEADLINE: [&str; 10] = [
     "final_fragmentation",
     "cumulative_network_value",
     "cumulative_coordination_value",
@@ -177,8 +179,8 @@ impl Figure for Forest<'_> {
                 "Differences from \u{201c}{}\u{201d} (the reference arm), with 95% CIs",
                 self.reference
             ),
-            "Each dot: an arm's mean minus the reference's, paired by seed; bar: 95% CI. \
-             A bar that crosses the dashed zero line is not a clear difference.",
+            "Dot: an arm minus the reference, paired by seed; bar: 95% CI. Crossing the \
+             dashed zero line: no clear difference.",
             60,
         )?;
         if self.measures.is_empty() {
@@ -196,16 +198,19 @@ impl Figure for Forest<'_> {
             .measures
             .iter()
             .flat_map(|(_, rows)| rows.iter())
-            .map(|r| text::width(&rest, &r.label, size::TICK))
+            .map(|r| text::width(&rest, &arm_label(r), size::TICK))
             .max()
             .unwrap_or(100)
-            .clamp(80, 420) as u32
+            .clamp(80, 520) as u32
             + 24;
         for (measure, rows) in &self.measures {
             let (area, below) = rest.split_vertically(self.row_height(rows.len()));
             rest = below;
             let (label, unit) = style::measure_label(measure);
-            let title = label;
+            let title = match measures::summary(measure) {
+                Some(m) => format!("{label} ({})", m.direction.words()),
+                None => label,
+            };
             // The gap is read with what it is made of: say so under its row.
             let note =
                 (measure == "final_cumulative_coordination_value_gap").then_some(GAP_MEANING);
@@ -236,7 +241,7 @@ impl Figure for Forest<'_> {
             let (lo, hi) = (lo - pad, hi + pad);
             // Arms top to bottom; arm k's row is centred at n - 0.5 - k.
             let n = rows.len() as f64;
-            let labels: Vec<String> = rows.iter().rev().map(|r| r.label.to_string()).collect();
+            let labels: Vec<String> = rows.iter().rev().map(|r| arm_label(r)).collect();
             let y_fmt = |v: &f64| category_label(&labels, *v);
             let dec = decimals_for(hi - lo);
             let x_fmt = move |v: &f64| fmt_num(*v, dec);
@@ -275,6 +280,12 @@ impl Figure for Forest<'_> {
         }
         Ok(())
     }
+}
+
+/// An arm's row label in the forest plot: its label and the verdict in words, which reads the
+/// interval with the measure's direction ("clearly better", "no clear difference", ...).
+fn arm_label(r: &CompareRow) -> String {
+    format!("{}: {}", r.label, r.verdict())
 }
 
 /// The measures of the forest plot, each with its non-reference arms.

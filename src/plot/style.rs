@@ -8,6 +8,8 @@ use std::sync::Once;
 
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor};
 
+use crate::metrics::measures;
+
 /// Okabe-Ito: blue.
 pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 /// Okabe-Ito: orange.
@@ -100,77 +102,22 @@ pub const STAGE_NAMES: [&str; 8] = [
     "7 interdependence",
 ];
 
-/// A metric column's name for readers and its unit.
-pub fn metric_label(metric: &str) -> (String, &'static str) {
-    if let Some(k) = metric.strip_prefix("stage_") {
-        return (format!("share of communities at stage {k}"), "share 0-1");
+/// A metric column's name for readers and its unit, from `metrics::measures` (an unknown
+/// column, from a file of another version, reads as its name in words).
+pub fn metric_label(metric: &str) -> (String, String) {
+    match measures::metric(metric) {
+        Some(m) => (m.label, m.unit),
+        None => (metric.replace('_', " "), String::new()),
     }
-    let (label, unit): (&str, &'static str) = match metric {
-        "communities" => ("communities", "count"),
-        "ties" => ("trusted ties", "count"),
-        "mean_trust" => ("mean trust", "trust 0-1"),
-        "components" => ("connected groups", "count"),
-        "largest_component_share" => ("largest component share", "share 0-1"),
-        "fragmentation" => ("fragmentation", "share 0-1"),
-        "networks" => ("networks", "count"),
-        "network_members_share" => ("share of communities in a network", "share 0-1"),
-        "coordination_capacity" => ("coordination capacity", "hours"),
-        "coordination_value" => ("coordination value", "resources per week"),
-        "coordination_funding" => ("coordination funding", "resources per week"),
-        "coordination_value_gap" => ("coordination value gap", "resources per week"),
-        "cumulative_coordination_value_gap" => ("cumulative coordination value gap", "resources"),
-        "coordination_funded_share" => ("funded share of coordination value", "share 0-1"),
-        "direct_value" => ("direct service value", "resources per week"),
-        "direct_funding" => ("direct service funding", "resources per week"),
-        "aid_flow" => ("mutual aid", "resources per week"),
-        "pooled_resources" => ("pooled resources", "resources"),
-        "collective_actions_started" => ("joint projects started", "projects per week"),
-        "collective_actions_succeeded" => ("joint projects succeeded", "projects per week"),
-        "interdependence" => ("interdependence", "share 0-1"),
-        "coherence" => ("coherence", "share 0-1"),
-        "inclusion" => ("inclusion", "share 0-1"),
-        "specialist_retention" => ("specialist retention", "share 0-1"),
-        "generalist_retention" => ("generalist retention", "share 0-1"),
-        "resource_gini" => ("inequality of resources (Gini)", "Gini 0-1"),
-        "volunteer_energy" => ("volunteer energy", "0-1"),
-        "mean_network_people" => ("people per network", "people"),
-        "gathering_participants" => ("gathering participants", "communities"),
-        "library_entries" => ("pattern library entries", "entries"),
-        "network_value" => ("value created inside networks", "resources per week"),
-        "total_value" => ("total value created", "resources per week"),
-        "peer_value" => (
-            "value created without coordination work",
-            "resources per week",
-        ),
-        "mean_fit" => ("fit of practice to local context", "0-1"),
-        "transitivity" => ("closed triads among trusted ties", "share 0-1"),
-        other => return (other.replace('_', " "), ""),
-    };
-    (label.to_string(), unit)
 }
 
 /// A summary measure's name for readers (`final_x`, `cumulative_x`, `first_full_stage_tick`)
-/// and its unit.
+/// and its unit, from `metrics::measures`; a metric column's when it is one.
 pub fn measure_label(measure: &str) -> (String, String) {
-    if measure == "first_full_stage_tick" {
-        return (
-            "first week a network reached stage 7".to_string(),
-            "week".to_string(),
-        );
+    match measures::summary(measure) {
+        Some(m) => (m.label, m.unit),
+        None => metric_label(measure),
     }
-    if let Some(m) = measure.strip_prefix("final_") {
-        let (label, unit) = metric_label(m);
-        return (format!("{label} at the end"), unit.to_string());
-    }
-    if let Some(m) = measure.strip_prefix("cumulative_") {
-        let (label, unit) = metric_label(m);
-        return (
-            format!("{label}, all weeks"),
-            unit.trim_end_matches(" per week").to_string(),
-        );
-    }
-    let (label, unit) = metric_label(measure);
-    (label, unit.to_string())
 }
 
 /// Text sizes in pixels at the default chart sizes.

@@ -19,6 +19,7 @@ use crate::interrupt;
 use crate::plot::draw_finished;
 use crate::report::num;
 use crate::resolve::{absolute, folder_name, load};
+use crate::share::report_finished;
 use crate::sweep::resume_hint_for;
 
 /// `coordsim calibrate`, resolved.
@@ -27,6 +28,8 @@ pub struct CalibrateCommand {
     pub request: CalibrateRequest,
     pub quiet: bool,
     pub plots: bool,
+    /// `--report`: also write report.html into the folder.
+    pub report: bool,
     /// `--emit-slurm FILE`: the script to write instead of running.
     pub slurm: Option<(PathBuf, String)>,
 }
@@ -71,6 +74,7 @@ pub fn request(
         },
         quiet: settings.quiet,
         plots: settings.plots,
+        report: args.report,
         slurm,
     })
 }
@@ -194,6 +198,10 @@ pub fn calibrate(command: &CalibrateCommand) -> Result<(), CommandError> {
         Some(staged) if command.plots => Some(draw_finished(staged.path(), &req.out)?),
         _ => None,
     };
+    let wrote_report = match &staged {
+        Some(staged) if command.report => Some(report_finished(staged.path(), &req.out)?),
+        _ => None,
+    };
     if let Some(staged) = staged {
         staged.commit()?;
     }
@@ -227,7 +235,7 @@ pub fn calibrate(command: &CalibrateCommand) -> Result<(), CommandError> {
         "wrote {}: candidates.csv, particles.csv, posterior.csv, generations.csv, marginals.csv, calibrated.toml, manifest.json",
         req.out.display()
     );
-    if let Some(line) = drew {
+    for line in drew.into_iter().chain(wrote_report) {
         println!("{line}");
     }
     println!(

@@ -26,11 +26,14 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Document every scenario key, one table, or one key: default, unit, range and meaning.
+    /// Document every scenario key, one table, or one key: default, unit, range and meaning;
+    /// or an output measure: plain label, unit, which way is better and its formula.
     Explain {
-        /// A key (trust.half_life_ticks) or a table (trust).
+        /// A key (trust.half_life_ticks), a table (trust), an output measure
+        /// (fragmentation, final_fragmentation) or `measures` (all of them).
         key: Option<String>,
-        /// Print the parameter table in Markdown (as in docs/model.md).
+        /// Print the parameter table in Markdown (as in docs/model.md); with `measures`, the
+        /// measures table.
         #[arg(long)]
         markdown: bool,
     },
@@ -51,6 +54,15 @@ pub enum Command {
     Compare(CompareArgs),
     /// Draw (or redraw) the plots of a finished run, comparison or sweep folder.
     Plot(PlotArgs),
+    /// Write DIR/report.html: one self-contained page (headline, charts, tables, changes from
+    /// the defaults, provenance) for a finished run, comparison or sweep folder.
+    Report {
+        /// Output folder of `coordsim run`, `compare` or `sweep` (it has a manifest.json).
+        dir: PathBuf,
+        /// Print nothing on success (otherwise the report's path).
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Screen keys with Morris elementary effects: which keys matter for which measures.
     Screen(Box<ScreenArgs>),
     /// Sobol first-order and total indices: how much of a measure's variance each key explains.
@@ -81,6 +93,9 @@ pub struct CalibrateArgs {
     /// Continue an interrupted calibration in --out: finished candidates are read back.
     #[arg(long)]
     pub resume: bool,
+    /// Also write report.html into the folder: one self-contained page to read offline and share.
+    #[arg(long)]
+    pub report: bool,
     /// Write a Slurm submit script (one job on one node's cores, requeued with --resume) to
     /// FILE instead of running.
     #[arg(long, value_name = "FILE")]
@@ -212,6 +227,9 @@ pub struct SweepArgs {
     pub seeds: Option<SeedsArg>,
     #[command(flatten)]
     pub cluster: ClusterArgs,
+    /// Also write report.html into the folder: one self-contained page to read offline and share.
+    #[arg(long)]
+    pub report: bool,
 }
 
 /// Where a sweep-engine command writes, and how it resumes, shards and goes to a cluster
@@ -282,6 +300,9 @@ pub struct CompareArgs {
     /// Output folder (default: outputs/compare).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write report.html into the folder: one self-contained page to read offline and share.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Debug, Default, Args)]
@@ -296,6 +317,9 @@ pub struct RunArgs {
     /// Number of replicates (same as --set run.replicates=N).
     #[arg(long, allow_negative_numbers = true, value_parser = whole_u32)]
     pub replicates: Option<u32>,
+    /// Also write report.html into the folder: one self-contained page to read offline and share.
+    #[arg(long)]
+    pub report: bool,
 }
 
 /// Flags shared by `run`, `sweep` and `compare`: seed, length and overrides of the scenario, and

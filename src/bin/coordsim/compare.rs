@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment::budget;
-use coordsim::experiment::compare::{self as cmp, Arm};
+use coordsim::experiment::compare::{self as cmp, Arm, VERDICTS};
+use coordsim::metrics::measures;
 use coordsim::output::{self, GAP_MEANING, manifest};
 
 use crate::cli::CompareArgs;
@@ -13,6 +14,7 @@ use crate::error::CommandError;
 use crate::plot::draw_finished;
 use crate::report::{HEADLINE, TEXT_WIDTH, num, wrapped};
 use crate::resolve::{Settings, check_fits, load, thread_count};
+use crate::share::report_finished;
 
 /// `coordsim compare`, resolved: the arms, each a scenario with every override applied.
 #[derive(Debug)]
@@ -25,6 +27,8 @@ pub struct CompareRequest {
     pub out: PathBuf,
     /// As typed, for the manifest.
     pub command_line: Vec<String>,
+    /// `--report`: also write report.html into the folder.
+    pub report: bool,
 }
 
 /// Raw flags to a comparison: two or more scenarios, or one base and its what-ifs.
@@ -70,6 +74,7 @@ pub fn request(
         settings,
         out,
         command_line,
+        report: args.report,
     })
 }
 
@@ -80,6 +85,7 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
         settings,
         out: out_dir,
         command_line,
+        report: with_report,
     } = request;
     let common = &settings.overrides;
     let provenance = manifest::Provenance::begin(
@@ -115,6 +121,11 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
     } else {
         None
     };
+    let wrote_report = if with_report {
+        Some(report_finished(staged.path(), &out_dir)?)
+    } else {
+        None
+    };
     staged.commit()?;
     drop(lock);
     if !settings.quiet {
@@ -131,6 +142,9 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
         );
     }
     if let (Some(line), false) = (drew, settings.quiet) {
+        println!("{line}");
+    }
+    if let (Some(line), false) = (wrote_report, settings.quiet) {
         println!("{line}");
     }
     Ok(())
@@ -163,8 +177,13 @@ fn compare_report(
         .max()
         .unwrap_or(8)
         .clamp(8, 48);
-    for (key, label) in HEADLINE {
-        let _ = writeln!(s, "\n{label} ({key})");
+    for (key, _) in HEADLINE {
+        // The plain label and which way is better come from the measures' metadata.
+        let (label, better) = match measures::summary(key) {
+            Some(m) => (m.label, format!("; {}", m.direction.words())),
+            None => (key.to_string(), String::new()),
+        };
+        let _ = writeln!(s, "\n{label} ({key}{better})");
         let _ = writeln!(
             s,
             "  {:<width$} {:>10}  {:<22} {:<34} verdict",
@@ -184,7 +203,7 @@ fn compare_report(
             };
             let (diff, verdict) = match &r.difference {
                 None => (String::new(), "reference".to_string()),
-                Some(d) if d.n == 0 => ("-".to_string(), cmp::verdict(d).to_string()),
+                Some(d) if d.n == 0 => ("-".to_string(), cmp::judged_measure(key, d).to_string()),
                 Some(d) => (
                     format!(
                         "{}{} [{}, {}]",
@@ -193,7 +212,7 @@ fn compare_report(
                         num(d.ci95_low),
                         num(d.ci95_high)
                     ),
-                    cmp::verdict(d).to_string(),
+                    cmp::judged_measure(key, d).to_string(),
                 ),
             };
             let name: String = r.label.chars().take(width).collect();
@@ -206,10 +225,8 @@ fn compare_report(
             s.push_str(&wrapped(GAP_MEANING, "  ", TEXT_WIDTH));
         }
     }
-    let _ = writeln!(
-        s,
-        "\n\"clearly higher/lower\": the 95% interval of the paired difference excludes zero; \"within noise\": it does not."
-    );
+    s.push('\n');
+    s.push_str(&wrapped(VERDICTS, "", TEXT_WIDTH));
     let _ = writeln!(
         s,
         "wrote {}: compare.csv, summary.csv, timeseries.csv, manifest.json",

@@ -5,6 +5,7 @@ use coordsim::experiment::calibrate::CalibrateError;
 use coordsim::experiment::sweep::SweepError;
 use coordsim::output::OutputError;
 use coordsim::plot::PlotError;
+use coordsim::report::ReportError;
 use coordsim::scenario::ScenarioError;
 
 /// Why a command failed; decides the exit code.
@@ -30,6 +31,8 @@ pub enum CommandError {
     Plot(#[from] PlotError),
     #[error("{0}")]
     Calibrate(#[from] CalibrateError),
+    #[error("{0}")]
+    Report(#[from] ReportError),
     /// A finished folder's files could not be read back for the terminal summary.
     #[error("{0}")]
     Failed(String),
@@ -50,12 +53,14 @@ impl CommandError {
             CommandError::Sweep(e) if e.is_input() => 2,
             CommandError::Plot(e) if e.is_input() => 2,
             CommandError::Calibrate(e) if e.is_input() => 2,
+            CommandError::Report(e) if e.is_input() => 2,
             CommandError::Output(_)
             | CommandError::Submit(_)
             | CommandError::Experiment(_)
             | CommandError::Sweep(_)
             | CommandError::Plot(_)
             | CommandError::Calibrate(_)
+            | CommandError::Report(_)
             | CommandError::Failed(_) => 1,
         }
     }

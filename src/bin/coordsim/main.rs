@@ -14,6 +14,7 @@ mod report;
 mod resolve;
 mod run;
 mod sensitivity;
+mod share;
 mod sweep;
 
 use std::process::ExitCode;
@@ -47,6 +48,7 @@ fn execute(command: Command, command_line: Vec<String>) -> Result<(), CommandErr
         Command::Merge { dirs, out } => merge::merge(&dirs, &out, command_line),
         Command::Compare(args) => compare::compare(compare::request(&args, command_line)?),
         Command::Plot(args) => plot::plot(&plot::request(&args)),
+        Command::Report { dir, quiet } => share::report(&dir, quiet),
         Command::Screen(args) => sweep::sweep(&sensitivity::screen_request(&args, command_line)?),
         Command::Sobol(args) => sweep::sweep(&sensitivity::sobol_request(&args, command_line)?),
         Command::Calibrate(args) => calibrate::calibrate(&calibrate::request(&args, command_line)?),

@@ -14,6 +14,7 @@ use crate::cli::RunArgs;
 use crate::error::CommandError;
 use crate::report::{HEADLINE, TEXT_WIDTH, file_names, num, plot_stems, wrapped};
 use crate::resolve::{Settings, check_fits, folder_name, load, thread_count};
+use crate::share::report_finished;
 
 /// `coordsim run`, resolved: the scenario with every override applied and where it goes.
 #[derive(Debug)]
@@ -25,6 +26,8 @@ pub struct RunRequest {
     pub out: PathBuf,
     /// As typed, for the manifest.
     pub command_line: Vec<String>,
+    /// `--report`: also write report.html into the folder.
+    pub report: bool,
 }
 
 /// Raw flags to a run: the scenario (default: baseline) with its overrides, and its folder.
@@ -40,6 +43,7 @@ pub fn request(args: &RunArgs, command_line: Vec<String>) -> Result<RunRequest, 
         settings,
         out,
         command_line,
+        report: args.report,
     })
 }
 
@@ -50,6 +54,7 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         settings,
         out: out_dir,
         command_line,
+        report: with_report,
     } = request;
     let provenance = manifest::Provenance::begin(
         &scenario,
@@ -90,6 +95,11 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         threads_used,
     )?;
     let files = in_target(&staged_files, staged.path(), &out_dir);
+    let wrote_report = if with_report {
+        Some(report_finished(staged.path(), &out_dir)?)
+    } else {
+        None
+    };
     staged.commit()?;
     drop(lock);
     if !settings.quiet {
@@ -104,6 +114,9 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
                 &files
             )
         );
+        if let Some(line) = wrote_report {
+            println!("{line}");
+        }
     }
     Ok(())
 }

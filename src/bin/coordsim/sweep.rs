@@ -17,6 +17,7 @@ use crate::interrupt;
 use crate::plot::draw_finished;
 use crate::report::{TEXT_WIDTH, num, wrapped};
 use crate::resolve::{absolute, check_fits, folder_name, load, thread_count};
+use crate::share::report_finished;
 
 /// `coordsim sweep`, resolved: the sweep as the library runs it, and what to do with it.
 #[derive(Debug)]
@@ -31,6 +32,8 @@ pub struct SweepCommand {
     pub slurm: Option<SlurmScript>,
     /// `--max-memory` (`None`: the memory available now).
     pub max_memory: Option<u64>,
+    /// `--report`: also write report.html into the folder (not for a shard).
+    pub report: bool,
 }
 
 /// `--emit-slurm FILE [--submit]`, resolved.
@@ -114,6 +117,7 @@ pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepComma
         plots: settings.plots && shard.is_none(),
         slurm,
         max_memory: settings.max_memory,
+        report: args.report,
     })
 }
 
@@ -157,6 +161,10 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
     // Shards are drawn once merged; the plots go into the staged folder before it is swapped in.
     let drew = match &staged {
         Some(staged) if command.plots => Some(draw_finished(staged.path(), &request.out)?),
+        _ => None,
+    };
+    let wrote_report = match &staged {
+        Some(staged) if command.report => Some(report_finished(staged.path(), &request.out)?),
         _ => None,
     };
     if let Some(staged) = staged {
@@ -217,6 +225,9 @@ pub fn sweep(command: &SweepCommand) -> Result<(), CommandError> {
         }
     }
     if let (Some(line), false) = (drew, command.quiet) {
+        println!("{line}");
+    }
+    if let (Some(line), false) = (wrote_report, command.quiet) {
         println!("{line}");
     }
     Ok(())

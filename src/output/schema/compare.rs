@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::num;
+use crate::metrics::measures::{self, Direction};
 
 /// `compare.csv`: one summary measure in one arm, and its paired difference to the first arm
 /// (empty for the first arm; `diff_n` counts the replicates present in both arms).
@@ -47,6 +48,31 @@ impl CompareRow<'_> {
             .into_iter()
             .filter(|c| !optional.contains(&c.as_str()))
             .collect()
+    }
+
+    /// The verdict on this row's difference in words, reading its interval with the measure's
+    /// direction (`metrics::measures`): "clearly better", "clearly worse", "no clear
+    /// difference", or for a measure with no better direction "higher" / "lower"; also
+    /// "identical", "one replicate: cannot tell" and "no pairs to compare" (the reference
+    /// arm). Older files lack `diff_n` and `diff_sd`: then an interval of exactly zero reads as
+    /// identical.
+    pub fn verdict(&self) -> &'static str {
+        let Some((mean, low, high)) = self.difference() else {
+            return "no pairs to compare";
+        };
+        if self.diff_n == Some(0) {
+            return "no pairs to compare";
+        }
+        if mean == 0.0 && self.diff_sd.unwrap_or(high - low) == 0.0 {
+            return "identical";
+        }
+        if self.diff_n.is_some_and(|n| n < 2) {
+            return "one replicate: cannot tell";
+        }
+        measures::summary(&self.metric)
+            .map(|m| m.direction)
+            .unwrap_or(Direction::Neither)
+            .verdict(low, high)
     }
 
     /// The paired difference and its 95% interval, when there is one.

@@ -155,3 +155,14 @@ pub fn summary_columns() -> Vec<String> {
     cols.push("first_full_stage_tick".to_string());
     cols
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn summary_columns_are_the_measures_with_metadata() {
+        assert_eq!(
+            super::summary_columns(),
+            crate::metrics::measures::summary_keys()
+        );
+    }
+}

@@ -61,7 +61,8 @@ impl SobolRow {
     }
 }
 
-/// Every row of a `morris.csv` or `sobol.csv`, by column name.
+/// Every row of one of an analysis's CSV files (`morris.csv`, `sobol.csv`, `marginals.csv`,
+/// `generations.csv`), by column name.
 pub fn read_rows<T: serde::de::DeserializeOwned>(
     path: &std::path::Path,
 ) -> Result<Vec<T>, super::SchemaError> {
