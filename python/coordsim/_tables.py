@@ -55,5 +55,7 @@ def read_table(path: Path) -> pd.DataFrame:
         # Every column of a run's files is known: the rest are measures.
         for c in header:
             types.setdefault(c, "float64")
-    return pd.read_csv(path, dtype=types, keep_default_na=False, na_values=[""],
-                       float_precision="round_trip")
+    # pandas 3 parses round-trip exact by default (and deprecates the option); older ones
+    # need it asked for.
+    exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+    return pd.read_csv(path, dtype=types, keep_default_na=False, na_values=[""], **exact)

@@ -114,7 +114,9 @@ fn execute(py: Python<'_>, argv: Vec<String>, command_line: Vec<String>) -> PyRe
     // Behind a mutex so the waiting closures may cross `detach` (a receiver is not `Sync`).
     let rx = std::sync::Mutex::new(rx);
     let wait = |timeout: Option<Duration>| {
-        let rx = rx.lock().map_err(|_| mpsc::RecvTimeoutError::Disconnected)?;
+        let rx = rx
+            .lock()
+            .map_err(|_| mpsc::RecvTimeoutError::Disconnected)?;
         match timeout {
             Some(t) => rx.recv_timeout(t),
             None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
@@ -132,7 +134,9 @@ fn execute(py: Python<'_>, argv: Vec<String>, command_line: Vec<String>) -> PyRe
                 }
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(InternalError::new_err("the worker thread ended without a result"));
+                return Err(InternalError::new_err(
+                    "the worker thread ended without a result",
+                ));
             }
         }
     };
@@ -182,13 +186,25 @@ fn scenario_error(py: Python<'_>, e: &LibScenarioError) -> PyErr {
                 column,
                 key,
                 ..
-            } => (Some(origin.clone()), Some(*line), Some(*column), key.clone()),
+            } => (
+                Some(origin.clone()),
+                Some(*line),
+                Some(*column),
+                key.clone(),
+            ),
             LibScenarioError::Unreadable { path, .. } => (Some(path.clone()), None, None, None),
             LibScenarioError::Override { assignment, .. } => (
                 None,
                 None,
                 None,
-                Some(assignment.split('=').next().unwrap_or("").trim().to_string()),
+                Some(
+                    assignment
+                        .split('=')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                ),
             ),
             LibScenarioError::NotFound { name, .. } => (Some(name.clone()), None, None, None),
             LibScenarioError::More { origin, .. } => (Some(origin.clone()), None, None, None),

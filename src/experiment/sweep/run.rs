@@ -138,7 +138,7 @@ pub fn run_sweep(
         let params = (first_point..=last_point)
             .map(|p| point_params(req, &points[p]))
             .collect::<Result<Vec<_>, _>>()?;
-        let rows: Option<Vec<std::io::Result<(Vec<u8>, Vec<u8>)>>> = pool.install(|| {
+        let rows: Option<Vec<RunRows>> = pool.install(|| {
             (next..stop)
                 .into_par_iter()
                 .map(|run| {
@@ -195,6 +195,9 @@ pub fn run_sweep(
     };
     Ok((outcome, Some(staged)))
 }
+
+/// One run's `runs.csv` row and `timeseries.csv` rows, as bytes.
+type RunRows = std::io::Result<(Vec<u8>, Vec<u8>)>;
 
 /// Records in the checkpoint how long the part files are now and what they hold.
 fn record(checkpoint: &mut Checkpoint, runs: &Part, series: &Part) {
