@@ -147,3 +147,18 @@ def test_save_refuses_nothing_partial(tmp_path):
     r.save(tmp_path / "out")
     r.save(tmp_path / "out")  # replaced whole
     assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_screen_and_sobol_match_the_cli(tmp_path):
+    args = ["--vary", "trust.half_life_ticks=13..39", "--vary", "governance.centralization=0.2..0.6", "--replicates", "1",
+            "--ticks", "10", "--no-plots"]
+    cli("screen", "baseline", *args, "--trajectories", "3", "--out", str(tmp_path / "cli-screen"))
+    vary = {"trust.half_life_ticks": (13, 39), "governance.centralization": (0.2, 0.6)}
+    m = coordsim.screen("baseline", vary=vary, trajectories=3, replicates=1, ticks=10)
+    m.save(tmp_path / "py-screen")
+    assert filecmp.cmp(tmp_path / "cli-screen" / "morris.csv", tmp_path / "py-screen" / "morris.csv", shallow=False)
+    assert set(m.morris["key"]) >= set(vary) and str(m.morris["n"].dtype) == "Int64"
+    cli("sobol", "baseline", *args, "--samples", "4", "--out", str(tmp_path / "cli-sobol"))
+    s = coordsim.sobol("baseline", vary=vary, samples=4, replicates=1, ticks=10)
+    s.save(tmp_path / "py-sobol")
+    assert filecmp.cmp(tmp_path / "cli-sobol" / "sobol.csv", tmp_path / "py-sobol" / "sobol.csv", shallow=False)
