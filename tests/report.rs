@@ -287,7 +287,13 @@ fn calibration_report_holds_targets_posterior_and_generations() {
     let html = read(&dir.path().join("k/report.html"));
     check_self_contained(
         &html,
-        &["targets", "posterior", "generations", "charts", "provenance"],
+        &[
+            "targets",
+            "posterior",
+            "generations",
+            "charts",
+            "provenance",
+        ],
     );
     assert!(html.contains("ABC-SMC calibration of gatherings.places"));
     assert!(html.contains("2 generation(s) of 8 particles"));

@@ -110,15 +110,21 @@ pub fn run_arms(
     let jobs: Vec<(usize, usize)> = (0..arms.len())
         .flat_map(|a| (0..seeds.len()).map(move |r| (a, r)))
         .collect();
+    let token = super::cancel::current();
     let bar = progress_bar(jobs.len() as u64, "runs", show_progress);
-    let flat: Vec<ReplicateOutput> = pool.install(|| {
+    let flat: Option<Vec<ReplicateOutput>> = pool.install(|| {
         use indicatif::ParallelProgressIterator;
         jobs.par_iter()
-            .map(|&(a, r)| run_replicate_with(&arms[a].scenario.params, r as u32, seeds[r], false))
+            .map(|&(a, r)| {
+                (!super::cancel::is_cancelled(&token)).then(|| {
+                    run_replicate_with(&arms[a].scenario.params, r as u32, seeds[r], false)
+                })
+            })
             .progress_with(bar.clone())
             .collect()
     });
     bar.finish_and_clear();
+    let flat = flat.ok_or(super::ExperimentError::Cancelled)?;
     let mut by_arm: Vec<Vec<ReplicateOutput>> = Vec::with_capacity(arms.len());
     let mut it = flat.into_iter();
     for _ in arms {

@@ -6,6 +6,7 @@
 
 pub mod budget;
 pub mod calibrate;
+pub mod cancel;
 pub mod compare;
 pub mod design;
 pub mod sensitivity;
@@ -24,6 +25,9 @@ use crate::world::rng::replicate_seed;
 pub enum ExperimentError {
     #[error("cannot start {threads} worker threads: {reason}")]
     ThreadPool { threads: usize, reason: String },
+    /// The caller's [`cancel::Cancel`] token was cancelled: the runs stopped, nothing was kept.
+    #[error("interrupted: the runs were cancelled")]
+    Cancelled,
 }
 
 /// How a run's replicates get their seeds, in words (the manifest's `seed_rule`).
@@ -66,15 +70,19 @@ pub fn run_replicates(
         reason: e.to_string(),
     })?;
     let seeds = seeds(params);
+    let token = cancel::current();
     let bar = progress_bar(seeds.len() as u64, "replicates", show_progress);
     let outputs = pool.install(|| {
         seeds
             .par_iter()
             .enumerate()
-            .map(|(r, &seed)| run_replicate(params, r as u32, seed))
+            .map(|(r, &seed)| {
+                (!cancel::is_cancelled(&token)).then(|| run_replicate(params, r as u32, seed))
+            })
             .progress_with(bar.clone())
-            .collect::<Vec<_>>()
+            .collect::<Option<Vec<_>>>()
     });
     bar.finish_and_clear();
+    let outputs = outputs.ok_or(ExperimentError::Cancelled)?;
     Ok((outputs, pool.current_num_threads()))
 }

@@ -55,9 +55,10 @@ pub enum Command {
     /// Draw (or redraw) the plots of a finished run, comparison or sweep folder.
     Plot(PlotArgs),
     /// Write DIR/report.html: one self-contained page (headline, charts, tables, changes from
-    /// the defaults, provenance) for a finished run, comparison or sweep folder.
+    /// the defaults, provenance) for a finished run, comparison, sweep or calibration folder.
     Report {
-        /// Output folder of `coordsim run`, `compare` or `sweep` (it has a manifest.json).
+        /// Output folder of `coordsim run`, `compare`, `sweep`, `screen`, `sobol` or `calibrate`
+        /// (it has a manifest.json).
         dir: PathBuf,
         /// Print nothing on success (otherwise the report's path).
         #[arg(long)]

@@ -359,11 +359,20 @@ pub fn run_calibration(
         "candidates",
         req.show_progress,
     );
+    let token = crate::experiment::cancel::current();
     let outcome = problem.run(
         &model,
         &recorded,
         &pool,
         |batch| -> Result<(), CalibrateError> {
+            // A caller's cancel (Python's Ctrl-C) drops this batch: the checkpoint still
+            // ends at the one before, so --resume continues from there.
+            if crate::experiment::cancel::is_cancelled(&token) {
+                return Err(SweepError::Cancelled {
+                    dir: req.out.display().to_string(),
+                }
+                .into());
+            }
             let bytes = csv_bytes(|w| {
                 batch.iter().try_for_each(|c| {
                     w.serialize(CandidateRow {

@@ -63,6 +63,10 @@ pub enum SweepError {
     Output(#[from] OutputError),
     #[error("cannot start worker threads: {0}")]
     Threads(String),
+    /// The caller's [`crate::experiment::cancel::Cancel`] token was cancelled between runs:
+    /// the work folder holds the batches finished before, so `--resume` continues it.
+    #[error("interrupted: the sweep in {dir} was cancelled; rerun it with --resume to continue")]
+    Cancelled { dir: String },
 }
 
 impl SweepError {

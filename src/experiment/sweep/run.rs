@@ -129,6 +129,7 @@ pub fn run_sweep(
     let bar = progress_bar(end - start, "runs", req.show_progress);
     bar.set_position(checkpoint.runs_done);
     let batch = (threads as u64 * 8).max(8);
+    let token = crate::experiment::cancel::current();
     while next < end {
         let stop = (next + batch).min(end);
         // This batch's points' parameters, built now: the sweep never holds them all.
@@ -137,10 +138,13 @@ pub fn run_sweep(
         let params = (first_point..=last_point)
             .map(|p| Ok((point_params(req, &layout, p)?, values(&layout.point(p)))))
             .collect::<Result<Vec<_>, SweepError>>()?;
-        let rows: Vec<std::io::Result<(Vec<u8>, Vec<u8>)>> = pool.install(|| {
+        let rows: Option<Vec<RunRows>> = pool.install(|| {
             (next..stop)
                 .into_par_iter()
                 .map(|run| {
+                    if crate::experiment::cancel::is_cancelled(&token) {
+                        return None;
+                    }
                     let point = run / plan.replicates as u64;
                     let replicate = (run % plan.replicates as u64) as u32;
                     let (params, point_values) = &params[(point - first_point) as usize];
@@ -152,17 +156,21 @@ pub fn run_sweep(
                     };
                     let seed = plan.seeds.seed(master, run, replicate);
                     let out = run_replicate_with(params, replicate, seed, false);
-                    output::sweep::run_rows(
+                    Some(output::sweep::run_rows(
                         &req.base.name,
                         run,
                         point as usize,
                         point_values,
                         &out,
                         plan.series_every,
-                    )
+                    ))
                 })
                 .collect()
         });
+        // A cancelled batch is dropped whole: the checkpoint still ends at the batch before.
+        let rows = rows.ok_or_else(|| SweepError::Cancelled {
+            dir: req.out.display().to_string(),
+        })?;
         for row in rows {
             let (run_row, series_rows) = row.map_err(io_err(&work.runs_part))?;
             runs_file.append(&run_row)?;
@@ -187,6 +195,9 @@ pub fn run_sweep(
     };
     Ok((outcome, Some(staged)))
 }
+
+/// One run's `runs.csv` row and `timeseries.csv` rows, as bytes.
+type RunRows = std::io::Result<(Vec<u8>, Vec<u8>)>;
 
 /// Records in the checkpoint how long the part files are now and what they hold.
 fn record(checkpoint: &mut Checkpoint, runs: &Part, series: &Part) {
