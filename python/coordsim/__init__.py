@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import _coordsim
 from ._coordsim import CoordsimError, InternalError, RunError, ScenarioError, UsageError
-from ._tables import read_table
+from ._tables import read_polars, read_table
 
 __version__: str = _coordsim.__version__
 __all__ = [
@@ -115,11 +115,10 @@ class Result:
         return Path(dir)
 
     def to_polars(self, name: str = "timeseries"):
-        """The table NAME as a polars DataFrame (needs ``pip install polars``)."""
-        import polars as pl
-
-        df = self.table(name)
-        return None if df is None else pl.from_pandas(df)
+        """The file NAME.csv as a polars DataFrame (needs ``pip install polars``; None if this
+        result has no such file), with the same column types as the pandas tables."""
+        f = self.path / f"{name}.csv"
+        return read_polars(f) if f.is_file() else None
 
 
 def _text(v: Value) -> str:

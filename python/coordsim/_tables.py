@@ -47,8 +47,8 @@ _FLOATS = {"mean", "sd", "ci95_low", "ci95_high", "trust", "members", "mu", "mu_
 _METRIC_LIKE: set = set()
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """One of coordsim's CSV files as a DataFrame."""
+def file_dtypes(path: Path) -> Dict[str, str]:
+    """The dtypes of one of coordsim's CSV files, by its header and name (as pandas names them)."""
     with open(path, newline="") as f:
         header = f.readline().rstrip("\r\n").split(",")
     types = dtypes(header)
@@ -60,6 +60,24 @@ def read_table(path: Path) -> pd.DataFrame:
         # Every column of a run's files is known: the rest are measures.
         for c in header:
             types.setdefault(c, "float64")
+    return types
+
+
+def read_polars(path: Path):
+    """One of coordsim's CSV files as a polars DataFrame, read by polars itself (no pyarrow
+    needed) with the same column types as ``read_table``: Int64, Float64, String, Boolean, and
+    empty cells as nulls."""
+    import polars as pl
+
+    to_polars = {"Int64": pl.Int64, "float64": pl.Float64, "Float64": pl.Float64,
+                 "string": pl.String, "boolean": pl.Boolean}
+    schema = {c: to_polars[t] for c, t in file_dtypes(path).items()}
+    return pl.read_csv(path, schema_overrides=schema, infer_schema_length=None)
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """One of coordsim's CSV files as a DataFrame."""
+    types = file_dtypes(path)
     # pandas 3 parses round-trip exact by default (and deprecates the option); older ones
     # need it asked for.
     exact = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}

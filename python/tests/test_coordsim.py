@@ -182,6 +182,10 @@ def test_report_and_polars():
     r = coordsim.run(seed=5, replicates=2, ticks=10)
     page = r.report()
     assert page.read_text().startswith("<!DOCTYPE html>")
-    pl = pytest.importorskip("polars")
+    import polars as pl
+
     ts = r.to_polars("timeseries")
     assert ts.shape == r.timeseries.shape and ts["tick"].dtype == pl.Int64
+    assert ts["mean_trust"].to_list() == r.timeseries["mean_trust"].tolist()
+    nodes = r.to_polars("nodes")  # empty network cells are nulls, the column stays Int64
+    assert nodes["network"].dtype == pl.Int64 and nodes["network"].null_count() == r.nodes["network"].isna().sum()
