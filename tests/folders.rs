@@ -378,21 +378,43 @@ fn an_unwritable_folder_is_refused_before_simulating() {
             .stderr(predicate::str::contains("file"));
         assert!(start.elapsed() < Duration::from_secs(10), "{command:?}");
     }
-    // A read-only folder, where permissions apply (not to root).
+    // A read-only folder: by permissions for a user, a read-only file system for root (whom
+    // permissions do not stop; CI runs as root). One of the two always applies.
     let ro = dir.path().join("ro");
     std::fs::create_dir(&ro).unwrap();
     let mut perms = std::fs::metadata(&ro).unwrap().permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o555);
     std::fs::set_permissions(&ro, perms).unwrap();
-    if std::fs::File::create(ro.join("probe")).is_err() {
+    // Large (a tmpfs takes no memory until written), so the free-disk check passes first.
+    let read_only_mount = SmallDisk::mount_with("4g", "ro");
+    let folder = match &read_only_mount {
+        Some(disk) => disk.path.clone(),
+        None => ro.clone(),
+    };
+    assert!(
+        std::fs::File::create(folder.join("probe")).is_err(),
+        "neither permissions nor a read-only mount stop writes here"
+    );
+    for command in [
+        vec!["run"],
+        vec![
+            "compare",
+            "baseline",
+            "--what-if",
+            "funding.policy=quadratic",
+        ],
+        vec!["sweep", "baseline", "--vary", "trust.half_life_ticks=10,20"],
+    ] {
         let start = Instant::now();
         coordsim(dir.path())
-            .args(["run", "--out", "ro/x"])
+            .args(&command)
+            .args(["--out", &folder.join("x").display().to_string()])
             .args(heavy)
             .assert()
             .code(1)
-            .stderr(predicate::str::contains("ro"));
-        assert!(start.elapsed() < Duration::from_secs(10));
+            .stderr(predicate::str::contains(folder.display().to_string()));
+        assert!(start.elapsed() < Duration::from_secs(10), "{command:?}");
+        assert!(!folder.join("x").exists());
     }
 }
 
@@ -405,17 +427,22 @@ struct SmallDisk {
 
 impl SmallDisk {
     fn mount(size: &str) -> Option<SmallDisk> {
+        Self::mount_with(size, "rw")
+    }
+
+    /// A tmpfs mounted with `mode` (`rw`, or `ro`: nothing can be written, not even by root).
+    fn mount_with(size: &str, mode: &str) -> Option<SmallDisk> {
         let dir = tempfile::tempdir().ok()?;
         let path = dir.path().join("disk");
         std::fs::create_dir(&path).ok()?;
         let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .args(["-t", "tmpfs", "-o", &format!("size={size},{mode}"), "tmpfs"])
             .arg(&path)
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
         if !ok {
-            eprintln!("full-disk test skipped: cannot mount a tmpfs here (not root?)");
+            eprintln!("cannot mount a tmpfs here (not root?): the test that needs it skips it");
             return None;
         }
         Some(SmallDisk { path, _dir: dir })

@@ -285,3 +285,73 @@ fn sobol_end_to_end_with_groups() {
     assert_eq!(keys, vec!["trust", "funding"], "{csv}");
     assert!(dir.join("plots/sobol.png").is_file());
 }
+
+/// `screen` and `sobol` killed (SIGKILL) after a few batches resume, on another thread count,
+/// to the bytes of an uninterrupted analysis: they run on the sweep engine's checkpoint.
+#[test]
+fn screen_and_sobol_killed_resume_to_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let common = [
+        "--vary",
+        "trust.half_life_ticks=4..52",
+        "--vary",
+        "governance.centralization=0..1",
+        "--replicates",
+        "2",
+        "--ticks",
+        "40",
+        "--quiet",
+        "--no-plots",
+    ];
+    for (command, file) in [
+        (["screen", "baseline", "--trajectories", "40"], "morris.csv"),
+        (["sobol", "baseline", "--samples", "32"], "sobol.csv"),
+    ] {
+        let run = |out: &str, extra: &[&str]| {
+            let mut c = coordsim();
+            c.current_dir(tmp.path())
+                .args(command)
+                .args(common)
+                .args(["--out", out])
+                .args(extra);
+            c
+        };
+        let killed = format!("{}-killed", command[0]);
+        let mut child = run(&killed, &["--threads", "1"]).spawn().unwrap();
+        let checkpoint = tmp.path().join(&killed).join(".sweep/checkpoint.json");
+        let start = std::time::Instant::now();
+        loop {
+            let done = std::fs::read_to_string(&checkpoint)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|v| v["runs_done"].as_u64())
+                .unwrap_or(0);
+            if done >= 16 || start.elapsed() > std::time::Duration::from_secs(60) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(
+            !tmp.path().join(&killed).join(file).exists(),
+            "{} finished before it could be killed: the test needs a longer one",
+            command[0]
+        );
+        assert!(
+            run(&killed, &["--threads", "2", "--resume"])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let whole = format!("{}-whole", command[0]);
+        assert!(run(&whole, &["--threads", "2"]).status().unwrap().success());
+        for f in [file, "runs.csv", "timeseries.csv"] {
+            let (a, b) = (
+                std::fs::read(tmp.path().join(&killed).join(f)).unwrap(),
+                std::fs::read(tmp.path().join(&whole).join(f)).unwrap(),
+            );
+            assert!(a == b, "{} {f}: resumed differs from whole", command[0]);
+        }
+    }
+}

@@ -392,13 +392,14 @@ fn headline(series: &Timeseries, arm: usize, last_tick: u32) -> Result<String, P
             .sum())
     };
     let (value, funding) = (total("coordination_value")?, total("coordination_funding")?);
+    let share = funded_share(series, arm)?;
     let mut parts = vec![format!("By week {last_tick}:")];
     if value > 0.0 {
         parts.push(format!(
-            "coordination work created {} resources of value and funders paid {} of it ({}%);",
+            "coordination work created {} resources of value and funders paid {} of it (a share of {}% per replicate);",
             fmt_num(value, 0),
             fmt_num(funding, 0),
-            fmt_num(funding / value * 100.0, 0)
+            fmt_num(share * 100.0, 0)
         ));
     }
     if let Some(g) = gap {
@@ -416,6 +417,34 @@ fn headline(series: &Timeseries, arm: usize, last_tick: u32) -> Result<String, P
         ));
     }
     Ok(parts.join(" "))
+}
+
+/// The share funders paid as `summary.csv`'s `cumulative_coordination_funded_share` has it:
+/// each replicate's funding over its value, summed over its weeks (0 when it created none),
+/// averaged over the replicates; so the dashboard and the terminal table give one number.
+fn funded_share(series: &Timeseries, arm: usize) -> Result<f64, PlotError> {
+    let (v, f) = (
+        series.column("coordination_value")?,
+        series.column("coordination_funding")?,
+    );
+    // Per replicate, in order of first appearance: (value, funding) summed over its ticks.
+    let mut totals: Vec<(u32, f64, f64)> = Vec::new();
+    for row in &series.arms[arm].rows {
+        let at = match totals.iter().position(|t| t.0 == row.replicate) {
+            Some(i) => i,
+            None => {
+                totals.push((row.replicate, 0.0, 0.0));
+                totals.len() - 1
+            }
+        };
+        totals[at].1 += row.values[v];
+        totals[at].2 += row.values[f];
+    }
+    let shares: Vec<f64> = totals
+        .iter()
+        .map(|&(_, value, funding)| if value > 0.0 { funding / value } else { 0.0 })
+        .collect();
+    Ok(shares.iter().sum::<f64>() / shares.len().max(1) as f64)
 }
 
 /// The dashboard and one file per panel, for the run's (first) scenario.
