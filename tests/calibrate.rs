@@ -1,6 +1,8 @@
 //! `coordsim calibrate`: ABC-SMC against a model with a known posterior (through the same
 //! `Problem::run` the command uses), and the command end to end.
 
+mod common;
+
 use coordsim::experiment::calibrate::abc::{Problem, Simulator, Stop};
 use coordsim::scenario::Origin;
 use coordsim::scenario::calibrate::TargetFile;
@@ -97,7 +99,6 @@ fn abc_smc_recovers_a_conjugate_normal_posterior() {
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// A small calibration of the baseline: two trust keys against mean trust at the end and the
 /// number of networks at week 20.
@@ -262,21 +263,8 @@ fn a_calibration_killed_at_any_moment_resumes_to_the_same_bytes() {
         .spawn()
         .unwrap();
     let checkpoint = dir.path().join("killed/.calibrate/checkpoint.json");
-    let start = Instant::now();
-    loop {
-        let bytes = std::fs::read_to_string(&checkpoint)
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["bytes"].as_u64())
-            .unwrap_or(0);
-        // About 150 candidates: into the second generation.
-        if bytes > 15_000 || start.elapsed() > Duration::from_secs(60) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // About 150 candidates: into the second generation.
+    common::kill_after_progress(&mut child, &checkpoint, "bytes", 15_001);
     assert!(
         !dir.path().join("killed/manifest.json").exists(),
         "the calibration finished before it could be killed: the test needs a longer one"

@@ -2,10 +2,11 @@
 //! beside its checkpoint is refused with a clear message, never finished into a sweep of NUL
 //! bytes or a headerless CSV.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 const ARGS: &[&str] = &[
     "sweep",
@@ -40,20 +41,7 @@ fn killed_sweep(dir: &Path, copies: &[&str]) {
         .spawn()
         .unwrap();
     let checkpoint = dir.join("killed/.sweep/checkpoint.json");
-    let start = Instant::now();
-    loop {
-        let done = std::fs::read_to_string(&checkpoint)
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["runs_done"].as_u64())
-            .unwrap_or(0);
-        if done >= 16 || start.elapsed() > Duration::from_secs(60) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    common::kill_after_progress(&mut child, &checkpoint, "runs_done", 16);
     for copy in copies {
         let status = std::process::Command::new("cp")
             .args(["-r", "killed", copy])

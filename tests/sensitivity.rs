@@ -2,6 +2,8 @@
 //! analysis code the commands use, with a test function in place of the model), and
 //! `coordsim screen` / `coordsim sobol` end to end.
 
+mod common;
+
 use std::f64::consts::PI;
 use std::process::Command;
 
@@ -319,20 +321,7 @@ fn screen_and_sobol_killed_resume_to_the_same_bytes() {
         let killed = format!("{}-killed", command[0]);
         let mut child = run(&killed, &["--threads", "1"]).spawn().unwrap();
         let checkpoint = tmp.path().join(&killed).join(".sweep/checkpoint.json");
-        let start = std::time::Instant::now();
-        loop {
-            let done = std::fs::read_to_string(&checkpoint)
-                .ok()
-                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-                .and_then(|v| v["runs_done"].as_u64())
-                .unwrap_or(0);
-            if done >= 16 || start.elapsed() > std::time::Duration::from_secs(60) {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
+        common::kill_after_progress(&mut child, &checkpoint, "runs_done", 16);
         assert!(
             !tmp.path().join(&killed).join(file).exists(),
             "{} finished before it could be killed: the test needs a longer one",

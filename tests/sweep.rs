@@ -1,10 +1,11 @@
 //! Sweeps as users run them: designs, determinism across threads, shards and merge, a real
 //! SIGKILL followed by --resume, and the Slurm script.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// The seed rule (per-run or common seeds), with the helpers below.
 #[path = "sweep/seeds.rs"]
@@ -189,20 +190,7 @@ fn a_sweep_killed_mid_run_resumes_to_the_same_bytes() {
         .unwrap();
     // Wait until some batches are on disk, then SIGKILL.
     let checkpoint = dir.path().join("killed/.sweep/checkpoint.json");
-    let start = Instant::now();
-    loop {
-        let done = std::fs::read_to_string(&checkpoint)
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["runs_done"].as_u64())
-            .unwrap_or(0);
-        if done >= 16 || start.elapsed() > Duration::from_secs(60) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    common::kill_after_progress(&mut child, &checkpoint, "runs_done", 16);
     assert!(
         !dir.path().join("killed/runs.csv").exists(),
         "the sweep was killed before it finished"

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use super::{ReportError, changed_from_defaults, charts, description, html, quoted, title};
+use super::{
+    ReportError, changed_from_defaults, charts, description, html, overrides, quoted, title,
+};
 use crate::output::manifest::Manifest;
 use crate::output::schema::{GenerationRow, MarginalRow, read_rows};
 
@@ -110,11 +112,7 @@ pub(super) fn sections(
         &format!(
             "Calibrated: {}. Base scenario against the built-in defaults (overrides: {}):",
             keys.join(", "),
-            if m.provenance.overrides.is_empty() {
-                "none".to_string()
-            } else {
-                m.provenance.overrides.join(" ")
-            }
+            overrides(m)
         ),
     );
     changes.push_str(&changed_from_defaults(&m.provenance.parameters));

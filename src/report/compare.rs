@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{
     ReportError, changed_from_defaults, charts, describe, description, html, ordered_measures,
-    quoted, read_summary, summary_table, title,
+    overrides, quoted, read_summary, summary_table, title,
 };
 use crate::output::manifest::Manifest;
 use crate::output::schema::CompareRow;
@@ -83,11 +83,7 @@ pub(super) fn sections(
             "note",
             &format!(
                 "The reference arm's parameters against the built-in defaults (overrides common to every arm: {}):",
-                if m.provenance.overrides.is_empty() {
-                    "none".to_string()
-                } else {
-                    m.provenance.overrides.join(" ")
-                }
+                overrides(m)
             ),
         ));
     }

@@ -347,6 +347,15 @@ fn provenance(m: &Manifest) -> String {
     html::section("provenance", "Provenance", &(html::facts(&items) + &note))
 }
 
+/// The `--set` overrides as given, or "none".
+fn overrides(m: &Manifest) -> String {
+    if m.provenance.overrides.is_empty() {
+        "none".to_string()
+    } else {
+        m.provenance.overrides.join(" ")
+    }
+}
+
 /// The page's title for a folder: kind and scenario.
 fn title(kind: &str, m: &Manifest) -> String {
     format!("coordsim {kind}: {}", m.provenance.scenario.name)

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{
     ReportError, SummaryGroup, changed_from_defaults, charts, description, html, ordered_measures,
-    quoted, read_summary, summary_table, title,
+    overrides, quoted, read_summary, summary_table, title,
 };
 use crate::output::manifest::Manifest;
 
@@ -39,17 +39,7 @@ pub(super) fn sections(
     );
     let changes = format!(
         "{}{}",
-        html::para(
-            "note",
-            &format!(
-                "Overrides as given: {}",
-                if m.provenance.overrides.is_empty() {
-                    "none".to_string()
-                } else {
-                    m.provenance.overrides.join(" ")
-                }
-            )
-        ),
+        html::para("note", &format!("Overrides as given: {}", overrides(m))),
         changed_from_defaults(&m.provenance.parameters)
     );
     Ok((

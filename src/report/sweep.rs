@@ -6,7 +6,8 @@
 use std::path::Path;
 
 use super::{
-    ReportError, changed_from_defaults, charts, describe, description, html, quoted, title,
+    ReportError, changed_from_defaults, charts, describe, description, html, overrides, quoted,
+    title,
 };
 use crate::output::manifest::Manifest;
 use crate::output::schema::PointsRow;
@@ -39,11 +40,7 @@ pub(super) fn sections(
             } else {
                 varied.join(", ")
             },
-            if m.provenance.overrides.is_empty() {
-                "none".to_string()
-            } else {
-                m.provenance.overrides.join(" ")
-            }
+            overrides(m)
         ),
     );
     changes.push_str(&changed_from_defaults(&m.provenance.parameters));
