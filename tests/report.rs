@@ -303,6 +303,52 @@ fn calibration_report_holds_targets_posterior_and_generations() {
 }
 
 #[test]
+fn screening_and_sobol_reports_rank_the_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let vary = [
+        "--vary",
+        "trust.half_life_ticks=13..39",
+        "--vary",
+        "trust.cooperation_gain=0.04..0.12",
+        "--replicates",
+        "2",
+        "--ticks",
+        "30",
+        "--metric",
+        "final_fragmentation",
+        "--report",
+    ];
+    stdout(
+        dir.path(),
+        &[
+            &["screen", "baseline", "--trajectories", "4", "--out", "m"][..],
+            &vary,
+        ]
+        .concat(),
+    );
+    let html = read(&dir.path().join("m/report.html"));
+    check_self_contained(&html, &["indices", "morris", "charts", "provenance"]);
+    assert!(html.contains("coordsim screening: baseline"));
+    assert!(html.contains("A Morris screening of 2 keys"));
+    assert!(html.contains("<td>dummy</td>"));
+    assert!(html.contains("<td>the noise floor</td>"));
+    // The ranking, not the design: no table of points (with the dummy's seeds) is shown.
+    assert!(!html.contains("id=\"points\""));
+    stdout(
+        dir.path(),
+        &[
+            &["sobol", "baseline", "--samples", "8", "--out", "s"][..],
+            &vary,
+        ]
+        .concat(),
+    );
+    let html = read(&dir.path().join("s/report.html"));
+    check_self_contained(&html, &["indices", "sobol", "charts", "provenance"]);
+    assert!(html.contains("A Sobol analysis of trust.half_life_ticks, trust.cooperation_gain"));
+    assert!(html.contains("largest total index"));
+}
+
+#[test]
 fn report_rewrites_only_report_html_and_escapes_names() {
     let dir = tempfile::tempdir().unwrap();
     // A scenario whose name needs escaping in HTML.

@@ -6,13 +6,15 @@
 //! nothing on the page refers outside it.
 //!
 //! - `html`: escaping, tables, inline SVG, the page;
-//! - `run`, `compare`, `sweep`, `calibrate`: each kind's headline and tables.
+//! - `run`, `compare`, `sweep`, `sensitivity` (screen, sobol), `calibrate`: each kind's
+//!   headline and tables.
 
 pub mod html;
 
 mod calibrate;
 mod compare;
 mod run;
+mod sensitivity;
 mod sweep;
 
 use std::collections::BTreeMap;

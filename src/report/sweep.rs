@@ -1,7 +1,6 @@
 //! A sweep folder's report: the headline (where the default measure is lowest and highest),
 //! the sweep's chart, a table of the points with a few headline measures, and the varied keys
-//! and base parameters. A screening or Sobol folder (a sweep without `points.csv`) shows its
-//! charts and provenance.
+//! and base parameters. A screening or Sobol folder is reported by `sensitivity`.
 
 use std::path::Path;
 
@@ -44,26 +43,10 @@ pub(super) fn sections(
         ),
     );
     changes.push_str(&changed_from_defaults(&m.provenance.parameters));
-    let points_path = dir.join("points.csv");
-    if !points_path.is_file() {
-        let what = match plan.and_then(|p| p.analysis.as_ref()) {
-            Some(_) => "sensitivity analysis",
-            None => "sweep",
-        };
-        let headline = format!(
-            "A {what} of {} on {}: its charts and provenance follow (its tables are the folder's CSV files).",
-            varied.join(", "),
-            quoted(&m.provenance.scenario.name)
-        );
-        return Ok((
-            title(what, m),
-            headline,
-            vec![
-                charts(dir, &[])?,
-                html::section("changes", "Varied keys and base parameters", &changes),
-            ],
-        ));
+    if let Some(analysis) = plan.and_then(|p| p.analysis.as_ref()) {
+        return super::sensitivity::sections(dir, m, analysis);
     }
+    let points_path = dir.join("points.csv");
     let sweep = read_sweep(&points_path, &varied)?;
     let replicates = plan.map(|p| p.replicates).unwrap_or(0);
     let headline = headline(

@@ -228,9 +228,6 @@ pub struct SweepArgs {
     pub seeds: Option<SeedsArg>,
     #[command(flatten)]
     pub cluster: ClusterArgs,
-    /// Also write report.html into the folder: one self-contained page to read offline and share.
-    #[arg(long)]
-    pub report: bool,
 }
 
 /// Where a sweep-engine command writes, and how it resumes, shards and goes to a cluster
@@ -243,6 +240,10 @@ pub struct ClusterArgs {
     /// Continue an interrupted sweep in --out: only missing runs are computed.
     #[arg(long)]
     pub resume: bool,
+    /// Also write report.html into the folder: one self-contained page to read offline and share
+    /// (not for a shard).
+    #[arg(long)]
+    pub report: bool,
     /// Run only shard I of N (I counts from 0), for clusters; join with `coordsim merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,

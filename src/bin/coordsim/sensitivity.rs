@@ -220,7 +220,7 @@ fn command(
         plots: settings.plots && shard.is_none(),
         slurm,
         max_memory: settings.max_memory,
-        report: false,
+        report: cluster.report,
     })
 }
 

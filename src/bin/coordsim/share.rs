@@ -1,5 +1,5 @@
-//! `coordsim report DIR`, and the `--report` of `run`, `compare`, `sweep` and `calibrate`: the folder's
-//! `report.html` (`coordsim::report`), written atomically into the folder.
+//! `coordsim report DIR`, and the `--report` of `run`, `compare`, `sweep`, `screen`, `sobol` and
+//! `calibrate`: the folder's `report.html` (`coordsim::report`), written atomically into it.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -117,7 +117,7 @@ pub fn request(args: &SweepArgs, command_line: Vec<String>) -> Result<SweepComma
         plots: settings.plots && shard.is_none(),
         slurm,
         max_memory: settings.max_memory,
-        report: args.report,
+        report: args.cluster.report,
     })
 }
 
