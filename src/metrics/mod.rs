@@ -186,7 +186,16 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         components: frag.components as f64,
         largest_component_share: frag.largest_component_share,
         fragmentation: frag.fragmentation,
-        transitivity: graph::transitivity(n, &world.ties, threshold, &mut scratch.marks),
+        transitivity: graph::transitivity(
+            n,
+            &world.ties,
+            threshold,
+            graph::TriangleBuffers {
+                marks: &mut scratch.marks,
+                offsets: &mut scratch.offsets,
+                forward: &mut scratch.forward,
+            },
+        ),
         networks,
         network_members_share,
         coordination_capacity: world.open.capacity

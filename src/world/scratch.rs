@@ -33,6 +33,9 @@ pub struct Scratch {
     pub tie_counts: Vec<[u32; 2]>,
     /// New ties each attendee of a gathering made there (gatherings).
     pub new_ties: Vec<u32>,
-    /// A mark per community (the transitivity metric).
+    /// The transitivity metric: a mark per community, and the trusted graph as compressed
+    /// rows (each community's higher-numbered trusted neighbours, `forward[offsets[v]..]`).
     pub marks: Vec<u32>,
+    pub offsets: Vec<u32>,
+    pub forward: Vec<u32>,
 }
