@@ -272,6 +272,7 @@ mod tests {
 
     /// Against a direct count over every triple, on random graphs with weak and removed ties.
     #[test]
+    #[allow(clippy::needless_range_loop)] // an adjacency matrix reads best indexed
     fn transitivity_equals_a_direct_count() {
         use rand::{RngExt, SeedableRng};
         let mut rng = crate::world::rng::ModelRng::seed_from_u64(7);
