@@ -1,9 +1,13 @@
 //! Sobol indices: first-order and total, with the sampling of Saltelli et al. (2010) and the
 //! estimators of their Table 2: Saltelli's (b) for first order and Jansen's (f) for total.
 //!
-//! Two independent matrices `A` and `B` of `n` rows in the unit cube (pseudo-random, from the
-//! design's seeded generator); for each group `g` of factors (each factor its own group unless
-//! grouped) `AB_g` is `A` with the columns of `g` taken from `B`. The design is, row by row,
+//! Two matrices `A` and `B` of `n` rows in the unit cube, from one `2k`-dimensional
+//! Owen-scrambled Sobol sequence (quasi-random, as Saltelli et al. 2010 advise: `A` its first
+//! `k` coordinates, `B` the next `k`; scrambled with a seed drawn from the design's generator,
+//! so another master seed gives another, equally even, design). The sequence has 2^16 points
+//! and 256 dimensions: row blocks and dimension blocks beyond those use further independent
+//! scrambles. For each group `g` of factors (each factor its own group unless grouped)
+//! `AB_g` is `A` with the columns of `g` taken from `B`. The design is, row by row,
 //! `A_i, AB_1,i, ..., AB_G,i, B_i`: `n (G + 2)` points. With `V` the variance of all outputs
 //! at `A` and `B`:
 //!   S_g  = mean( f(B) (f(AB_g) - f(A)) ) / V
@@ -44,9 +48,12 @@ pub fn design(group_of: Vec<usize>, rows: usize, rng: &mut ModelRng) -> SobolDes
     let factors = group_of.len();
     let groups = group_of.iter().max().map_or(0, |g| g + 1);
     let mut points = Vec::with_capacity(rows * (groups + 2));
-    for _ in 0..rows {
-        let a: Vec<f64> = (0..factors).map(|_| rng.random::<f64>()).collect();
-        let b: Vec<f64> = (0..factors).map(|_| rng.random::<f64>()).collect();
+    let seed: u32 = rng.random();
+    for i in 0..rows {
+        let a: Vec<f64> = (0..factors).map(|f| quasi_random(i, f, seed)).collect();
+        let b: Vec<f64> = (0..factors)
+            .map(|f| quasi_random(i, factors + f, seed))
+            .collect();
         points.push(a.clone());
         for g in 0..groups {
             points.push(
@@ -64,6 +71,21 @@ pub fn design(group_of: Vec<usize>, rows: usize, rng: &mut ModelRng) -> SobolDes
         rows,
         points,
     }
+}
+
+/// Coordinate `dim` of point `index` of the scrambled Sobol sequence `seed`. The sequence
+/// holds 2^16 points of 256 dimensions; each further block of points or dimensions is another
+/// independent scramble (a different seed), as the sequence's author suggests.
+fn quasi_random(index: usize, dim: usize, seed: u32) -> f64 {
+    const POINTS: usize = 1 << 16;
+    let dims = sobol_burley::NUM_DIMENSIONS as usize;
+    let block = (index / POINTS) as u32 ^ (((dim / dims) as u32) << 16);
+    let block_seed = seed ^ block.wrapping_mul(0x9E37_79B9);
+    f64::from(sobol_burley::sample(
+        (index % POINTS) as u32,
+        (dim % dims) as u32,
+        block_seed,
+    ))
 }
 
 /// First-order and total variance shares of group `g` over the rows `rows`.
@@ -127,5 +149,33 @@ impl SobolDesign {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// The first 2^m rows of a scrambled Sobol sequence put exactly one point in each of the
+    /// 2^m equal slices of every coordinate (of `A` and of `B`); pseudo-random rows do not.
+    #[test]
+    fn base_samples_stratify_every_coordinate() {
+        let rows = 256;
+        let d = design(vec![0, 1, 2], rows, &mut ModelRng::seed_from_u64(3));
+        let stride = d.groups + 2;
+        for (matrix, offset) in [("A", 0), ("B", stride - 1)] {
+            for f in 0..d.factors {
+                let mut slices = vec![0u32; rows];
+                for i in 0..rows {
+                    let x = d.points[i * stride + offset][f];
+                    slices[(x * rows as f64) as usize] += 1;
+                }
+                assert!(slices.iter().all(|&c| c == 1), "{matrix} column {f}");
+            }
+        }
+        // Another seed, another design.
+        let other = design(vec![0, 1, 2], rows, &mut ModelRng::seed_from_u64(4));
+        assert_ne!(d.points, other.points);
     }
 }
