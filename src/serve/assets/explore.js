@@ -195,7 +195,7 @@ function control(p, value, changes) {
   } else {
     const lo = p.range.lo, hi = p.range.hi;
     const slider = hi !== null && hi - lo <= 1000;
-    input = el("input", { id, type: slider ? "range" : "number", min: lo, max: hi === null ? undefined : hi, step: p.kind === "whole" ? 1 : (slider ? "any" : "any"), value });
+    input = el("input", { id, type: slider ? "range" : "number", min: lo, max: hi === null ? undefined : hi, step: p.kind === "whole" ? 1 : (slider ? (hi - lo) / 100 : "any"), value });
     input.addEventListener("input", () => {
       let v = Number(input.value);
       if (p.kind === "real" && slider) v = Number(v.toPrecision(3));

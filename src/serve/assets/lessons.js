@@ -8,8 +8,9 @@ const Lessons = {
   init() {
     const list = document.getElementById("lesson-list");
     list.replaceChildren(...CS.lessons.map((l) => el("button", { "data-lesson": l.number, onclick: () => this.open(l), text: l.title })));
-    document.getElementById("lesson").addEventListener("keydown", (e) => {
-      if (!this.lesson || ["INPUT", "SELECT", "TEXTAREA"].includes(e.target.tagName)) return;
+    // On the document: a button that becomes disabled (Go at the last week) drops the focus.
+    document.addEventListener("keydown", (e) => {
+      if (!this.lesson || document.getElementById("page-lessons").hidden || ["INPUT", "SELECT", "TEXTAREA"].includes(e.target.tagName)) return;
       if (e.key === "ArrowRight" || e.key === "PageDown") { e.preventDefault(); this.go(this.step + 1); }
       if (e.key === "ArrowLeft" || e.key === "PageUp") { e.preventDefault(); this.go(this.step - 1); }
       if (e.key === "Escape") { e.preventDefault(); this.close(); }

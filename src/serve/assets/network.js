@@ -24,15 +24,16 @@ class NetView {
   layout(nodes) {
     const regions = Math.max(1, ...nodes.map((n) => n[0] + 1));
     const W = this.canvas.width, H = this.canvas.height;
-    const R = Math.min(W, H) * (regions > 1 ? 0.33 : 0);
+    // Region centres on an ellipse filling the canvas; each region's disc as large as fits.
+    const Rx = regions > 1 ? W * 0.36 : 0, Ry = regions > 1 ? H * 0.36 : 0;
     const counts = new Array(regions).fill(0);
     nodes.forEach((n) => counts[n[0]]++);
-    const spread = Math.min(W, H) * (regions > 1 ? Math.min(0.14, 0.9 / regions + 0.05) : 0.42);
+    const spread = regions > 1 ? Math.min(W, H) * 0.36 * Math.sin(Math.PI / regions) * 0.95 : Math.min(W, H) * 0.45;
     this.pos = nodes.map((n, i) => {
       const reg = n[0];
       const k = this.order(i, nodes);
       const a = 2 * Math.PI * reg / regions - Math.PI / 2;
-      const cx = W / 2 + R * Math.cos(a), cy = H / 2 + R * Math.sin(a);
+      const cx = W / 2 + Rx * Math.cos(a), cy = H / 2 + Ry * Math.sin(a);
       const r = spread * Math.sqrt((k + 0.5) / Math.max(counts[reg], 1));
       const t = k * 2.39996323;
       return [cx + r * Math.cos(t), cy + r * Math.sin(t)];
