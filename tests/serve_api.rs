@@ -40,7 +40,12 @@ async fn call(app: &Router, method: &str, uri: &str, body: Option<&str>) -> (Sta
     (status, bytes.to_vec())
 }
 
-async fn json_call(app: &Router, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+async fn json_call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let text = body.map(|b| b.to_string());
     let (status, bytes) = call(app, method, uri, text.as_deref()).await;
     let v = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
@@ -54,7 +59,12 @@ fn coordsim() -> Command {
 /// timeseries.csv's rows as (header, rows of fields).
 fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).expect("csv");
-    let header = r.headers().expect("header").iter().map(str::to_string).collect();
+    let header = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
     let rows = r
         .records()
         .map(|x| x.expect("row").iter().map(str::to_string).collect())
@@ -98,31 +108,82 @@ async fn catalogue_routes_answer() {
     assert_eq!(s, StatusCode::OK);
     let page = String::from_utf8(page).expect("utf8");
     assert!(page.contains("Explore") && page.contains("What-if") && page.contains("Lessons"));
-    for asset in ["style.css", "util.js", "chart.js", "network.js", "explore.js", "whatif.js", "lessons.js", "app.js"] {
+    for asset in [
+        "style.css",
+        "util.js",
+        "chart.js",
+        "network.js",
+        "explore.js",
+        "whatif.js",
+        "lessons.js",
+        "app.js",
+    ] {
         let (s, body) = call(&app, "GET", &format!("/assets/{asset}"), None).await;
         assert_eq!(s, StatusCode::OK, "{asset}");
         // The SVG namespace is a name, not an address anything is fetched from.
-        let text = String::from_utf8(body).expect("utf8").replace("http://www.w3.org/2000/svg", "");
-        assert!(!text.contains("http://") && !text.contains("https://"), "{asset} names an external URL");
+        let text = String::from_utf8(body)
+            .expect("utf8")
+            .replace("http://www.w3.org/2000/svg", "");
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{asset} names an external URL"
+        );
     }
     assert!(!page.contains("https://"), "the page names an external URL");
     let (s, scenarios) = json_call(&app, "GET", "/api/scenarios", None).await;
     assert_eq!(s, StatusCode::OK);
-    let names: Vec<&str> = scenarios.as_array().expect("list").iter().map(|x| x["name"].as_str().expect("name")).collect();
+    let names: Vec<&str> = scenarios
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|x| x["name"].as_str().expect("name"))
+        .collect();
     assert!(names.contains(&"baseline") && names.contains(&"classroom/01_kinship"));
-    let baseline = scenarios.as_array().expect("list").iter().find(|x| x["name"] == "baseline").expect("baseline");
-    assert!(baseline["meta"]["what_it_shows"].as_str().expect("meta").contains("seven steps"));
+    let baseline = scenarios
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|x| x["name"] == "baseline")
+        .expect("baseline");
+    assert!(
+        baseline["meta"]["what_it_shows"]
+            .as_str()
+            .expect("meta")
+            .contains("seven steps")
+    );
     let (s, params) = json_call(&app, "GET", "/api/params", None).await;
     assert_eq!(s, StatusCode::OK);
-    let half_life = params.as_array().expect("list").iter().find(|p| p["key"] == "trust.half_life_ticks").expect("key");
+    let half_life = params
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|p| p["key"] == "trust.half_life_ticks")
+        .expect("key");
     assert_eq!(half_life["kind"], "real");
     assert!(!half_life["meaning"].as_str().expect("meaning").is_empty());
-    let policy = params.as_array().expect("list").iter().find(|p| p["key"] == "funding.policy").expect("key");
-    assert!(policy["range"]["choices"].as_array().expect("choices").iter().any(|c| c == "direct_service"));
+    let policy = params
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|p| p["key"] == "funding.policy")
+        .expect("key");
+    assert!(
+        policy["range"]["choices"]
+            .as_array()
+            .expect("choices")
+            .iter()
+            .any(|c| c == "direct_service")
+    );
     let (s, m) = json_call(&app, "GET", "/api/measures", None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(m["columns"][0], "tick");
-    assert!(m["metrics"].as_array().expect("metrics").iter().any(|x| x["key"] == "fragmentation" && x["direction"] == "lower_is_better"));
+    assert!(
+        m["metrics"]
+            .as_array()
+            .expect("metrics")
+            .iter()
+            .any(|x| x["key"] == "fragmentation" && x["direction"] == "lower_is_better")
+    );
     let (s, lessons) = json_call(&app, "GET", "/api/lessons", None).await;
     assert_eq!(s, StatusCode::OK);
     let lessons = lessons.as_array().expect("lessons");
@@ -146,7 +207,9 @@ async fn explore_numbers_equal_the_cli_run_and_its_downloads_are_a_run_folder() 
     let (s, created) = call(&app, "POST", "/api/sessions", Some(&body)).await;
     let created = String::from_utf8(created).expect("utf8");
     assert_eq!(s, StatusCode::OK, "{created}");
-    let id = serde_json::from_str::<Value>(&created).expect("json")["id"].as_u64().expect("id");
+    let id = serde_json::from_str::<Value>(&created).expect("json")["id"]
+        .as_u64()
+        .expect("id");
     let mut frames = vec![frame_values(&created)];
     // Step five ticks one by one, then the stream (Go) to the end.
     for _ in 0..5 {
@@ -167,18 +230,41 @@ async fn explore_numbers_equal_the_cli_run_and_its_downloads_are_a_run_folder() 
     let out = tempfile::tempdir().expect("tmp");
     let dir = out.path().join("run");
     coordsim()
-        .args(["run", "baseline", "--seed", "7", "--ticks", "30", "--set", "trust.half_life_ticks=13", "--replicates", "2", "--no-plots", "--quiet", "--out"])
+        .args([
+            "run",
+            "baseline",
+            "--seed",
+            "7",
+            "--ticks",
+            "30",
+            "--set",
+            "trust.half_life_ticks=13",
+            "--replicates",
+            "2",
+            "--no-plots",
+            "--quiet",
+            "--out",
+        ])
         .arg(&dir)
         .assert()
         .success();
     let (header, rows) = csv_rows(&dir.join("timeseries.csv"));
-    let first = header.iter().position(|h| h == "tick").expect("tick column");
+    let first = header
+        .iter()
+        .position(|h| h == "tick")
+        .expect("tick column");
     let rep0: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "0").collect();
     assert_eq!(rep0.len(), 31);
     for (row, values) in rep0.iter().zip(&frames) {
         assert_eq!(values.len(), header.len() - first);
         for (k, &v) in values.iter().enumerate() {
-            assert!(same(&row[first + k], v), "tick {}: {} is {} in the CLI, {v:?} in Explore", row[first], header[first + k], row[first + k]);
+            assert!(
+                same(&row[first + k], v),
+                "tick {}: {} is {} in the CLI, {v:?} in Explore",
+                row[first],
+                header[first + k],
+                row[first + k]
+            );
         }
     }
     // A finished run refuses more steps, with a message.
@@ -186,22 +272,62 @@ async fn explore_numbers_equal_the_cli_run_and_its_downloads_are_a_run_folder() 
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(e["error"].as_str().expect("msg").contains("Setup"));
     // Inspect a community.
-    let (s, c) = json_call(&app, "GET", &format!("/api/sessions/{id}/communities/5"), None).await;
+    let (s, c) = json_call(
+        &app,
+        "GET",
+        &format!("/api/sessions/{id}/communities/5"),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(c["stage"].as_u64().expect("stage") <= 7 && c["treasury"].is_number() && c["ties"].is_array());
+    assert!(
+        c["stage"].as_u64().expect("stage") <= 7
+            && c["treasury"].is_number()
+            && c["ties"].is_array()
+    );
     // Downloads: the run folder of what is on screen, as `coordsim run --replicates 1` writes it.
     let single = out.path().join("single");
     coordsim()
-        .args(["run", "baseline", "--seed", "7", "--ticks", "30", "--set", "trust.half_life_ticks=13", "--replicates", "1", "--no-plots", "--quiet", "--out"])
+        .args([
+            "run",
+            "baseline",
+            "--seed",
+            "7",
+            "--ticks",
+            "30",
+            "--set",
+            "trust.half_life_ticks=13",
+            "--replicates",
+            "1",
+            "--no-plots",
+            "--quiet",
+            "--out",
+        ])
         .arg(&single)
         .assert()
         .success();
     for file in ["timeseries.csv", "summary.csv", "ties.csv", "nodes.csv"] {
-        let (s, bytes) = call(&app, "GET", &format!("/api/sessions/{id}/files/{file}"), None).await;
+        let (s, bytes) = call(
+            &app,
+            "GET",
+            &format!("/api/sessions/{id}/files/{file}"),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{file}");
-        assert_eq!(bytes, std::fs::read(single.join(file)).expect("cli file"), "{file} differs from the CLI's");
+        assert_eq!(
+            bytes,
+            std::fs::read(single.join(file)).expect("cli file"),
+            "{file} differs from the CLI's"
+        );
     }
-    let (s, html) = call(&app, "GET", &format!("/api/sessions/{id}/files/report.html"), None).await;
+    let (s, html) = call(
+        &app,
+        "GET",
+        &format!("/api/sessions/{id}/files/report.html"),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8(html).expect("utf8").contains("<svg"));
 }
@@ -224,7 +350,10 @@ async fn a_what_if_equals_coordsim_compare() {
         if st["finished"] == true {
             break (st, text);
         }
-        assert!(start.elapsed() < Duration::from_secs(300), "the what-if did not finish");
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "the what-if did not finish"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status["error"].is_null(), "{}", status["error"]);
@@ -232,7 +361,23 @@ async fn a_what_if_equals_coordsim_compare() {
     let out = tempfile::tempdir().expect("tmp");
     let dir = out.path().join("cmp");
     coordsim()
-        .args(["compare", "baseline", "--what-if", "funding.policy=direct_service", "--what-if", "governance.centralization=0.9; trust.half_life_ticks=13", "--replicates", "4", "--seed", "5", "--ticks", "20", "--no-plots", "--quiet", "--out"])
+        .args([
+            "compare",
+            "baseline",
+            "--what-if",
+            "funding.policy=direct_service",
+            "--what-if",
+            "governance.centralization=0.9; trust.half_life_ticks=13",
+            "--replicates",
+            "4",
+            "--seed",
+            "5",
+            "--ticks",
+            "20",
+            "--no-plots",
+            "--quiet",
+            "--out",
+        ])
         .arg(&dir)
         .assert()
         .success();
@@ -244,7 +389,14 @@ async fn a_what_if_equals_coordsim_compare() {
         assert_eq!(row[col("metric")], r["metric"].as_str().expect("metric"));
         assert_eq!(row[col("label")], r["arm_label"].as_str().expect("label"));
     }
-    for name in ["mean", "ci95_low", "ci95_high", "diff_mean", "diff_ci95_low", "diff_ci95_high"] {
+    for name in [
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "diff_mean",
+        "diff_ci95_low",
+        "diff_ci95_high",
+    ] {
         let shown = fields(&text, name);
         assert_eq!(shown.len(), rows.len(), "{name}");
         for (row, v) in rows.iter().zip(shown) {
@@ -252,51 +404,216 @@ async fn a_what_if_equals_coordsim_compare() {
             if field.is_empty() {
                 assert!(v.is_none(), "{name} of {}", row[0]);
             } else {
-                assert!(same(field, v), "{} arm {}: {name} {field} vs {v:?}", row[0], row[1]);
+                assert!(
+                    same(field, v),
+                    "{} arm {}: {name} {field} vs {v:?}",
+                    row[0],
+                    row[1]
+                );
             }
         }
     }
     // The verdict words are the CLI's (by the measure's direction).
-    let frag = table.iter().find(|r| r["metric"] == "final_fragmentation" && r["arm"] == 1).expect("row");
-    assert!(["clearly better", "clearly worse", "no clear difference"].contains(&frag["verdict"].as_str().expect("verdict")));
+    let frag = table
+        .iter()
+        .find(|r| r["metric"] == "final_fragmentation" && r["arm"] == 1)
+        .expect("row");
+    assert!(
+        ["clearly better", "clearly worse", "no clear difference"]
+            .contains(&frag["verdict"].as_str().expect("verdict"))
+    );
     for file in ["compare.csv", "summary.csv", "timeseries.csv"] {
         let (s, bytes) = call(&app, "GET", &format!("/api/whatif/{id}/files/{file}"), None).await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(bytes, std::fs::read(dir.join(file)).expect("cli file"), "{file} differs from coordsim compare's");
+        assert_eq!(
+            bytes,
+            std::fs::read(dir.join(file)).expect("cli file"),
+            "{file} differs from coordsim compare's"
+        );
     }
-    let (s, html) = call(&app, "GET", &format!("/api/whatif/{id}/files/report.html"), None).await;
+    let (s, html) = call(
+        &app,
+        "GET",
+        &format!("/api/whatif/{id}/files/report.html"),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8(html).expect("utf8").contains("clearly"));
 }
 
 /// Bad requests: each a 4xx whose message names the problem.
-fn bad_requests() -> Vec<(&'static str, String, Option<String>, StatusCode, &'static str)> {
-    let post = |uri: &str, body: Value, status, needle| ("POST", uri.to_string(), Some(body.to_string()), status, needle);
+fn bad_requests() -> Vec<(
+    &'static str,
+    String,
+    Option<String>,
+    StatusCode,
+    &'static str,
+)> {
+    let post = |uri: &str, body: Value, status, needle| {
+        (
+            "POST",
+            uri.to_string(),
+            Some(body.to_string()),
+            status,
+            needle,
+        )
+    };
     vec![
-        post("/api/sessions", json!({"scenario": "baseline", "set": ["trust.half_lif=3"]}), StatusCode::BAD_REQUEST, "trust.half_life_ticks"),
-        post("/api/sessions", json!({"set": ["trust.half_life_ticks=-5"]}), StatusCode::BAD_REQUEST, "trust.half_life_ticks"),
-        post("/api/sessions", json!({"toml": "[run]\nticks = 10\n\n[trust]\nhalf_life_ticks = \"soon\"\n"}), StatusCode::BAD_REQUEST, "uploaded.toml:5:"),
-        post("/api/sessions", json!({"toml": "[run\nticks = 10\n"}), StatusCode::BAD_REQUEST, "uploaded.toml:1:"),
-        post("/api/sessions", json!({"set": ["population.communities=50000"]}), StatusCode::BAD_REQUEST, "cap"),
-        post("/api/sessions", json!({"set": ["run.ticks=5000"]}), StatusCode::BAD_REQUEST, "cap"),
-        post("/api/sessions", json!({"scenario": "/etc/passwd"}), StatusCode::BAD_REQUEST, "no shipped scenario"),
-        post("/api/sessions", json!({"scenario": "../Cargo.toml"}), StatusCode::BAD_REQUEST, "no shipped scenario"),
-        post("/api/sessions", json!({"scenario": "baseline", "path": "/tmp/x"}), StatusCode::BAD_REQUEST, "unknown field"),
-        ("POST", "/api/sessions".into(), Some("{not json".into()), StatusCode::BAD_REQUEST, "bad request body"),
-        ("POST", "/api/sessions/999999/step".into(), None, StatusCode::NOT_FOUND, "no session"),
-        ("POST", "/api/sessions/abc/step".into(), None, StatusCode::NOT_FOUND, "no session"),
-        ("GET", "/api/sessions/999999/events".into(), None, StatusCode::NOT_FOUND, "no session"),
-        ("GET", "/api/sessions/999999/communities/1".into(), None, StatusCode::NOT_FOUND, "no session"),
-        ("GET", "/api/sessions/1/files/..%2F..%2Fetc%2Fpasswd".into(), None, StatusCode::NOT_FOUND, "no"),
-        post("/api/whatif", json!({"changes": [], "replicates": 5}), StatusCode::BAD_REQUEST, "one to 3 changes"),
-        post("/api/whatif", json!({"changes": ["a=1", "b=2", "c=3", "d=4"], "replicates": 5}), StatusCode::BAD_REQUEST, "one to 3 changes"),
-        post("/api/whatif", json!({"changes": ["funding.policy=direct_service"], "replicates": 100000}), StatusCode::BAD_REQUEST, "cap"),
-        post("/api/whatif", json!({"changes": ["funding.polcy=direct_service"], "replicates": 3}), StatusCode::BAD_REQUEST, "funding.policy"),
-        post("/api/whatif", json!({"changes": ["run.seed=3"], "replicates": 3}), StatusCode::BAD_REQUEST, "seeds"),
-        ("GET", "/api/whatif/424242".into(), None, StatusCode::NOT_FOUND, "no what-if job"),
-        ("GET", "/api/whatif/424242/files/compare.csv".into(), None, StatusCode::NOT_FOUND, "no what-if job"),
-        ("GET", "/assets/secret.js".into(), None, StatusCode::NOT_FOUND, "no asset"),
-        ("GET", "/etc/passwd".into(), None, StatusCode::NOT_FOUND, "no such page"),
+        post(
+            "/api/sessions",
+            json!({"scenario": "baseline", "set": ["trust.half_lif=3"]}),
+            StatusCode::BAD_REQUEST,
+            "trust.half_life_ticks",
+        ),
+        post(
+            "/api/sessions",
+            json!({"set": ["trust.half_life_ticks=-5"]}),
+            StatusCode::BAD_REQUEST,
+            "trust.half_life_ticks",
+        ),
+        post(
+            "/api/sessions",
+            json!({"toml": "[run]\nticks = 10\n\n[trust]\nhalf_life_ticks = \"soon\"\n"}),
+            StatusCode::BAD_REQUEST,
+            "uploaded.toml:5:",
+        ),
+        post(
+            "/api/sessions",
+            json!({"toml": "[run\nticks = 10\n"}),
+            StatusCode::BAD_REQUEST,
+            "uploaded.toml:1:",
+        ),
+        post(
+            "/api/sessions",
+            json!({"set": ["population.communities=50000"]}),
+            StatusCode::BAD_REQUEST,
+            "cap",
+        ),
+        post(
+            "/api/sessions",
+            json!({"set": ["run.ticks=5000"]}),
+            StatusCode::BAD_REQUEST,
+            "cap",
+        ),
+        post(
+            "/api/sessions",
+            json!({"scenario": "/etc/passwd"}),
+            StatusCode::BAD_REQUEST,
+            "no shipped scenario",
+        ),
+        post(
+            "/api/sessions",
+            json!({"scenario": "../Cargo.toml"}),
+            StatusCode::BAD_REQUEST,
+            "no shipped scenario",
+        ),
+        post(
+            "/api/sessions",
+            json!({"scenario": "baseline", "path": "/tmp/x"}),
+            StatusCode::BAD_REQUEST,
+            "unknown field",
+        ),
+        (
+            "POST",
+            "/api/sessions".into(),
+            Some("{not json".into()),
+            StatusCode::BAD_REQUEST,
+            "bad request body",
+        ),
+        (
+            "POST",
+            "/api/sessions/999999/step".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no session",
+        ),
+        (
+            "POST",
+            "/api/sessions/abc/step".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no session",
+        ),
+        (
+            "GET",
+            "/api/sessions/999999/events".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no session",
+        ),
+        (
+            "GET",
+            "/api/sessions/999999/communities/1".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no session",
+        ),
+        (
+            "GET",
+            "/api/sessions/1/files/..%2F..%2Fetc%2Fpasswd".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no",
+        ),
+        post(
+            "/api/whatif",
+            json!({"changes": [], "replicates": 5}),
+            StatusCode::BAD_REQUEST,
+            "one to 3 changes",
+        ),
+        post(
+            "/api/whatif",
+            json!({"changes": ["a=1", "b=2", "c=3", "d=4"], "replicates": 5}),
+            StatusCode::BAD_REQUEST,
+            "one to 3 changes",
+        ),
+        post(
+            "/api/whatif",
+            json!({"changes": ["funding.policy=direct_service"], "replicates": 100000}),
+            StatusCode::BAD_REQUEST,
+            "cap",
+        ),
+        post(
+            "/api/whatif",
+            json!({"changes": ["funding.polcy=direct_service"], "replicates": 3}),
+            StatusCode::BAD_REQUEST,
+            "funding.policy",
+        ),
+        post(
+            "/api/whatif",
+            json!({"changes": ["run.seed=3"], "replicates": 3}),
+            StatusCode::BAD_REQUEST,
+            "seeds",
+        ),
+        (
+            "GET",
+            "/api/whatif/424242".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no what-if job",
+        ),
+        (
+            "GET",
+            "/api/whatif/424242/files/compare.csv".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no what-if job",
+        ),
+        (
+            "GET",
+            "/assets/secret.js".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no asset",
+        ),
+        (
+            "GET",
+            "/etc/passwd".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            "no such page",
+        ),
     ]
 }
 
@@ -305,7 +622,13 @@ async fn bad_requests_get_4xx_with_a_message_and_the_server_keeps_serving() {
     let work = tempfile::tempdir().expect("tmp");
     let app = app(work.path());
     // A session 1 exists so the download of a bad file name is about the name.
-    let (s, _) = json_call(&app, "POST", "/api/sessions", Some(json!({"set": ["run.ticks=3"]}))).await;
+    let (s, _) = json_call(
+        &app,
+        "POST",
+        "/api/sessions",
+        Some(json!({"set": ["run.ticks=3"]})),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let cases = bad_requests();
     for round in 0..200 {
@@ -314,11 +637,21 @@ async fn bad_requests_get_4xx_with_a_message_and_the_server_keeps_serving() {
         let text = String::from_utf8_lossy(&bytes).to_string();
         assert_eq!(s, *status, "{method} {uri} {body:?}: {text}");
         assert!(s.is_client_error());
-        let v: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{uri}: not JSON: {text}"));
+        let v: Value =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{uri}: not JSON: {text}"));
         let message = v["error"].as_str().expect("an error message");
-        assert!(message.contains(needle), "{method} {uri}: `{message}` does not say `{needle}`");
+        assert!(
+            message.contains(needle),
+            "{method} {uri}: `{message}` does not say `{needle}`"
+        );
     }
-    let (s, good) = json_call(&app, "POST", "/api/sessions", Some(json!({"scenario": "classroom/01_kinship"}))).await;
+    let (s, good) = json_call(
+        &app,
+        "POST",
+        "/api/sessions",
+        Some(json!({"scenario": "classroom/01_kinship"})),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{good}");
     assert_eq!(good["scenario"]["communities"], 100);
 }
@@ -326,7 +659,11 @@ async fn bad_requests_get_4xx_with_a_message_and_the_server_keeps_serving() {
 /// GET over a real socket; the status line and body.
 fn http_get(port: u16, path: &str) -> String {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").expect("write");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
     let mut out = String::new();
     s.read_to_string(&mut out).expect("read");
     out
@@ -361,17 +698,27 @@ fn the_binary_serves_on_localhost_and_stops_cleanly_on_ctrl_c() {
     let work = std::env::temp_dir().join(format!("coordsim-serve-{}", child.id()));
     assert!(work.is_dir(), "the download folder exists while serving");
     // Ctrl-C.
-    let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
     let start = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "serve did not stop on SIGINT");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "serve did not stop on SIGINT"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     let mut err = String::new();
-    child.stderr.take().expect("stderr").read_to_string(&mut err).expect("stderr");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("the server stopped"), "{err}");
     assert!(!work.exists(), "the download folder is removed");
@@ -392,9 +739,17 @@ fn another_address_than_localhost_is_warned_about() {
     while stderr.read(&mut byte).expect("read") == 1 && byte[0] != b'\n' {
         line.push(byte[0]);
     }
-    let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
     let _ = child.wait();
     let line = String::from_utf8(line).expect("utf8");
-    assert!(line.starts_with("warning:") && line.contains("anyone"), "{line}");
-    coordsim().args(["serve", "--bind", "not-an-address"]).assert().code(2);
+    assert!(
+        line.starts_with("warning:") && line.contains("anyone"),
+        "{line}"
+    );
+    coordsim()
+        .args(["serve", "--bind", "not-an-address"])
+        .assert()
+        .code(2);
 }

@@ -74,7 +74,9 @@ async fn params() -> Json<Value> {
 }
 
 async fn all_measures() -> Json<Value> {
-    Json(json!({ "columns": COLUMNS, "metrics": measures::metrics(), "summaries": measures::summaries() }))
+    Json(
+        json!({ "columns": COLUMNS, "metrics": measures::metrics(), "summaries": measures::summaries() }),
+    )
 }
 
 async fn lessons() -> Json<Vec<catalog::Lesson>> {
@@ -103,7 +105,11 @@ async fn new_session(
     let (id, info, frame) = tokio::task::spawn_blocking(move || -> ApiResult<_> {
         let scenario = catalog::load(&req, &app2.config.caps)?;
         let name = req.scenario.clone().unwrap_or_else(|| {
-            if req.toml.is_some() { catalog::UPLOAD_NAME.into() } else { "baseline".into() }
+            if req.toml.is_some() {
+                catalog::UPLOAD_NAME.into()
+            } else {
+                "baseline".into()
+            }
         });
         let info = ScenarioInfo::of(&name, &scenario);
         let mut s = Session::new(name, scenario, req.set.clone());
@@ -170,16 +176,25 @@ async fn events(
     Path(id): Path<String>,
     q: Result<Query<SpeedQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    let speed = q.map_err(|e| ApiError::bad(e.body_text()))?.0.speed.unwrap_or(0.0);
+    let speed = q
+        .map_err(|e| ApiError::bad(e.body_text()))?
+        .0
+        .speed
+        .unwrap_or(0.0);
     if !speed.is_finite() || speed < 0.0 {
-        return Err(ApiError::bad("speed must be a number of ticks per second, 0 for as fast as possible"));
+        return Err(ApiError::bad(
+            "speed must be a number of ticks per second, 0 for as fast as possible",
+        ));
     }
     let s = app.sessions.get(id_of(&id, "session")?)?;
     let pause = (speed > 0.0).then(|| Duration::from_secs_f64(1.0 / speed.max(0.1)));
-    let stream = stream::unfold(Some(s), move |state| async move {
-        let s = state?;
+    // Paced by a schedule (tick n is due at start + n / speed), not by a pause after each
+    // tick, so the time a tick takes does not slow the rate below the speed asked for.
+    let start = tokio::time::Instant::now();
+    let stream = stream::unfold(Some((s, 0u32)), move |state| async move {
+        let (s, n) = state?;
         if let Some(p) = pause {
-            tokio::time::sleep(p).await;
+            tokio::time::sleep_until(start + p * n).await;
         }
         let s2 = s.clone();
         let frame = tokio::task::spawn_blocking(move || session::lock(&s2).advance())
@@ -188,8 +203,11 @@ async fn events(
             .flatten();
         match frame {
             Some(f) => {
-                let event = Event::default().event("tick").json_data(&f).unwrap_or_default();
-                Some((Ok(event), Some(s)))
+                let event = Event::default()
+                    .event("tick")
+                    .json_data(&f)
+                    .unwrap_or_default();
+                Some((Ok(event), Some((s, n + 1))))
             }
             None => Some((Ok(Event::default().event("end").data("end")), None)),
         }
@@ -243,14 +261,22 @@ async fn start_whatif(
     let app2 = app.clone();
     let id = tokio::task::spawn_blocking(move || -> ApiResult<u64> {
         let (arms, command) = whatif::arms(&req, &app2.config.caps)?;
-        app2.jobs.start(arms, command, app2.config.work_dir.clone(), app2.config.caps.max_jobs)
+        app2.jobs.start(
+            arms,
+            command,
+            app2.config.work_dir.clone(),
+            app2.config.caps.max_jobs,
+        )
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
     Ok(Json(json!({ "id": id })))
 }
 
-async fn whatif_status(State(app): State<Shared>, Path(id): Path<String>) -> ApiResult<Json<whatif::Status>> {
+async fn whatif_status(
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<whatif::Status>> {
     Ok(Json(app.jobs.status(id_of(&id, "what-if job")?)?))
 }
 

@@ -8,14 +8,46 @@ use super::ApiError;
 
 /// Every asset: name, content type, bytes.
 const ASSETS: &[(&str, &str, &str)] = &[
-    ("style.css", "text/css; charset=utf-8", include_str!("assets/style.css")),
-    ("util.js", "text/javascript; charset=utf-8", include_str!("assets/util.js")),
-    ("chart.js", "text/javascript; charset=utf-8", include_str!("assets/chart.js")),
-    ("network.js", "text/javascript; charset=utf-8", include_str!("assets/network.js")),
-    ("explore.js", "text/javascript; charset=utf-8", include_str!("assets/explore.js")),
-    ("whatif.js", "text/javascript; charset=utf-8", include_str!("assets/whatif.js")),
-    ("lessons.js", "text/javascript; charset=utf-8", include_str!("assets/lessons.js")),
-    ("app.js", "text/javascript; charset=utf-8", include_str!("assets/app.js")),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("assets/style.css"),
+    ),
+    (
+        "util.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/util.js"),
+    ),
+    (
+        "chart.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/chart.js"),
+    ),
+    (
+        "network.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/network.js"),
+    ),
+    (
+        "explore.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/explore.js"),
+    ),
+    (
+        "whatif.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/whatif.js"),
+    ),
+    (
+        "lessons.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/lessons.js"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/app.js"),
+    ),
 ];
 
 /// The single page.

@@ -106,7 +106,12 @@ impl ScenarioInfo {
             .params
             .values()
             .into_iter()
-            .map(|(k, v)| (k.to_string(), serde_json::to_value(v).unwrap_or(Value::Null)))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    serde_json::to_value(v).unwrap_or(Value::Null),
+                )
+            })
             .collect();
         ScenarioInfo {
             name: name.to_string(),

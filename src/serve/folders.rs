@@ -39,7 +39,13 @@ pub const COMPARE_FILES: &[&str] = &[
 
 /// Writes the run folder of what an Explore session shows: replicate 0 of the scenario up
 /// to `tick`, as `coordsim run --seed S --replicates 1 --ticks T --set ...` writes it.
-pub fn write_explore_run(dir: &Path, name: &str, scenario: &Scenario, set: &[String], tick: u32) -> ApiResult<()> {
+pub fn write_explore_run(
+    dir: &Path,
+    name: &str,
+    scenario: &Scenario,
+    set: &[String],
+    tick: u32,
+) -> ApiResult<()> {
     if tick == 0 {
         return Err(ApiError::bad("nothing has run yet: press Step or Go first"));
     }
@@ -75,8 +81,10 @@ pub fn write_explore_run(dir: &Path, name: &str, scenario: &Scenario, set: &[Str
 /// Writes `report.html` into a finished folder.
 pub fn write_report(dir: &Path) -> ApiResult<()> {
     let page = report::render(dir).map_err(|e| ApiError::internal(e.to_string()))?;
-    write_atomic(&dir.join(report::FILE_NAME), |w| w.write_all(page.html.as_bytes()))
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    write_atomic(&dir.join(report::FILE_NAME), |w| {
+        w.write_all(page.html.as_bytes())
+    })
+    .map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(())
 }
 
@@ -93,8 +101,8 @@ pub fn serve_file(dir: &Path, name: &str, allowed: &[&str]) -> ApiResult<Respons
         )));
     }
     let path: PathBuf = dir.join(name);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| ApiError::internal(format!("cannot read {name}: {e}")))?;
+    let bytes =
+        std::fs::read(&path).map_err(|e| ApiError::internal(format!("cannot read {name}: {e}")))?;
     let kind = match name.rsplit('.').next() {
         Some("csv") => "text/csv; charset=utf-8",
         Some("json") => "application/json",

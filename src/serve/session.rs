@@ -86,7 +86,13 @@ impl Session {
             .ties
             .live()
             .filter(|t| t.trust() >= threshold)
-            .map(|t| [t.a.min(t.b), t.a.max(t.b), (t.trust() * 1000.0).round() as u32])
+            .map(|t| {
+                [
+                    t.a.min(t.b),
+                    t.a.max(t.b),
+                    (t.trust() * 1000.0).round() as u32,
+                ]
+            })
             .collect();
         self.used = Instant::now();
         Frame {
@@ -165,7 +171,11 @@ impl Sessions {
         while map.len() >= max.max(1) {
             let oldest = map
                 .iter()
-                .min_by_key(|(_, s)| s.try_lock().map(|s| s.used).unwrap_or_else(|_| Instant::now()))
+                .min_by_key(|(_, s)| {
+                    s.try_lock()
+                        .map(|s| s.used)
+                        .unwrap_or_else(|_| Instant::now())
+                })
                 .map(|(&id, _)| id);
             match oldest {
                 Some(o) => map.remove(&o),

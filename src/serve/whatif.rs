@@ -96,18 +96,25 @@ pub fn arms(req: &WhatIfRequest, caps: &Caps) -> ApiResult<(Vec<Arm>, String)> {
         )));
     }
     let mut base_req = req.base.clone();
-    base_req.set.push(format!("run.replicates={}", req.replicates));
+    base_req
+        .set
+        .push(format!("run.replicates={}", req.replicates));
     if let Some(seed) = req.seed {
         base_req.set.push(format!("run.seed={seed}"));
     }
     let base = catalog::load(&base_req, caps)?;
-    let mut arms = cmp::what_if_arms(&base, &req.changes).map_err(|e| ApiError::bad(e.to_string()))?;
+    let mut arms =
+        cmp::what_if_arms(&base, &req.changes).map_err(|e| ApiError::bad(e.to_string()))?;
     for arm in &arms {
         catalog::check_caps(&arm.scenario, caps)?;
     }
     cmp::unique_labels(&mut arms);
     let name = req.base.scenario.clone().unwrap_or_else(|| {
-        if req.base.toml.is_some() { catalog::UPLOAD_NAME.to_string() } else { "baseline".to_string() }
+        if req.base.toml.is_some() {
+            catalog::UPLOAD_NAME.to_string()
+        } else {
+            "baseline".to_string()
+        }
     });
     let mut command = format!("coordsim compare {name}");
     for a in &req.base.set {

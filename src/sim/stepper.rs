@@ -40,7 +40,12 @@ impl Stepper {
 
     /// Advances one tick.
     pub fn step(&mut self) {
-        step(&mut self.world, &self.params, &mut self.rng, &mut self.scratch);
+        step(
+            &mut self.world,
+            &self.params,
+            &mut self.rng,
+            &mut self.scratch,
+        );
     }
 
     /// The world, to read.

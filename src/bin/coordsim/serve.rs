@@ -28,9 +28,8 @@ pub fn serve(args: &ServeArgs) -> Result<(), CommandError> {
     };
     let work_dir = work_dir();
     let _ = std::fs::remove_dir_all(&work_dir);
-    std::fs::create_dir_all(&work_dir).map_err(|e| {
-        CommandError::Failed(format!("cannot create {}: {e}", work_dir.display()))
-    })?;
+    std::fs::create_dir_all(&work_dir)
+        .map_err(|e| CommandError::Failed(format!("cannot create {}: {e}", work_dir.display())))?;
     interrupt::remove_on_interrupt(work_dir.clone());
     interrupt::set_hint("the server stopped".into());
     let runtime = tokio::runtime::Builder::new_multi_thread()
