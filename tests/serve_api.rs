@@ -190,6 +190,11 @@ async fn catalogue_routes_answer() {
         assert!(!l["notice"].as_str().expect("notice").is_empty());
         assert!(!l["picture"].as_array().expect("picture").is_empty());
     }
+    assert_eq!(lessons[1]["what_if"], "funding.policy=coordination_share");
+    assert_eq!(
+        lessons[4]["scenario"],
+        "classroom/05_coming_apart_or_growing"
+    );
     let (s, limits) = json_call(&app, "GET", "/api/limits", None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(limits["max_communities"], 2000);

@@ -13,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use coordsim::serve::{Caps, Config, router};
+use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -285,13 +286,39 @@ async fn explore_what_if_and_a_lesson_in_headless_chromium() {
             last[col]
         );
     }
-    // Click a community to inspect it.
-    c.find(Locator::Id("ex-net"))
+    // Click the largest community in the network view to inspect it.
+    let spot: Value = c
+        .execute(
+            "const net = Explore.runner.net, f = net.frame, cv = net.canvas, r = cv.getBoundingClientRect();
+             let best = 0; f.nodes.forEach((n, i) => { if (n[2] > f.nodes[best][2]) best = i; });
+             const [x, y] = net.pos[best];
+             return [best, x * r.width / cv.width - r.width / 2, y * r.height / cv.height - r.height / 2];",
+            vec![],
+        )
         .await
-        .expect("canvas")
-        .click()
-        .await
-        .expect("click");
+        .expect("position");
+    let canvas = c.find(Locator::Id("ex-net")).await.expect("canvas");
+    let mouse = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: canvas,
+            duration: None,
+            x: spot[1].as_f64().expect("x").round(),
+            y: spot[2].as_f64().expect("y").round(),
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    c.perform_actions(mouse).await.expect("click");
+    let heading = wait_js(
+        &c,
+        "const h = document.querySelector('#ex-inspect h3'); return h && h.textContent",
+        "the inspector",
+    )
+    .await;
+    assert_eq!(heading, format!("Community {} (week 104)", spot[0]));
     no_console_errors(&c, "Explore").await;
     screenshot(&c, &shots, "explore.png").await;
 

@@ -181,7 +181,19 @@ pub struct Lesson {
     pub to_try: String,
     /// The metric columns of the lesson's picture (notebooks/03_classroom.ipynb's).
     pub picture: Vec<&'static str>,
+    /// The comparison the notebook runs for this lesson (`--what-if`), if any.
+    pub what_if: Option<&'static str>,
 }
+
+/// The what-ifs of notebooks/03_classroom.ipynb: lesson 2 earmarks 20% for coordination,
+/// lesson 5 takes it away.
+const WHAT_IFS: [Option<&str>; 5] = [
+    None,
+    Some("funding.policy=coordination_share"),
+    None,
+    None,
+    Some("funding.policy=direct_service"),
+];
 
 /// The pictures of notebooks/03_classroom.ipynb, lesson by lesson.
 const PICTURES: [&[&str]; 5] = [
@@ -225,6 +237,7 @@ pub fn lessons() -> Vec<Lesson> {
                 notice: s.meta.things_to_notice.clone().unwrap_or_default(),
                 to_try: s.meta.things_to_try.clone().unwrap_or_default(),
                 picture: PICTURES.get(i).map(|p| p.to_vec()).unwrap_or_default(),
+                what_if: WHAT_IFS.get(i).copied().flatten(),
             })
         })
         .collect()

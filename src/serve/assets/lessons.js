@@ -64,6 +64,9 @@ const Lessons = {
     } else {
       body.append(el("p", { text: l.to_try }),
         el("p", { class: "hint", text: `Open it in Explore to change these keys: scenario ${l.scenario}.` }));
+      if (l.what_if) {
+        body.append(el("p", {}, el("button", { text: `Compare: ${l.what_if} (10 replicates, same seeds)`, onclick: () => WhatIf.preset(l.scenario, l.what_if) })));
+      }
     }
     const prev = el("button", { text: "\u2190 Previous", disabled: step === 0, onclick: () => this.go(step - 1) });
     const next = el("button", { text: "Next \u2192", disabled: step === STEPS.length - 1, onclick: () => this.go(step + 1) });

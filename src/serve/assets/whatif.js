@@ -17,6 +17,16 @@ const WhatIf = {
     document.getElementById("wi-all").addEventListener("change", () => this.table());
     this.addChange("funding.policy=direct_service");
   },
+  // Fills the form (a lesson's comparison), shows the page and runs it.
+  preset(scenario, change) {
+    document.getElementById("wi-scenario").value = scenario;
+    document.getElementById("wi-changes").replaceChildren();
+    this.addChange(change);
+    document.getElementById("wi-replicates").value = 10;
+    document.getElementById("tab-whatif").click();
+    document.getElementById("wi-run").focus();
+    this.run().catch(showError);
+  },
   addChange(text) {
     const box = document.getElementById("wi-changes");
     if (box.children.length >= 3) { showError("at most three changes: remove one first"); return; }
