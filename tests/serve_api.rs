@@ -332,6 +332,13 @@ async fn explore_numbers_equal_the_cli_run_and_its_downloads_are_a_run_folder() 
     .await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8(html).expect("utf8").contains("<svg"));
+    // One folder per session is kept: the week on screen.
+    let kept: Vec<_> = std::fs::read_dir(work.path())
+        .expect("work dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(kept, vec![format!("explore-{id}-30")]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -245,6 +245,7 @@ async fn session_file(
             (s.name.clone(), s.scenario.clone(), s.set.clone(), s.tick)
         };
         let dir = work.join(format!("explore-{sid}-{tick}"));
+        folders::remove_other_ticks(&work, sid, tick);
         folders::write_explore_run(&dir, &label, &scenario, &set, tick)?;
         folders::serve_file(&dir, &name, folders::RUN_FILES)
     })

@@ -78,6 +78,21 @@ pub fn write_explore_run(
     write_report(dir)
 }
 
+/// Removes a session's download folders of other ticks (only the week on screen is kept).
+pub fn remove_other_ticks(work: &Path, session: u64, tick: u32) {
+    let prefix = format!("explore-{session}-");
+    let keep = format!("{prefix}{tick}");
+    let Ok(entries) = std::fs::read_dir(work) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name.starts_with(&prefix) && name != keep {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Writes `report.html` into a finished folder.
 pub fn write_report(dir: &Path) -> ApiResult<()> {
     let page = report::render(dir).map_err(|e| ApiError::internal(e.to_string()))?;

@@ -21,6 +21,9 @@ use crate::sim::{ReplicateOutput, run_replicate_with};
 /// Most changes besides the baseline.
 pub const MAX_CHANGES: usize = 3;
 
+/// Most finished jobs kept (with their download folders); the oldest go first.
+pub const KEEP_FINISHED: usize = 32;
+
 /// A what-if as the page asks for it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,10 +163,24 @@ impl Jobs {
             }),
             dir: work_dir.join(format!("whatif-{id}")),
         });
-        self.map
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, job.clone());
+        {
+            let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+            let mut finished: Vec<u64> = map
+                .iter()
+                .filter(|(_, j)| j.status.lock().is_ok_and(|s| s.finished))
+                .map(|(&k, _)| k)
+                .collect();
+            finished.sort_unstable();
+            for old in finished
+                .iter()
+                .take(finished.len().saturating_sub(KEEP_FINISHED - 1))
+            {
+                if let Some(j) = map.remove(old) {
+                    let _ = std::fs::remove_dir_all(&j.dir);
+                }
+            }
+            map.insert(id, job.clone());
+        }
         let running = self.running.clone();
         std::thread::spawn(move || {
             let outcome = run_job(&job, &arms, &seeds, command);
