@@ -14,6 +14,7 @@ pub mod output;
 pub mod plot;
 pub mod report;
 pub mod scenario;
+pub mod serve;
 pub mod sim;
 pub mod stats;
 pub mod world;

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("experiment", 5),
     ("plot", 5),
     ("report", 6),
+    ("serve", 7),
 ];
 
 fn layer_of(module: &str) -> Option<u32> {

@@ -7,12 +7,14 @@
 
 pub mod init;
 pub mod schedule;
+pub mod stepper;
 
 use crate::metrics::{self, NetworkRecord, Record};
 use crate::scenario::Params;
 use crate::world::rng;
 use crate::world::{self as world, Scratch, World};
 pub use schedule::{effective_params, ledger_error, step};
+pub use stepper::Stepper;
 
 /// One tie in a `ties.csv` snapshot.
 #[derive(Debug, Clone, PartialEq)]

@@ -70,6 +70,36 @@ pub enum Command {
     Sobol(Box<SobolArgs>),
     /// Calibrate keys against observations (ABC-SMC): a posterior and a calibrated scenario.
     Calibrate(Box<CalibrateArgs>),
+    /// Serve the explorer in a browser: Explore, What-if and the classroom Lessons.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port, printed).
+    #[arg(long, default_value_t = 8700)]
+    pub port: u16,
+    /// Address to listen on; anything but 127.0.0.1 lets other computers in (with a warning).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Most communities a requested world may have.
+    #[arg(long, default_value_t = 2000)]
+    pub max_communities: u32,
+    /// Most ticks a requested run may have.
+    #[arg(long, default_value_t = 520)]
+    pub max_ticks: u32,
+    /// Most replicates per arm of a what-if.
+    #[arg(long, default_value_t = 100)]
+    pub max_replicates: u32,
+    /// Most what-if comparisons running at once.
+    #[arg(long, default_value_t = 2)]
+    pub max_jobs: usize,
+    /// Most Explore sessions kept (the oldest is dropped for a new one).
+    #[arg(long, default_value_t = 32)]
+    pub max_sessions: usize,
 }
 
 #[derive(Debug, Default, Args)]

@@ -10,6 +10,16 @@ use signal_hook::iterator::Signals;
 /// What to tell the user if interrupted now (a sweep sets how to resume it).
 static HINT: Mutex<Option<String>> = Mutex::new(None);
 
+/// A folder to remove on an interrupt (the server's download folder).
+static REMOVE: Mutex<Option<std::path::PathBuf>> = Mutex::new(None);
+
+/// Removes `dir` on an interrupt.
+pub fn remove_on_interrupt(dir: std::path::PathBuf) {
+    if let Ok(mut r) = REMOVE.lock() {
+        *r = Some(dir);
+    }
+}
+
 /// Sets the line printed on an interrupt.
 pub fn set_hint(hint: String) {
     if let Ok(mut h) = HINT.lock() {
@@ -26,6 +36,9 @@ pub fn install() {
     std::thread::spawn(move || {
         if signals.forever().next().is_some() {
             coordsim::output::folder::abandon_all();
+            if let Some(dir) = REMOVE.lock().ok().and_then(|r| r.clone()) {
+                let _ = std::fs::remove_dir_all(dir);
+            }
             let hint = HINT.lock().ok().and_then(|h| h.clone());
             match hint {
                 Some(hint) => eprintln!("\ninterrupted: {hint}"),

@@ -14,6 +14,7 @@ mod report;
 mod resolve;
 mod run;
 mod sensitivity;
+mod serve;
 mod share;
 mod sweep;
 
@@ -52,5 +53,6 @@ fn execute(command: Command, command_line: Vec<String>) -> Result<(), CommandErr
         Command::Screen(args) => sweep::sweep(&sensitivity::screen_request(&args, command_line)?),
         Command::Sobol(args) => sweep::sweep(&sensitivity::sobol_request(&args, command_line)?),
         Command::Calibrate(args) => calibrate::calibrate(&calibrate::request(&args, command_line)?),
+        Command::Serve(args) => serve::serve(&args),
     }
 }

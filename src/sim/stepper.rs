@@ -1,0 +1,60 @@
+//! One replicate advanced a tick at a time, for callers that look at the world between ticks
+//! (the browser explorer). It does exactly what [`super::run_replicate`] does, in the same
+//! order (effective parameters, the replicate's generator, tick 0's record, then step and
+//! record), so the records it returns equal that replicate's `timeseries.csv` rows.
+
+use crate::metrics::{self, Record};
+use crate::scenario::Params;
+use crate::world::rng::{self, ModelRng};
+use crate::world::{Scratch, World};
+
+use super::{effective_params, step};
+
+/// A replicate in progress.
+pub struct Stepper {
+    params: Params,
+    rng: ModelRng,
+    world: World,
+    scratch: Scratch,
+}
+
+impl Stepper {
+    /// The world at tick 0 of a replicate with this seed (a replicate seed, as
+    /// `experiment::seeds` gives them).
+    pub fn new(params: &Params, seed: u64) -> Self {
+        let params = effective_params(params);
+        let mut rng = rng::replicate_rng(seed);
+        let world = super::init::build_world(&params, &mut rng);
+        Stepper {
+            params,
+            rng,
+            world,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// The metrics of the world as it is now (tick 0 before any step).
+    pub fn record(&mut self) -> Record {
+        metrics::record(&self.world, &self.params, &mut self.scratch)
+    }
+
+    /// Advances one tick.
+    pub fn step(&mut self) {
+        step(
+            &mut self.world,
+            &self.params,
+            &mut self.rng,
+            &mut self.scratch,
+        );
+    }
+
+    /// The world, to read.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The parameters the world runs with (switched-off steps neutralised).
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+}
