@@ -11,8 +11,7 @@ pub mod stepper;
 
 use crate::metrics::{self, NetworkRecord, Record};
 use crate::scenario::Params;
-use crate::world::rng;
-use crate::world::{self as world, Scratch, World};
+use crate::world::{self as world, World};
 pub use schedule::{effective_params, ledger_error, step};
 pub use stepper::Stepper;
 
@@ -104,36 +103,45 @@ pub fn run_replicate_with(
     seed: u64,
     snapshots: bool,
 ) -> ReplicateOutput {
-    let effective = effective_params(params);
-    let params = &effective;
-    let mut rng = rng::replicate_rng(seed);
-    let mut world = init::build_world(params, &mut rng);
-    let mut scratch = Scratch::default();
-    let ticks = params.run.ticks;
+    let mut run = Stepper::new(params, seed);
+    let ticks = run.params.run.ticks;
     let mut records = Vec::with_capacity(ticks as usize + 1);
     let mut ties = Vec::new();
     let mut nodes = Vec::new();
     let mut networks = Vec::new();
     let mut max_ledger_error: f64 = 0.0;
     let mut ledger = Vec::with_capacity(if snapshots { ticks as usize } else { 0 });
-    records.push(metrics::record(&world, params, &mut scratch));
+    records.push(run.record());
     if snapshots {
-        snapshot(&world, params, &mut ties, &mut nodes);
-        metrics::network_records(&world, params, &mut scratch, &mut networks);
+        let Stepper {
+            params,
+            world,
+            scratch,
+            ..
+        } = &mut run;
+        snapshot(world, params, &mut ties, &mut nodes);
+        metrics::network_records(world, params, scratch, &mut networks);
     }
     for _ in 0..ticks {
-        step(&mut world, params, &mut rng, &mut scratch);
-        max_ledger_error = max_ledger_error.max(ledger_error(&world));
+        run.step();
+        max_ledger_error = max_ledger_error.max(ledger_error(&run.world));
         if snapshots {
-            ledger.push(LedgerRow::of(&world));
+            ledger.push(LedgerRow::of(&run.world));
         }
-        records.push(metrics::record(&world, params, &mut scratch));
+        records.push(run.record());
+        let Stepper {
+            params,
+            world,
+            scratch,
+            ..
+        } = &mut run;
         let every = params.output.ties_every;
         if snapshots && (world.tick == ticks || (every > 0 && world.tick.is_multiple_of(every))) {
-            snapshot(&world, params, &mut ties, &mut nodes);
-            metrics::network_records(&world, params, &mut scratch, &mut networks);
+            snapshot(world, params, &mut ties, &mut nodes);
+            metrics::network_records(world, params, scratch, &mut networks);
         }
     }
+    let world = &run.world;
     ReplicateOutput {
         replicate,
         seed,

@@ -1,7 +1,7 @@
-//! One replicate advanced a tick at a time, for callers that look at the world between ticks
-//! (the browser explorer). It does exactly what [`super::run_replicate`] does, in the same
-//! order (effective parameters, the replicate's generator, tick 0's record, then step and
-//! record), so the records it returns equal that replicate's `timeseries.csv` rows.
+//! One replicate advanced a tick at a time: [`super::run_replicate`] is built on it (effective
+//! parameters, the replicate's generator, tick 0's record, then step and record), and so are
+//! callers that look at the world between ticks (the browser explorer); so the records a
+//! caller reads equal that replicate's `timeseries.csv` rows.
 
 use crate::metrics::{self, Record};
 use crate::scenario::Params;
@@ -12,10 +12,10 @@ use super::{effective_params, step};
 
 /// A replicate in progress.
 pub struct Stepper {
-    params: Params,
+    pub(super) params: Params,
     rng: ModelRng,
-    world: World,
-    scratch: Scratch,
+    pub(super) world: World,
+    pub(super) scratch: Scratch,
 }
 
 impl Stepper {
