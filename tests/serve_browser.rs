@@ -8,6 +8,9 @@
 //! CI (`.ci/run`) installs chromium and chromium-driver and sets `COORDSIM_REQUIRE_BROWSER=1`:
 //! there a missing browser fails this test; elsewhere it says so on stderr and passes.
 
+mod serve_common;
+use serve_common::csv_rows;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -114,21 +117,6 @@ fn coordsim(args: &[&str], out: &Path) {
         .status()
         .expect("coordsim runs");
     assert!(status.success(), "coordsim {args:?}");
-}
-
-fn csv_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).expect("csv");
-    let header = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let rows = r
-        .records()
-        .map(|x| x.expect("row").iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
 }
 
 fn num(s: &str) -> f64 {

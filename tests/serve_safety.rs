@@ -4,52 +4,15 @@
 //! still serves after 200 bad requests in a row; the real binary binds 127.0.0.1 unless asked,
 //! warns for another address, and stops cleanly on Ctrl-C (SIGINT), removing its folder.
 
+mod serve_common;
+use serve_common::{app, call, json_call};
+
 use std::io::{Read, Write};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use coordsim::serve::{Caps, Config, router};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-fn app(work: &Path) -> Router {
-    router(Config {
-        caps: Caps::default(),
-        work_dir: work.to_path_buf(),
-    })
-}
-
-/// One request in-process: status and body bytes.
-async fn call(app: &Router, method: &str, uri: &str, body: Option<&str>) -> (StatusCode, Vec<u8>) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
-    let req = req
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .expect("request");
-    let res = app.clone().oneshot(req).await.expect("infallible");
-    let status = res.status();
-    let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    (status, bytes.to_vec())
-}
-
-async fn json_call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let text = body.map(|b| b.to_string());
-    let (status, bytes) = call(app, method, uri, text.as_deref()).await;
-    let v = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, v)
-}
 
 fn coordsim() -> Command {
     Command::cargo_bin("coordsim").expect("binary")
