@@ -255,30 +255,14 @@ async fn explore_numbers_equal_the_cli_run_and_its_downloads_are_a_run_folder() 
         .arg(&single)
         .assert()
         .success();
-    for file in ["timeseries.csv", "summary.csv", "ties.csv", "nodes.csv"] {
-        let (s, bytes) = call(
-            &app,
-            "GET",
-            &format!("/api/sessions/{id}/files/{file}"),
-            None,
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{file}");
-        assert_eq!(
-            bytes,
-            std::fs::read(single.join(file)).expect("cli file"),
-            "{file} differs from the CLI's"
-        );
-    }
-    let (s, html) = call(
+    let html = downloads_equal(
         &app,
-        "GET",
-        &format!("/api/sessions/{id}/files/report.html"),
-        None,
+        &format!("/api/sessions/{id}/files"),
+        &single,
+        &["timeseries.csv", "summary.csv", "ties.csv", "nodes.csv"],
     )
     .await;
-    assert_eq!(s, StatusCode::OK);
-    assert!(String::from_utf8(html).expect("utf8").contains("<svg"));
+    assert!(html.contains("<svg"));
     // One folder per session is kept: the week on screen.
     let kept: Vec<_> = std::fs::read_dir(work.path())
         .expect("work dir")
@@ -378,22 +362,34 @@ async fn a_what_if_equals_coordsim_compare() {
         ["clearly better", "clearly worse", "no clear difference"]
             .contains(&frag["verdict"].as_str().expect("verdict"))
     );
-    for file in ["compare.csv", "summary.csv", "timeseries.csv"] {
-        let (s, bytes) = call(&app, "GET", &format!("/api/whatif/{id}/files/{file}"), None).await;
-        assert_eq!(s, StatusCode::OK);
-        assert_eq!(
-            bytes,
-            std::fs::read(dir.join(file)).expect("cli file"),
-            "{file} differs from coordsim compare's"
-        );
-    }
-    let (s, html) = call(
+    let html = downloads_equal(
         &app,
-        "GET",
-        &format!("/api/whatif/{id}/files/report.html"),
-        None,
+        &format!("/api/whatif/{id}/files"),
+        &dir,
+        &["compare.csv", "summary.csv", "timeseries.csv"],
     )
     .await;
+    assert!(html.contains("clearly"));
+}
+
+/// Each of `files` downloaded from `base` (`.../files`) is byte-identical to the CLI's in
+/// `cli_dir`; returns the downloaded report.html, which must be served too.
+async fn downloads_equal(
+    app: &axum::Router,
+    base: &str,
+    cli_dir: &std::path::Path,
+    files: &[&str],
+) -> String {
+    for file in files {
+        let (s, bytes) = call(app, "GET", &format!("{base}/{file}"), None).await;
+        assert_eq!(s, StatusCode::OK, "{file}");
+        assert_eq!(
+            bytes,
+            std::fs::read(cli_dir.join(file)).expect("cli file"),
+            "{file} differs from the CLI's"
+        );
+    }
+    let (s, html) = call(app, "GET", &format!("{base}/report.html"), None).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(String::from_utf8(html).expect("utf8").contains("clearly"));
+    String::from_utf8(html).expect("utf8")
 }

@@ -428,9 +428,15 @@ fn funded_share(series: &Timeseries, arm: usize) -> Result<f64, PlotError> {
         series.column("coordination_funding")?,
     );
     // Per replicate, in order of first appearance: (value, funding) summed over its ticks.
+    // A replicate's rows are contiguous in timeseries.csv, so the last entry is almost always
+    // the row's; the search is for files written otherwise.
     let mut totals: Vec<(u32, f64, f64)> = Vec::new();
     for row in &series.arms[arm].rows {
-        let at = match totals.iter().position(|t| t.0 == row.replicate) {
+        let last = totals.len().checked_sub(1);
+        let at = match last
+            .filter(|&i| totals[i].0 == row.replicate)
+            .or_else(|| totals.iter().position(|t| t.0 == row.replicate))
+        {
             Some(i) => i,
             None => {
                 totals.push((row.replicate, 0.0, 0.0));
