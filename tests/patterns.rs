@@ -66,8 +66,11 @@ fn clearly_negative(d: &Summary, what: &str) {
 
 #[test]
 fn pattern_1_unfunded_coordination_opens_the_gap_and_the_network_fragments() {
-    let direct = run("funding_direct_service", &[]);
-    let share = run("funding_coordination_share", &[]);
+    // 40 replicates per arm: the fragmentation rise over the second half is small against its
+    // spread between replicates (sd about 0.2), so 20 replicates left its interval touching
+    // zero at about one master seed in eight (measured on 8 seeds, docs/model.md Section 1).
+    let direct = run_n("funding_direct_service", &[], 40);
+    let share = run_n("funding_coordination_share", &[], 40);
     let last = direct[0].records.len() - 1;
     // Direct service only: almost none of the coordination value is funded...
     let funded = mean(&measure(&direct, "final_coordination_funded_share"));
@@ -440,8 +443,8 @@ fn trust_after_one_event(replicate: u64) -> Vec<(f64, f64)> {
     let s = Scenario::find("baseline").unwrap();
     let params = effective_params(&s.params);
     let seed = rng::replicate_seed(s.params.run.seed, replicate);
-    let mut random = rng::replicate_rng(seed);
-    let mut world = build_world(&params, &mut random);
+    let mut random = rng::Randomness::new(seed);
+    let mut world = build_world(&params, &mut random.sequential);
     let mut scratch = Scratch::default();
     for _ in 0..26 {
         step(&mut world, &params, &mut random, &mut scratch);
@@ -459,7 +462,7 @@ fn trust_after_one_event(replicate: u64) -> Vec<(f64, f64)> {
     }
     let after = |event: Option<TieEvent>| {
         // The same stream for the three copies' tick.
-        let mut r = rng::replicate_rng(rng::mix64(seed ^ 26));
+        let mut r = rng::Randomness::new(rng::mix64(seed ^ 26));
         let (mut w, mut sc) = (world.clone(), Scratch::default());
         if let Some(event) = event {
             for &(a, b) in &ties {

@@ -15,9 +15,11 @@
 //! and exit pressure from centralization live in `scale` and `identity`.
 
 use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
 
+use super::PARALLEL_MIN_LEN;
 use crate::scenario::Params;
-use crate::world::rng::ModelRng;
+use crate::world::rng::{Purpose, Randomness};
 use crate::world::{NO_NETWORK, World, distance};
 
 /// The shares of the distance to its own context and to its network's practice a community
@@ -51,45 +53,61 @@ fn reflect(x: f64) -> f64 {
 }
 
 /// Context drift, local adaptation and central standardization of practice, fit, and the
-/// identity pull on values, for every community in index order.
-pub fn adapt(world: &mut World, params: &Params, rng: &mut ModelRng) {
+/// identity pull on values, for every community (each from its own stream, across threads).
+pub fn adapt(world: &mut World, params: &Params, randomness: &Randomness) {
     let g = &params.governance;
     let (dims, pdims) = (world.value_dims, world.practice_dims);
-    for i in 0..world.communities.len() {
-        let range = i * pdims..(i + 1) * pdims;
-        for k in &mut world.context[range.clone()] {
-            let step: f64 = StandardNormal.sample(rng);
-            *k = reflect(*k + g.context_step * step);
-        }
-        let network = world.network_of(i as u32);
-        let (local, central) = practice_rates(
-            network != NO_NETWORK,
-            g.centralization,
-            g.adaptation_rate,
-            g.central_pull,
-        );
-        let practice = &mut world.practice[range.clone()];
-        let context = &world.context[range];
-        if network == NO_NETWORK {
-            for (x, k) in practice.iter_mut().zip(context) {
-                *x += local * (k - *x);
+    let streams = randomness.streams(world.tick, Purpose::ContextDrift);
+    // The columns this phase writes are taken out, so the rest of the world (memberships,
+    // networks) can be read from every thread while they are written.
+    let mut context = std::mem::take(&mut world.context);
+    let mut practice = std::mem::take(&mut world.practice);
+    let mut values = std::mem::take(&mut world.values);
+    let mut fits = std::mem::take(&mut world.economy.fit);
+    let shared: &World = world;
+    context
+        .par_chunks_mut(pdims)
+        .zip(practice.par_chunks_mut(pdims))
+        .zip(values.par_chunks_mut(dims))
+        .zip(fits.par_iter_mut())
+        .enumerate()
+        .with_min_len(PARALLEL_MIN_LEN)
+        .for_each(|(i, (((context, practice), values), fit_out))| {
+            let mut rng = streams.at(i as u64);
+            for k in context.iter_mut() {
+                let step: f64 = StandardNormal.sample(&mut rng);
+                *k = reflect(*k + g.context_step * step);
             }
-        } else {
-            let mean = &world.networks[network as usize].mean_practice;
-            for ((x, k), m) in practice.iter_mut().zip(context).zip(mean) {
-                *x += local * (k - *x) + central * (m - *x);
+            let network = shared.network_of(i as u32);
+            let (local, central) = practice_rates(
+                network != NO_NETWORK,
+                g.centralization,
+                g.adaptation_rate,
+                g.central_pull,
+            );
+            if network == NO_NETWORK {
+                for (x, k) in practice.iter_mut().zip(context.iter()) {
+                    *x += local * (k - *x);
+                }
+            } else {
+                let mean = &shared.networks[network as usize].mean_practice;
+                for ((x, k), m) in practice.iter_mut().zip(context.iter()).zip(mean) {
+                    *x += local * (k - *x) + central * (m - *x);
+                }
             }
-        }
-        world.economy.fit[i] = fit(practice, context) as f32;
-        if network != NO_NETWORK {
-            let net = &world.networks[network as usize];
-            let pull = params.identity.identity_pull * net.coord.coverage;
-            let mean = &net.mean_values;
-            for (v, m) in world.values[i * dims..(i + 1) * dims].iter_mut().zip(mean) {
-                *v += pull * (m - *v);
+            *fit_out = fit(practice, context) as f32;
+            if network != NO_NETWORK {
+                let net = &shared.networks[network as usize];
+                let pull = params.identity.identity_pull * net.coord.coverage;
+                for (v, m) in values.iter_mut().zip(&net.mean_values) {
+                    *v += pull * (m - *v);
+                }
             }
-        }
-    }
+        });
+    world.context = context;
+    world.practice = practice;
+    world.values = values;
+    world.economy.fit = fits;
 }
 
 #[cfg(test)]
@@ -114,6 +132,12 @@ mod tests {
         (w, params)
     }
 
+    /// One tick of adaptation (each tick has its own streams).
+    fn drift(w: &mut World, params: &Params, rng: &Randomness) {
+        w.tick += 1;
+        adapt(w, params, rng);
+    }
+
     fn gap(w: &World) -> f64 {
         distance(w.practice_of(0), w.practice_of(1))
     }
@@ -121,10 +145,10 @@ mod tests {
     #[test]
     fn standardization_pulls_members_toward_the_networks_practice() {
         let (mut w, params) = two_members(1.0);
-        let mut rng = crate::world::rng::replicate_rng(1);
+        let rng = Randomness::new(1);
         let before = gap(&w);
         for _ in 0..10 {
-            adapt(&mut w, &params, &mut rng);
+            drift(&mut w, &params, &rng);
             w.refresh_networks();
         }
         assert!(gap(&w) < 0.7 * before, "{} -> {}", before, gap(&w));
@@ -134,7 +158,7 @@ mod tests {
         // Without central control nothing pulls them together.
         let (mut w, params) = two_members(0.0);
         for _ in 0..10 {
-            adapt(&mut w, &params, &mut rng);
+            drift(&mut w, &params, &rng);
             w.refresh_networks();
         }
         assert!((gap(&w) - before).abs() < 1e-12);
@@ -146,11 +170,11 @@ mod tests {
         let (mut w, params) = two_members(0.0);
         let p = w.practice_dims;
         w.context[0..p].fill(0.6);
-        let mut rng = crate::world::rng::replicate_rng(2);
-        adapt(&mut w, &params, &mut rng);
+        let rng = Randomness::new(2);
+        drift(&mut w, &params, &rng);
         let first = w.economy.fit[0];
         for _ in 0..30 {
-            adapt(&mut w, &params, &mut rng);
+            drift(&mut w, &params, &rng);
         }
         assert!(w.economy.fit[0] > first, "fit rises as practice adapts");
         assert!((w.practice_of(0)[0] - 0.6).abs() < 0.01);
@@ -159,7 +183,7 @@ mod tests {
         w.context[0..p].fill(0.6);
         w.context[p..2 * p].fill(0.6);
         for _ in 0..30 {
-            adapt(&mut w, &params, &mut rng);
+            drift(&mut w, &params, &rng);
             w.refresh_networks();
         }
         // Only the centre's pull acts: by symmetry the mean stays at 0.5, and member 0 closes
@@ -177,19 +201,19 @@ mod tests {
         params.governance.adaptation_rate = 0.0;
         params.governance.context_step = 0.05;
         let mut w = tiny_world(20);
-        let mut rng = crate::world::rng::replicate_rng(3);
+        let rng = Randomness::new(3);
         let mean_fit = |w: &World| w.economy.fit.iter().map(|&f| f64::from(f)).sum::<f64>() / 20.0;
-        adapt(&mut w, &params, &mut rng);
+        drift(&mut w, &params, &rng);
         let early = mean_fit(&w);
         for _ in 0..40 {
-            adapt(&mut w, &params, &mut rng);
+            drift(&mut w, &params, &rng);
         }
         let late = mean_fit(&w);
         assert!(early < 1.0 && late < early - 0.1, "{early} -> {late}");
         // With adaptation, practice follows the context and fit recovers.
         params.governance.adaptation_rate = 0.3;
         for _ in 0..40 {
-            adapt(&mut w, &params, &mut rng);
+            drift(&mut w, &params, &rng);
         }
         assert!(mean_fit(&w) > late + 0.1, "{late} -> {}", mean_fit(&w));
     }

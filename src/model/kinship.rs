@@ -8,59 +8,106 @@
 //! similar communities pulls their values together by `convergence_rate`. Cost: O(communities x
 //! encounters x degree), never all pairs.
 
-use rand::RngExt;
+use rand::{Rng, RngExt};
+use rayon::prelude::*;
 
+use super::PARALLEL_MIN_LEN;
 use super::coordination::coverage_of;
 use crate::scenario::Params;
-use crate::world::Scratch;
-use crate::world::World;
-use crate::world::rng::ModelRng;
+use crate::world::rng::{Purpose, Randomness};
+use crate::world::{Encounter, EncounterChunk, Scratch, World};
 
 /// Number of events for an expected count: the whole part plus one more by chance.
-pub fn draw_count(expected: f64, rng: &mut ModelRng) -> u32 {
+pub fn draw_count<R: Rng + ?Sized>(expected: f64, rng: &mut R) -> u32 {
     let whole = expected.floor();
     whole as u32 + u32::from(rng.random_bool((expected - whole).clamp(0.0, 1.0)))
 }
 
-/// All encounters of one tick.
-pub fn encounters(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
-    let k = &params.kinship;
-    let n = world.n_communities() as u32;
+/// All encounters of one tick, in two halves. First every community chooses its partners, from
+/// its own stream and the ties as they stand at the start of the phase, across threads (the
+/// choices only read the world). Then the encounters happen one by one, community by community
+/// in index order, each as it was chosen: ties form, are refreshed and values converge.
+pub fn encounters(
+    world: &mut World,
+    params: &Params,
+    randomness: &mut Randomness,
+    scratch: &mut Scratch,
+) {
+    let n = world.n_communities();
     if n < 2 {
         return;
     }
-    for c in 0..n {
-        let organic = draw_count(k.encounters_per_tick, rng);
-        let brokered = draw_count(
-            k.introduction_boost * k.encounters_per_tick * coverage_of(world, c),
-            rng,
-        );
-        for _ in 0..organic {
-            let u: f64 = rng.random();
-            let partner = if u < k.local_share {
-                local_partner(world, c, rng)
-            } else if u < k.local_share + k.introduction_share {
-                introduced_partner(world, params, c, rng, scratch)
-            } else {
-                None
-            };
-            let other = partner.unwrap_or_else(|| random_other(n, c, rng));
-            meet(world, params, c, other, &mut scratch.values);
+    let streams = randomness.streams(world.tick, Purpose::Encounters);
+    // Fixed chunks, whatever the number of threads: each fills its own list of encounters.
+    let chunks = &mut scratch.encounters;
+    chunks.resize_with(n.div_ceil(PARALLEL_MIN_LEN), EncounterChunk::default);
+    let shared: &World = world;
+    chunks.par_iter_mut().enumerate().for_each(|(i, chunk)| {
+        chunk.chosen.clear();
+        let first = i * PARALLEL_MIN_LEN;
+        for c in first..(first + PARALLEL_MIN_LEN).min(n) {
+            let mut rng = streams.at(c as u64);
+            choose_partners(shared, params, c as u32, &mut rng, chunk);
         }
-        for _ in 0..brokered {
-            if let Some(other) = introduced_partner(world, params, c, rng, scratch) {
-                broker(world, params, c, other, &mut scratch.values);
-            }
+    });
+    let chunks = std::mem::take(&mut scratch.encounters);
+    for chunk in &chunks {
+        for e in &chunk.chosen {
+            encounter(world, params, e.from, e.to, &mut scratch.values, e.brokered);
+        }
+    }
+    scratch.encounters = chunks;
+}
+
+/// The encounters `c` starts this tick: its organic ones (a local node, an introduction along
+/// trusted paths, or a random community) and those coordination brokers.
+fn choose_partners<R: Rng + ?Sized>(
+    world: &World,
+    params: &Params,
+    c: u32,
+    rng: &mut R,
+    out: &mut EncounterChunk,
+) {
+    let k = &params.kinship;
+    let n = world.n_communities() as u32;
+    let organic = draw_count(k.encounters_per_tick, rng);
+    let brokered = draw_count(
+        k.introduction_boost * k.encounters_per_tick * coverage_of(world, c),
+        rng,
+    );
+    for _ in 0..organic {
+        let u: f64 = rng.random();
+        let partner = if u < k.local_share {
+            local_partner(world, c, rng)
+        } else if u < k.local_share + k.introduction_share {
+            introduced_partner(world, params, c, rng, &mut out.ids)
+        } else {
+            None
+        };
+        let to = partner.unwrap_or_else(|| random_other(n, c, rng));
+        out.chosen.push(Encounter {
+            from: c,
+            to,
+            brokered: false,
+        });
+    }
+    for _ in 0..brokered {
+        if let Some(to) = introduced_partner(world, params, c, rng, &mut out.ids) {
+            out.chosen.push(Encounter {
+                from: c,
+                to,
+                brokered: true,
+            });
         }
     }
 }
 
-fn random_other(n: u32, c: u32, rng: &mut ModelRng) -> u32 {
+fn random_other<R: Rng + ?Sized>(n: u32, c: u32, rng: &mut R) -> u32 {
     let o = rng.random_range(0..n - 1);
     if o >= c { o + 1 } else { o }
 }
 
-fn local_partner(world: &World, c: u32, rng: &mut ModelRng) -> Option<u32> {
+fn local_partner<R: Rng + ?Sized>(world: &World, c: u32, rng: &mut R) -> Option<u32> {
     let region = &world.region_members[world.communities[c as usize].region as usize];
     if region.len() < 2 {
         return None;
@@ -70,25 +117,26 @@ fn local_partner(world: &World, c: u32, rng: &mut ModelRng) -> Option<u32> {
 }
 
 /// A partner of a trusted partner (both ties at or above the tie threshold), other than `c`.
-pub fn introduced_partner(
+/// `ids` is a buffer.
+pub fn introduced_partner<R: Rng + ?Sized>(
     world: &World,
     params: &Params,
     c: u32,
-    rng: &mut ModelRng,
-    scratch: &mut Scratch,
+    rng: &mut R,
+    ids: &mut Vec<u32>,
 ) -> Option<u32> {
     let threshold = params.trust.tie_threshold;
-    trusted_partners(world, c, threshold, &mut scratch.more_ids);
-    if scratch.more_ids.is_empty() {
+    trusted_partners(world, c, threshold, ids);
+    if ids.is_empty() {
         return None;
     }
-    let friend = scratch.more_ids[rng.random_range(0..scratch.more_ids.len())];
-    trusted_partners(world, friend, threshold, &mut scratch.more_ids);
-    scratch.more_ids.retain(|&x| x != c);
-    if scratch.more_ids.is_empty() {
+    let friend = ids[rng.random_range(0..ids.len())];
+    trusted_partners(world, friend, threshold, ids);
+    ids.retain(|&x| x != c);
+    if ids.is_empty() {
         return None;
     }
-    Some(scratch.more_ids[rng.random_range(0..scratch.more_ids.len())])
+    Some(ids[rng.random_range(0..ids.len())])
 }
 
 /// The partners of `c` whose tie trust is at least `threshold`, in adjacency order.
@@ -192,7 +240,7 @@ mod tests {
         w.ties.add(1, 3, 0.1);
         let mut rng = crate::world::rng::replicate_rng(1);
         for _ in 0..20 {
-            let got = introduced_partner(&w, &params, 0, &mut rng, &mut Scratch::default());
+            let got = introduced_partner(&w, &params, 0, &mut rng, &mut Vec::new());
             assert_eq!(got, Some(2), "only the trusted friend-of-friend");
         }
     }

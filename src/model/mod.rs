@@ -2,6 +2,10 @@
 //!
 //! Each function reads its parameters from the scenario and changes the world; none does I/O.
 //! The order in which `sim::step` calls them is the schedule in docs/model.md.
+//!
+//! Phases that touch every community or every tie run across the threads of the current rayon
+//! pool: they draw from counter-based streams (`world::rng::Streams`) and reduce in a fixed
+//! order, so their results do not depend on the number of threads.
 
 pub mod autonomy;
 pub mod collective_action;
@@ -21,3 +25,7 @@ pub mod resonance;
 pub mod scale;
 pub mod stages;
 pub mod trust;
+
+/// The fewest items a parallel loop hands to one thread: small worlds (a sweep's runs) stay on
+/// the thread that runs them, and a sum over up to this many items keeps the sequential order.
+pub const PARALLEL_MIN_LEN: usize = 2048;

@@ -10,76 +10,116 @@
 //! gives nothing: a defection that costs the tie `betrayal_penalty` of its trust.
 
 use rand::RngExt;
+use rayon::prelude::*;
 
+use super::PARALLEL_MIN_LEN;
 use super::interdependence::cushion;
 use crate::scenario::Params;
 use crate::world::Scratch;
 use crate::world::World;
-use crate::world::rng::ModelRng;
+use crate::world::rng::{Purpose, Randomness};
 
 pub fn shocks_and_aid(
     world: &mut World,
     params: &Params,
-    rng: &mut ModelRng,
+    randomness: &mut Randomness,
     scratch: &mut Scratch,
 ) {
     let ms = &params.mutual_support;
-    // The needy are listed in the same pass that adds the shocks: a community's need is final
-    // once its own shock is drawn, and a second pass would read every need again.
+    // Shocks: each community's from its own stream, across threads.
+    let streams = randomness.streams(world.tick, Purpose::Shock);
+    let e = &mut world.economy;
+    e.need
+        .par_iter_mut()
+        .zip(e.base_production.par_iter().zip(&e.fit))
+        .zip(&world.stakes)
+        .enumerate()
+        .with_min_len(PARALLEL_MIN_LEN)
+        .for_each(|(c, ((need, (&base, &fit)), &stake))| {
+            if streams.at(c as u64).random_bool(ms.shock_probability) {
+                let absorbed = cushion(f64::from(stake), params.interdependence.shock_cushion);
+                *need += ms.shock_size_ticks * base * f64::from(fit) * (1.0 - absorbed);
+            }
+        });
     let mut order = std::mem::take(&mut scratch.order);
     order.clear();
-    let e = &mut world.economy;
-    let rows = e
-        .need
-        .iter_mut()
-        .zip(e.base_production.iter().zip(&e.fit))
-        .zip(&world.stakes);
-    for (c, ((need, (&base, &fit)), &stake)) in rows.enumerate() {
-        if rng.random_bool(ms.shock_probability) {
-            let absorbed = cushion(f64::from(stake), params.interdependence.shock_cushion);
-            *need += ms.shock_size_ticks * base * f64::from(fit) * (1.0 - absorbed);
-        }
-        if *need > 0.0 {
-            order.push(c as u32);
-        }
-    }
+    order.extend(
+        (0..world.economy.need.len() as u32).filter(|&c| world.economy.need[c as usize] > 0.0),
+    );
     // The needy ask in a random order, so no community is first in line by its index.
+    let rng = &mut randomness.sequential;
     for i in (1..order.len()).rev() {
         order.swap(i, rng.random_range(0..=i));
     }
-    for &c in &order {
-        seek_aid(world, params, c, scratch);
+    // Whom each asks is chosen from the trust at the start of the aid round, across threads
+    // (reading every asker's ties is most of the work); the asking then happens in order.
+    let asks = ms.asks_per_tick as usize;
+    let mut chosen = std::mem::take(&mut scratch.asked);
+    chosen.resize(order.len() * asks, NO_TIE);
+    let shared: &World = world;
+    chosen
+        .par_chunks_mut(asks.max(1))
+        .zip(&order)
+        .with_min_len(PARALLEL_MIN_LEN / 8)
+        .for_each_init(Vec::new, |ids, (row, &c)| {
+            most_trusted(shared, params, c, ids);
+            row.fill(NO_TIE);
+            row[..ids.len()].copy_from_slice(ids);
+        });
+    for (i, &c) in order.iter().enumerate() {
+        let row = &chosen[i * asks..(i + 1) * asks];
+        ask(
+            world,
+            params,
+            c,
+            row.iter().copied().take_while(|&t| t != NO_TIE),
+        );
     }
     scratch.order = order;
+    scratch.asked = chosen;
 }
 
-/// `c` asks its most trusted partners for help with its need.
-pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratch) {
-    let ms = &params.mutual_support;
+/// Marks an unused place in a list of asked ties.
+const NO_TIE: u32 = u32::MAX;
+
+/// The `asks_per_tick` partners `c` trusts most (ties at or above the tie threshold), most
+/// trusted first; equal trust, lower tie id first.
+fn most_trusted(world: &World, params: &Params, c: u32, out: &mut Vec<u32>) {
     let threshold = params.trust.tie_threshold;
-    scratch.ids.clear();
-    scratch.ids.extend(
-        world
-            .ties
-            .ids_of(c)
+    let ties = &world.ties;
+    out.clear();
+    out.extend(
+        ties.ids_of(c)
             .iter()
             .copied()
-            .filter(|&t| world.ties[t as usize].trust() >= threshold),
+            .filter(|&t| ties[t as usize].trust() >= threshold),
     );
-    let ties = &world.ties;
-    scratch.ids.sort_unstable_by(|&x, &y| {
+    out.sort_unstable_by(|&x, &y| {
         ties[y as usize]
             .trust
             .total_cmp(&ties[x as usize].trust)
             .then(x.cmp(&y))
     });
-    scratch.ids.truncate(ms.asks_per_tick as usize);
-    for i in 0..scratch.ids.len() {
+    out.truncate(params.mutual_support.asks_per_tick as usize);
+}
+
+/// `c` asks its most trusted partners for help with its need.
+pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratch) {
+    most_trusted(world, params, c, &mut scratch.ids);
+    let asked = std::mem::take(&mut scratch.ids);
+    ask(world, params, c, asked.iter().copied());
+    scratch.ids = asked;
+}
+
+/// `c` asks the partners of these ties in turn, while it still has a need.
+fn ask(world: &mut World, params: &Params, c: u32, ties: impl Iterator<Item = u32>) {
+    let ms = &params.mutual_support;
+    for t in ties {
         let need = world.economy.need[c as usize];
         if need <= 0.0 {
             break;
         }
-        let t = scratch.ids[i] as usize;
+        let t = t as usize;
         let partner = world.ties[t].other(c);
         if world.communities[partner as usize].free_rider {
             world.ties.defect(t as u32, params.trust.betrayal_penalty);

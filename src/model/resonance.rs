@@ -12,60 +12,98 @@
 
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
 
+use super::PARALLEL_MIN_LEN;
 use super::coordination::shared_coverage;
 use super::knowledge::{bridging_between, success_probability};
 use crate::scenario::Params;
-use crate::world::Scratch;
-use crate::world::rng::ModelRng;
+use crate::world::rng::{Purpose, Randomness};
+use crate::world::{JointWork, Scratch};
 use crate::world::{World, distance};
 
-pub fn joint_work(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &Scratch) {
+/// Joint work of one tick, in two halves. First every tie draws, from its own stream, whether
+/// its partners work together this tick and the noise and luck of that work, across threads
+/// (the draws read only coverage, which no joint work changes). Then the work happens tie by
+/// tie in slot order, each reading the practices as the work before it left them.
+pub fn joint_work(
+    world: &mut World,
+    params: &Params,
+    randomness: &Randomness,
+    scratch: &mut Scratch,
+) {
     let r = &params.resonance;
-    for id in 0..world.ties.slots() {
-        if !world.ties[id].alive {
-            continue;
+    let streams = randomness.streams(world.tick, Purpose::JointWork);
+    let slots = world.ties.slots();
+    let mut chunks = std::mem::take(&mut scratch.joint_work);
+    chunks.resize_with(slots.div_ceil(PARALLEL_MIN_LEN), Vec::new);
+    let shared: &World = world;
+    chunks.par_iter_mut().enumerate().for_each(|(i, chunk)| {
+        chunk.clear();
+        let first = i * PARALLEL_MIN_LEN;
+        for id in first..(first + PARALLEL_MIN_LEN).min(slots) {
+            let tie = &shared.ties[id];
+            if !tie.alive {
+                continue;
+            }
+            let (a, b) = (tie.a, tie.b);
+            let mut rng = streams.at((u64::from(a.min(b)) << 32) | u64::from(a.max(b)));
+            let coordinated = r.coordinated_joint_work_rate * shared_coverage(shared, a, b);
+            let p = (r.joint_work_rate + coordinated).min(1.0);
+            if !rng.random_bool(p) {
+                continue;
+            }
+            chunk.push(JointWork {
+                tie: id as u32,
+                works_with: p,
+                noise: StandardNormal.sample(&mut rng),
+                luck: rng.random(),
+            });
         }
-        let (a, b) = (world.ties[id].a, world.ties[id].b);
-        let coordinated = r.coordinated_joint_work_rate * shared_coverage(world, a, b);
-        let p = (r.joint_work_rate + coordinated).min(1.0);
-        if !rng.random_bool(p) {
-            continue;
-        }
-        let apart = distance(world.practice_of(a), world.practice_of(b));
-        let truth = 1.0 - apart;
-        let noise: f64 = StandardNormal.sample(rng);
-        let observed = (truth + r.observation_noise * noise).clamp(0.0, 1.0);
-        let gap = (world.tech_of(a) - world.tech_of(b)).abs();
-        let success = success_probability(
-            gap,
-            bridging_between(world, scratch, a, b),
-            params.knowledge.gap_penalty,
-        ) * practice_success(apart, r.alignment_weight);
-        // But for coordination, the pair would work together with the organic rate alone and
-        // succeed without bridging: the rest of the expected knowledge is coordination's.
-        let unaided = r.joint_work_rate.min(1.0)
-            * success_probability(gap, 0.0, params.knowledge.gap_penalty)
-            * practice_success(apart, r.alignment_weight);
-        let coordination_share = if p * success > 0.0 {
-            (1.0 - unaided / (p * success)).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let succeeded = rng.random_bool(success);
-        converge_practice(world, a, b, r.practice_learning);
+    });
+    for work in chunks.iter().flatten() {
+        work_together(world, params, scratch, work);
+    }
+    scratch.joint_work = chunks;
+}
+
+/// One tie's joint work, with the draws made for it.
+fn work_together(world: &mut World, params: &Params, scratch: &Scratch, work: &JointWork) {
+    let r = &params.resonance;
+    let (id, p) = (work.tie as usize, work.works_with);
+    let (a, b) = (world.ties[id].a, world.ties[id].b);
+    let apart = distance(world.practice_of(a), world.practice_of(b));
+    let truth = 1.0 - apart;
+    let observed = (truth + r.observation_noise * work.noise).clamp(0.0, 1.0);
+    let gap = (world.tech_of(a) - world.tech_of(b)).abs();
+    let success = success_probability(
+        gap,
+        bridging_between(world, scratch, a, b),
+        params.knowledge.gap_penalty,
+    ) * practice_success(apart, r.alignment_weight);
+    // But for coordination, the pair would work together with the organic rate alone and
+    // succeed without bridging: the rest of the expected knowledge is coordination's.
+    let unaided = r.joint_work_rate.min(1.0)
+        * success_probability(gap, 0.0, params.knowledge.gap_penalty)
+        * practice_success(apart, r.alignment_weight);
+    let coordination_share = if p * success > 0.0 {
+        (1.0 - unaided / (p * success)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let succeeded = work.luck < success;
+    converge_practice(world, a, b, r.practice_learning);
+    world
+        .ties
+        .record_joint_work(id as u32, observed, r.learning_rate);
+    if world.ties[id].alignment() < r.min_alignment {
+        world.ties.defect(id as u32, r.misalignment_penalty);
+    } else if succeeded {
         world
             .ties
-            .record_joint_work(id as u32, observed, r.learning_rate);
-        if world.ties[id].alignment() < r.min_alignment {
-            world.ties.defect(id as u32, r.misalignment_penalty);
-        } else if succeeded {
-            world
-                .ties
-                .cooperate(id as u32, params.trust.cooperation_gain);
-            let value = params.knowledge.knowledge_value * gap;
-            world.credit_shared_value(a, b, value, coordination_share);
-        }
+            .cooperate(id as u32, params.trust.cooperation_gain);
+        let value = params.knowledge.knowledge_value * gap;
+        world.credit_shared_value(a, b, value, coordination_share);
     }
 }
 
@@ -101,9 +139,11 @@ mod tests {
         w.practice[0..2].copy_from_slice(&[practice_a, practice_a]);
         w.practice[2..4].copy_from_slice(&[practice_b, practice_b]);
         let t = w.ties.add(0, 1, 0.5) as usize;
-        let mut rng = crate::world::rng::replicate_rng(3);
+        let rng = Randomness::new(3);
         for _ in 0..20 {
-            joint_work(&mut w, &params, &mut rng, &Scratch::default());
+            // Each tick has its own streams.
+            w.tick += 1;
+            joint_work(&mut w, &params, &rng, &mut Scratch::default());
         }
         w.ties[t].trust()
     }
@@ -126,8 +166,8 @@ mod tests {
         w.practice[2..4].copy_from_slice(&[0.1, 0.1]);
         w.ties.add(0, 1, 0.5);
         let before = distance(w.practice_of(0), w.practice_of(1));
-        let mut rng = crate::world::rng::replicate_rng(4);
-        joint_work(&mut w, &params, &mut rng, &Scratch::default());
+        let rng = Randomness::new(4);
+        joint_work(&mut w, &params, &rng, &mut Scratch::default());
         let after = distance(w.practice_of(0), w.practice_of(1));
         let expected = before * (1.0 - 2.0 * params.resonance.practice_learning);
         assert!((after - expected).abs() < 1e-12, "{before} -> {after}");

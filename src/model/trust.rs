@@ -24,12 +24,11 @@ pub fn decay_factor(half_life_ticks: f64) -> f64 {
 pub fn decay_and_prune(world: &mut World, params: &Params, scratch: &mut Scratch) {
     let t = &params.trust;
     let factor = decay_factor(t.half_life_ticks);
-    scratch.ids.clear();
     world
         .ties
-        .decay_untouched(factor, t.drop_below, &mut scratch.ids);
-    for i in 0..scratch.ids.len() {
-        world.ties.remove(scratch.ids[i]);
+        .decay_untouched(factor, t.drop_below, &mut scratch.faint);
+    for &id in scratch.faint.iter().flatten() {
+        world.ties.remove(id);
     }
     for c in 0..world.communities.len() as u32 {
         let budget = world.tie_budgets[c as usize] as usize;

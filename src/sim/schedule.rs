@@ -16,11 +16,11 @@ use crate::model::{
 };
 use crate::scenario::Params;
 use crate::scenario::params::MechanismParams;
-use crate::world::rng::ModelRng;
+use crate::world::rng::Randomness;
 use crate::world::{Ledger, Scratch, World};
 
 /// What a phase does to the world.
-type Run = fn(&mut World, &Params, &mut ModelRng, &mut Scratch);
+type Run = fn(&mut World, &Params, &mut Randomness, &mut Scratch);
 
 /// One step of the tick.
 pub struct Phase {
@@ -49,7 +49,7 @@ pub const SCHEDULE: &[Phase] = &[
         name: "funding: review grants and disburse",
         switch: None,
         due: every_tick,
-        run: |w, p, r, _| funding::review_and_disburse(w, p, r),
+        run: |w, p, r, _| funding::review_and_disburse(w, p, &mut r.sequential),
     },
     Phase {
         name: "economy: production",
@@ -82,7 +82,7 @@ pub const SCHEDULE: &[Phase] = &[
             let every = p.gatherings.every_ticks;
             every > 0 && w.tick.is_multiple_of(every)
         },
-        run: gatherings::hold,
+        run: |w, p, r, s| gatherings::hold(w, p, &mut r.sequential, s),
     },
     Phase {
         name: "2 resonance: joint work",
@@ -100,7 +100,7 @@ pub const SCHEDULE: &[Phase] = &[
         name: "4 identity: name, absorb, merge, split, exit",
         switch: Some(|m| m.identity),
         due: |w, p| w.tick.is_multiple_of(p.identity.check_every),
-        run: identity::update,
+        run: |w, p, r, s| identity::update(w, p, &mut r.sequential, s),
     },
     Phase {
         name: "refresh networks",
@@ -118,13 +118,13 @@ pub const SCHEDULE: &[Phase] = &[
         name: "6 collective action: projects",
         switch: Some(|m| m.collective_action),
         due: every_tick,
-        run: collective_action::run_projects,
+        run: |w, p, r, s| collective_action::run_projects(w, p, &mut r.sequential, s),
     },
     Phase {
         name: "pattern library: learn and replicate",
         switch: None,
         due: every_tick,
-        run: pattern_library::learn_and_replicate,
+        run: |w, p, r, s| pattern_library::learn_and_replicate(w, p, &mut r.sequential, s),
     },
     Phase {
         name: "autonomy: adaptation and central pull",
@@ -172,7 +172,7 @@ pub const SCHEDULE: &[Phase] = &[
 
 /// Advances the world by one tick: every phase of [`SCHEDULE`] whose switch is on and which
 /// is due, in order. `params` are the [`effective_params`] of the scenario.
-pub fn step(world: &mut World, params: &Params, rng: &mut ModelRng, scratch: &mut Scratch) {
+pub fn step(world: &mut World, params: &Params, rng: &mut Randomness, scratch: &mut Scratch) {
     for phase in SCHEDULE {
         let on = phase.switch.is_none_or(|on| on(&params.mechanisms));
         if on && (phase.due)(world, params) {

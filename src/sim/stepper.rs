@@ -5,7 +5,7 @@
 
 use crate::metrics::{self, Record};
 use crate::scenario::Params;
-use crate::world::rng::{self, ModelRng};
+use crate::world::rng::Randomness;
 use crate::world::{Scratch, World};
 
 use super::{effective_params, step};
@@ -13,7 +13,7 @@ use super::{effective_params, step};
 /// A replicate in progress.
 pub struct Stepper {
     pub(super) params: Params,
-    rng: ModelRng,
+    rng: Randomness,
     pub(super) world: World,
     pub(super) scratch: Scratch,
 }
@@ -23,8 +23,8 @@ impl Stepper {
     /// `experiment::seeds` gives them).
     pub fn new(params: &Params, seed: u64) -> Self {
         let params = effective_params(params);
-        let mut rng = rng::replicate_rng(seed);
-        let world = super::init::build_world(&params, &mut rng);
+        let mut rng = Randomness::new(seed);
+        let world = super::init::build_world(&params, &mut rng.sequential);
         Stepper {
             params,
             rng,

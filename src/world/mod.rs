@@ -28,7 +28,7 @@ pub use accounts::{Flows, GatheringRecord, Ledger};
 pub use community::{Community, Economies, Endowment, distance};
 pub use components::Components;
 pub use network::{Coordination, Grant, Network, coverage};
-pub use scratch::Scratch;
+pub use scratch::{Encounter, EncounterChunk, JointWork, Scratch};
 pub use sort::SortBuffer;
 pub use ties::{Tie, Ties};
 

@@ -38,4 +38,39 @@ pub struct Scratch {
     pub marks: Vec<u32>,
     pub offsets: Vec<u32>,
     pub forward: Vec<u32>,
+    /// The encounters communities chose this tick (kinship), in fixed chunks of communities.
+    pub encounters: Vec<EncounterChunk>,
+    /// The joint work drawn this tick (resonance), in fixed chunks of tie slots.
+    pub joint_work: Vec<Vec<JointWork>>,
+    /// Ties faded below the forgetting threshold (trust), per chunk of tie slots.
+    pub faint: Vec<Vec<u32>>,
+    /// The ties each needy community asks for aid this tick, `asks_per_tick` per asker.
+    pub asked: Vec<u32>,
+}
+
+/// A tie whose partners work together this tick, with the draws for that work.
+#[derive(Debug, Clone, Copy)]
+pub struct JointWork {
+    pub tie: u32,
+    /// The chance they had of working together (for the attribution to coordination).
+    pub works_with: f64,
+    /// N(0, 1): the noise in what they observe of their alignment.
+    pub noise: f64,
+    /// U(0, 1): the work succeeds when this is below its chance of success.
+    pub luck: f64,
+}
+
+/// One encounter a community chose: with whom, and whether coordination brokered it.
+#[derive(Debug, Clone, Copy)]
+pub struct Encounter {
+    pub from: u32,
+    pub to: u32,
+    pub brokered: bool,
+}
+
+/// The encounters chosen by one chunk of communities, in community order, and a buffer.
+#[derive(Debug, Default)]
+pub struct EncounterChunk {
+    pub chosen: Vec<Encounter>,
+    pub ids: Vec<u32>,
 }

@@ -14,6 +14,11 @@
 
 use std::ops::Index;
 
+use rayon::prelude::*;
+
+/// Tie slots per parallel chunk of the decay pass.
+const DECAY_CHUNK: usize = 8192;
+
 /// Trust after one cooperation: closes `gain` of the distance to 1.
 pub fn cooperate(trust: f64, gain: f64) -> f64 {
     (trust + gain * (1.0 - trust)).clamp(0.0, 1.0)
@@ -280,18 +285,30 @@ impl Ties {
 
     /// End of a tick: every live tie nobody touched loses trust by `factor`; all become
     /// untouched for the next tick. The ids of ties whose trust is now below `faint_below`
-    /// are appended to `faint`, in id order.
-    pub fn decay_untouched(&mut self, factor: f64, faint_below: f64, faint: &mut Vec<u32>) {
-        for (id, tie) in self.slab.iter_mut().enumerate().filter(|(_, t)| t.alive) {
-            if !tie.touched {
-                tie.trust = (tie.trust() * factor) as f32;
-            }
-            tie.touched = false;
-            debug_assert!((0.0..=1.0).contains(&tie.trust));
-            if tie.trust() < faint_below {
-                faint.push(id as u32);
-            }
-        }
+    /// are listed in `faint`, one list per chunk of slots: in id order when joined. Runs
+    /// across threads; each tie's arithmetic is its own, so the result is the same on any.
+    pub fn decay_untouched(&mut self, factor: f64, faint_below: f64, faint: &mut Vec<Vec<u32>>) {
+        // Fixed chunks of slots, whatever the number of threads; each lists its faint ties in
+        // slot order, so the lists joined are in slot order.
+        faint.resize_with(self.slab.len().div_ceil(DECAY_CHUNK), Vec::new);
+        self.slab
+            .par_chunks_mut(DECAY_CHUNK)
+            .zip(faint.par_iter_mut())
+            .enumerate()
+            .for_each(|(chunk, (ties, faint))| {
+                faint.clear();
+                let first = chunk * DECAY_CHUNK;
+                for (i, tie) in ties.iter_mut().enumerate().filter(|(_, t)| t.alive) {
+                    if !tie.touched {
+                        tie.trust = (tie.trust() * factor) as f32;
+                    }
+                    tie.touched = false;
+                    debug_assert!((0.0..=1.0).contains(&tie.trust));
+                    if tie.trust() < faint_below {
+                        faint.push((first + i) as u32);
+                    }
+                }
+            });
     }
 
     /// Drops removed ties, orders the rest by lower endpoint (stable, so ties of one community
