@@ -250,11 +250,10 @@ pub struct MeasureSummary {
 
 /// Mean, sd and 95% CI of every summary measure across replicates (missing values skipped).
 pub fn across_replicates(runs: &[ReplicateOutput]) -> Vec<MeasureSummary> {
-    let mut across = AcrossReplicates::default();
-    for run in runs {
-        across.push(&summary_values(run));
-    }
-    across.measures()
+    let values: Vec<Vec<Option<f64>>> = runs.iter().map(summary_values).collect();
+    AcrossReplicates::of_values(values.iter().map(Vec::as_slice))
+        .measures()
+        .to_vec()
 }
 
 /// `summary.json`: the scenario, replicate count and every measure's statistics.
@@ -263,10 +262,8 @@ pub fn write_summary_json(
     scenario: &str,
     runs: &[ReplicateOutput],
 ) -> io::Result<()> {
-    let mut across = AcrossReplicates::default();
-    for run in runs {
-        across.push(&summary_values(run));
-    }
+    let values: Vec<Vec<Option<f64>>> = runs.iter().map(summary_values).collect();
+    let across = AcrossReplicates::of_values(values.iter().map(Vec::as_slice));
     write_summary_file(out, scenario, &across)
 }
 
@@ -281,7 +278,7 @@ pub fn write_summary_file(
         scenario: &'a str,
         replicates: usize,
         confidence: f64,
-        metrics: Vec<MeasureSummary>,
+        metrics: &'a [MeasureSummary],
     }
     let file = SummaryFile {
         scenario,

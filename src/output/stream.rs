@@ -19,7 +19,7 @@ use super::{
 };
 use crate::metrics::{NetworkRecord, Record};
 use crate::sim::{self, Ending, ReplicateOutput};
-use crate::stats::summarize;
+use crate::stats::{self, summarize};
 
 /// Bytes a spool keeps in memory before it moves to a file.
 pub const SPOOL_MEMORY: usize = 1 << 20;
@@ -220,40 +220,110 @@ pub fn timeseries_rows<'a>(
     })
 }
 
-/// Every summary measure's values across replicates, column by column (the missing ones
-/// skipped), as summary.json and the terminal summary need them.
-#[derive(Debug, Clone, Default)]
+/// Every summary measure's mean, sd and 95% CI across a run's replicates (missing values
+/// skipped), as summary.json and the terminal summary give them.
+#[derive(Debug, Clone)]
 pub struct AcrossReplicates {
     replicates: usize,
-    present: Vec<Vec<f64>>,
+    measures: Vec<MeasureSummary>,
 }
 
 impl AcrossReplicates {
-    /// Adds one replicate's summary values.
-    pub fn push(&mut self, values: &[Option<f64>]) {
-        self.present.resize_with(values.len(), Vec::new);
-        for (column, v) in self.present.iter_mut().zip(values) {
-            column.extend(*v);
+    /// From every replicate's summary values, held in memory.
+    pub fn of_values<'a>(per_run: impl IntoIterator<Item = &'a [Option<f64>]>) -> Self {
+        let mut present: Vec<Vec<f64>> = vec![Vec::new(); schema::summary_columns().len()];
+        let mut replicates = 0;
+        for values in per_run {
+            for (column, v) in present.iter_mut().zip(values) {
+                column.extend(*v);
+            }
+            replicates += 1;
         }
-        self.replicates += 1;
+        let measures = present.iter().map(|xs| summarize(xs)).collect();
+        Self::named(replicates, measures)
     }
 
-    /// Replicates added.
+    /// From a `summary.csv`, read twice (sums, then squared deviations), so no replicate's
+    /// values stay in memory; the same bits as [`AcrossReplicates::of_values`].
+    pub fn read(path: &Path) -> io::Result<Self> {
+        let columns = schema::summary_columns().len();
+        let mut n = vec![0usize; columns];
+        let mut sums = vec![stats::sum_start(); columns];
+        let replicates = each_summary_row(path, columns, |values| {
+            for (i, v) in values.iter().enumerate() {
+                if let Some(x) = v {
+                    n[i] += 1;
+                    sums[i] += x;
+                }
+            }
+        })?;
+        let means: Vec<f64> = n.iter().zip(&sums).map(|(&n, &s)| stats::mean_of(n, s)).collect();
+        let mut squares = vec![stats::sum_start(); columns];
+        each_summary_row(path, columns, |values| {
+            for (i, v) in values.iter().enumerate() {
+                if let Some(x) = v {
+                    squares[i] += (x - means[i]) * (x - means[i]);
+                }
+            }
+        })?;
+        let measures = (0..columns)
+            .map(|i| stats::summarize_sums(n[i], sums[i], squares[i]))
+            .collect();
+        Ok(Self::named(replicates, measures))
+    }
+
+    fn named(replicates: usize, stats: Vec<stats::Summary>) -> Self {
+        let measures = schema::summary_columns()
+            .into_iter()
+            .zip(stats)
+            .map(|(metric, stats)| MeasureSummary { metric, stats })
+            .collect();
+        AcrossReplicates {
+            replicates,
+            measures,
+        }
+    }
+
+    /// Replicates summarised.
     pub fn replicates(&self) -> usize {
         self.replicates
     }
 
-    /// Mean, sd and 95% CI of every summary measure.
-    pub fn measures(&self) -> Vec<MeasureSummary> {
-        schema::summary_columns()
-            .into_iter()
-            .enumerate()
-            .map(|(i, metric)| MeasureSummary {
-                metric,
-                stats: summarize(self.present.get(i).map_or(&[][..], |c| c.as_slice())),
-            })
-            .collect()
+    /// Every summary measure's statistics, in [`schema::summary_columns`] order.
+    pub fn measures(&self) -> &[MeasureSummary] {
+        &self.measures
     }
+}
+
+/// Calls `each` with every row's measures of a `summary.csv` (the last `columns` cells; empty
+/// is None); returns the number of rows.
+fn each_summary_row(
+    path: &Path,
+    columns: usize,
+    mut each: impl FnMut(&[Option<f64>]),
+) -> io::Result<usize> {
+    let bad = |what: String| io::Error::new(io::ErrorKind::InvalidData, what);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(io::BufReader::new(File::open(path)?));
+    let mut record = csv::StringRecord::new();
+    let mut values = vec![None; columns];
+    let mut rows = 0;
+    while reader.read_record(&mut record).map_err(io::Error::from)? {
+        let first = record
+            .len()
+            .checked_sub(columns)
+            .ok_or_else(|| bad(format!("{} cells, expected more", record.len())))?;
+        for (slot, cell) in values.iter_mut().zip(record.iter().skip(first)) {
+            *slot = match cell {
+                "" => None,
+                text => Some(text.parse::<f64>().map_err(|e| bad(format!("`{text}`: {e}")))?),
+            };
+        }
+        each(&values);
+        rows += 1;
+    }
+    Ok(rows)
 }
 
 /// A run's folder being written: the tables open in staging, filled replicate by replicate.
@@ -263,7 +333,8 @@ pub struct RunFiles {
     staging: Staging,
     /// The open tables, in [`TABLES`] order (None once closed).
     tables: Option<Vec<BufWriter<File>>>,
-    across: AcrossReplicates,
+    /// Read back from summary.csv when the tables close.
+    across: Option<AcrossReplicates>,
     seeds: Vec<u64>,
 }
 
@@ -291,7 +362,7 @@ impl RunFiles {
             scenario: scenario.to_string(),
             staging,
             tables: Some(tables),
-            across: AcrossReplicates::default(),
+            across: None,
             seeds: Vec::new(),
         })
     }
@@ -351,7 +422,6 @@ impl RunFiles {
         seed: u64,
         measures: Vec<Option<f64>>,
     ) -> Result<(), OutputError> {
-        self.across.push(&measures);
         self.seeds.push(seed);
         let row = SummaryRow {
             scenario: Cow::Borrowed(self.scenario.as_str()),
@@ -363,19 +433,20 @@ impl RunFiles {
         result.map_err(self.table_error(4))
     }
 
-    /// The summary measures across the replicates appended so far.
-    pub fn across(&self) -> &AcrossReplicates {
-        &self.across
-    }
-
-    /// Finishes the tables (flushed and synced, still under their temporary names).
-    pub fn close_tables(&mut self) -> Result<(), OutputError> {
+    /// Finishes the tables (flushed and synced, still under their temporary names) and
+    /// summarises the replicates from summary.csv.
+    pub fn close_tables(&mut self) -> Result<AcrossReplicates, OutputError> {
         if let Some(tables) = self.tables.take() {
             for (w, name) in tables.into_iter().zip(TABLES) {
                 close(w, &self.dir.join(name))?;
             }
         }
-        Ok(())
+        if self.across.is_none() {
+            let path = self.dir.join("summary.csv");
+            let staged = self.staging.temporary(&path).unwrap_or(&path);
+            self.across = Some(AcrossReplicates::read(staged).map_err(err(&path))?);
+        }
+        Ok(self.across.clone().expect("summarised above"))
     }
 
     /// Where a closed table can be read before commit (`name` as in the folder, e.g.
@@ -392,11 +463,10 @@ impl RunFiles {
         provenance: manifest::Provenance,
         threads: usize,
     ) -> Result<Vec<PathBuf>, OutputError> {
-        self.close_tables()?;
-        let (dir, staging) = (&self.dir, &mut self.staging);
-        let (scenario, across) = (&self.scenario, &self.across);
+        let across = self.close_tables()?;
+        let (dir, staging, scenario) = (&self.dir, &mut self.staging, &self.scenario);
         staging.write(&dir.join("summary.json"), |w| {
-            super::write_summary_file(w, scenario, across)
+            super::write_summary_file(w, scenario, &across)
         })?;
         let mut files = staging.names();
         let plot_dir = dir.join(PLOTS_DIR);

@@ -62,7 +62,11 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         experiment::SEED_RULE,
     );
     // Lock and stage before simulating: a busy or unwritable folder is refused at once.
-    let need = budget::run_need(&scenario.params, 1, thread_count(settings.threads));
+    let need = budget::run_need(
+        &scenario.params,
+        thread_count(settings.threads),
+        settings.plots,
+    );
     check_fits(&need, settings.max_memory, &out_dir)?;
     let lock = output::FolderLock::acquire(&out_dir)?;
     lock.check_writable()?;
@@ -79,7 +83,7 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         &scenario.name,
         &mut tables,
     )?;
-    tables.close_tables()?;
+    let across = tables.close_tables()?;
     let plots = if settings.plots {
         let staged_table = |name: &str| {
             tables
@@ -110,7 +114,6 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         .iter()
         .map(|p| (p.name.as_str(), p.bytes.as_slice()))
         .collect();
-    let across = tables.across().clone();
     let staged_files = tables.finish(&plot_files, provenance, threads_used)?;
     let files = in_target(&staged_files, staged.path(), &out_dir);
     let wrote_report = if with_report {
