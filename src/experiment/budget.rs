@@ -14,7 +14,7 @@
 //!
 //! A run streams its replicates to disk (`experiment::run_streamed`): only the replicates in
 //! its reorder window are in memory, so replicates cost disk, not memory, apart from each
-//! replicate's summary values and, when plots are drawn, the timeseries read back for them. A
+//! replicate's seed and, when plots are drawn, the timeseries read back for them. A
 //! comparison still holds every replicate's records (no snapshots).
 
 use std::fmt;
@@ -45,10 +45,12 @@ const CSV_BYTES_PER_SNAPSHOT_TIE: u64 = 7;
 /// A sweep's timeseries row and a runs.csv row.
 const SERIES_ROW_BYTES: u64 = 640;
 const RUNS_ROW_BYTES: u64 = 640;
-/// A run's summary values of one replicate (59 measures and its seed).
-const SUMMARY_BYTES_PER_REPLICATE: u64 = 512;
-/// A timeseries row read back for the plots (48 numbers and the row's keys).
-const PLOT_ROW_BYTES: u64 = 448;
+/// What a streamed run keeps per replicate: its seed, twice (the seed list and the manifest's),
+/// with room for the lists' growth (17 bytes measured: 1,000 to 100,000 replicates).
+const BYTES_PER_REPLICATE: u64 = 64;
+/// A timeseries row read back for the plots and drawn (48 numbers, the row's keys, the bands;
+/// 563 bytes measured: 1,000 and 10,000 replicates of 11 ticks, BENCHMARKS.md).
+const PLOT_ROW_BYTES: u64 = 640;
 /// The program itself, the plots drawn in memory and slack.
 const BASE_BYTES: u64 = 64 << 20;
 
@@ -82,7 +84,7 @@ fn snapshots(params: &Params) -> u64 {
 
 /// A run, streamed: `threads` worlds are alive at once, each with one snapshot's ties; at most
 /// `WINDOW_PER_THREAD` x threads replicates hold their records and spools; every replicate
-/// keeps its summary values; with `plots`, the timeseries of every replicate and replicate 0's
+/// keeps its seed; with `plots`, the timeseries of every replicate and replicate 0's
 /// snapshots are read back for drawing. On disk: every replicate's files, and the spools of
 /// the window while they wait.
 pub fn run_need(params: &Params, threads: usize, plots: bool) -> Need {
@@ -90,9 +92,8 @@ pub fn run_need(params: &Params, threads: usize, plots: bool) -> Need {
     let ticks = u64::from(params.run.ticks) + 1;
     let communities = u64::from(params.population.communities);
     let snaps = snapshots(params);
-    let snapshot = communities.saturating_mul(
-        SNAPSHOT_BYTES_PER_COMMUNITY + SNAPSHOT_BYTES_PER_TIE * extra_ties(params),
-    );
+    let snapshot = communities
+        .saturating_mul(SNAPSHOT_BYTES_PER_COMMUNITY + SNAPSHOT_BYTES_PER_TIE * extra_ties(params));
     let threads = threads.max(1) as u64;
     let worlds = threads.min(replicates);
     let window = (threads * WINDOW_PER_THREAD as u64).min(replicates);
@@ -100,13 +101,21 @@ pub fn run_need(params: &Params, threads: usize, plots: bool) -> Need {
         .saturating_mul(RECORD_BYTES_PER_TICK)
         .saturating_add(4 * SPOOL_MEMORY as u64);
     let mut memory = worlds
-        .saturating_mul(communities.saturating_mul(world_bytes(params)).saturating_add(snapshot))
+        .saturating_mul(
+            communities
+                .saturating_mul(world_bytes(params))
+                .saturating_add(snapshot),
+        )
         .saturating_add(window.saturating_mul(held))
-        .saturating_add(replicates.saturating_mul(SUMMARY_BYTES_PER_REPLICATE))
+        .saturating_add(replicates.saturating_mul(BYTES_PER_REPLICATE))
         .saturating_add(BASE_BYTES);
     if plots {
         memory = memory
-            .saturating_add(replicates.saturating_mul(ticks).saturating_mul(PLOT_ROW_BYTES))
+            .saturating_add(
+                replicates
+                    .saturating_mul(ticks)
+                    .saturating_mul(PLOT_ROW_BYTES),
+            )
             .saturating_add(snaps.saturating_mul(snapshot));
     }
     let disk_per_replicate = files_per_replicate(params, ticks, snaps);
@@ -329,8 +338,14 @@ mod tests {
         huge.run.replicates = 100_000;
         huge.run.ticks = 100_000;
         huge.population.communities = 10_000_000;
-        assert!(compare_need(&huge, 1, 2).memory > 1 << 50, "petabytes");
-        assert!(run_need(&huge, 2, true).memory > 1 << 40, "terabytes of plot rows");
+        assert!(
+            compare_need(&huge, 1, 2).memory > 1 << 42,
+            "terabytes of records"
+        );
+        assert!(
+            run_need(&huge, 2, true).memory > 1 << 40,
+            "terabytes of plot rows"
+        );
     }
 
     #[test]
@@ -342,11 +357,8 @@ mod tests {
         p.run.replicates = 100_000;
         let (many, many_plots) = (run_need(&p, 2, false), run_need(&p, 2, true));
         assert!(many.disk > 90 * few.disk, "files grow with replicates");
-        // Without plots only the summary values grow: 512 bytes a replicate.
-        assert_eq!(
-            many.memory - few.memory,
-            99_000 * SUMMARY_BYTES_PER_REPLICATE
-        );
+        // Without plots only the seeds grow: 64 bytes a replicate.
+        assert_eq!(many.memory - few.memory, 99_000 * BYTES_PER_REPLICATE);
         assert!(many.memory < 256 << 20, "{}", Bytes(many.memory));
         // Plots read the timeseries back: 11 rows a replicate.
         assert_eq!(

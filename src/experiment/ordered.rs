@@ -225,15 +225,24 @@ mod tests {
             |i, _| if i == 5 { Err("disk full") } else { Ok(()) },
         );
         assert!(matches!(result, Err(Stopped::Failed("disk full"))));
-        assert!(produced.load(Ordering::SeqCst) <= 5 + 1 + 2, "stopped within a window");
+        assert!(
+            produced.load(Ordering::SeqCst) <= 5 + 1 + 2,
+            "stopped within a window"
+        );
     }
 
     #[test]
     fn a_cancelled_job_stops_the_rest() {
         let pool = pool(2);
         let window = Window::new(4);
-        let result: Result<(), Stopped<()>> =
-            run_in_order(&pool, 2, 100, &window, |i| (i < 10).then_some(i), |_, _| Ok(()));
+        let result: Result<(), Stopped<()>> = run_in_order(
+            &pool,
+            2,
+            100,
+            &window,
+            |i| (i < 10).then_some(i),
+            |_, _| Ok(()),
+        );
         assert!(matches!(result, Err(Stopped::Cancelled)));
     }
 }

@@ -15,11 +15,11 @@ pub mod sweep;
 
 pub use atomic::{Staging, write_atomic};
 pub use folder::{FolderLock, StagedFolder};
+pub use schema::{GAP_MEANING, summary_columns};
 pub use stream::{
     AcrossReplicates, FinishedReplicate, ReplicateRows, RunFiles, SPOOL_MEMORY, Spool,
     timeseries_rows,
 };
-pub use schema::{GAP_MEANING, summary_columns};
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -84,8 +84,9 @@ pub fn write_timeseries_arms(
         out,
         &TimeseriesRow::header(),
         arms.iter().flat_map(|&(scenario, runs)| {
-            runs.iter()
-                .flat_map(move |run| timeseries_rows(scenario, run.replicate, run.seed, &run.records))
+            runs.iter().flat_map(move |run| {
+                timeseries_rows(scenario, run.replicate, run.seed, &run.records)
+            })
         }),
     )
 }

@@ -257,7 +257,11 @@ impl AcrossReplicates {
                 }
             }
         })?;
-        let means: Vec<f64> = n.iter().zip(&sums).map(|(&n, &s)| stats::mean_of(n, s)).collect();
+        let means: Vec<f64> = n
+            .iter()
+            .zip(&sums)
+            .map(|(&n, &s)| stats::mean_of(n, s))
+            .collect();
         let mut squares = vec![stats::sum_start(); columns];
         each_summary_row(path, columns, |values| {
             for (i, v) in values.iter().enumerate() {
@@ -317,7 +321,10 @@ fn each_summary_row(
         for (slot, cell) in values.iter_mut().zip(record.iter().skip(first)) {
             *slot = match cell {
                 "" => None,
-                text => Some(text.parse::<f64>().map_err(|e| bad(format!("`{text}`: {e}")))?),
+                text => Some(
+                    text.parse::<f64>()
+                        .map_err(|e| bad(format!("`{text}`: {e}")))?,
+                ),
             };
         }
         each(&values);
@@ -368,7 +375,9 @@ impl RunFiles {
     }
 
     fn tables(&mut self) -> &mut [BufWriter<File>] {
-        self.tables.as_deref_mut().expect("tables are open until close_tables")
+        self.tables
+            .as_deref_mut()
+            .expect("tables are open until close_tables")
     }
 
     fn table_error(&self, table: usize) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -501,4 +510,58 @@ fn write_rows_to<T: Serialize>(
         w.serialize(row)?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spool_moves_to_disk_past_its_memory_and_is_removed_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".spool");
+        let mut spool = Spool::new(path.clone());
+        let bytes: Vec<u8> = (0..3 * SPOOL_MEMORY).map(|i| (i % 251) as u8).collect();
+        for chunk in bytes.chunks(8191) {
+            spool.write_all(chunk).unwrap();
+        }
+        assert!(spool.on_disk() && path.is_file());
+        let mut out = Vec::new();
+        spool.copy_to(&mut out).unwrap();
+        assert!(out == bytes, "the same bytes back");
+        drop(spool);
+        assert!(!path.exists(), "removed with the spool");
+    }
+
+    #[test]
+    fn summary_statistics_read_back_from_the_file_are_the_in_memory_bits() {
+        let columns = schema::summary_columns().len();
+        let rows: Vec<Vec<Option<f64>>> = (0..7)
+            .map(|r| {
+                (0..columns)
+                    .map(|c| match (r + c) % 5 {
+                        0 => None,
+                        1 => Some(-0.0),
+                        _ => Some((r * 31 + c) as f64 / 7.0 - 3.0),
+                    })
+                    .collect()
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("summary.csv");
+        let mut file = Vec::new();
+        let body = rows.iter().enumerate().map(|(r, m)| SummaryRow {
+            scenario: Cow::Borrowed("a, \"quoted\" name"),
+            replicate: r as u32,
+            seed: r as u64,
+            measures: m.clone(),
+        });
+        write_rows_to(&mut file, Some(&SummaryRow::header()), body).unwrap();
+        std::fs::write(&path, file).unwrap();
+        let read = AcrossReplicates::read(&path).unwrap();
+        let held = AcrossReplicates::of_values(rows.iter().map(Vec::as_slice));
+        assert_eq!(read.replicates(), 7);
+        let json = |a: &AcrossReplicates| serde_json::to_string(a.measures()).unwrap();
+        assert_eq!(json(&read), json(&held));
+    }
 }

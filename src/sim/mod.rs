@@ -136,7 +136,11 @@ pub fn run_replicate_with(
         networks: Vec::new(),
         first_full_stage_tick: None,
         max_ledger_error: 0.0,
-        ledger: Vec::with_capacity(if snapshots { params.run.ticks as usize } else { 0 }),
+        ledger: Vec::with_capacity(if snapshots {
+            params.run.ticks as usize
+        } else {
+            0
+        }),
     };
     let end = run_replicate_into(params, seed, snapshots, &mut out);
     out.first_full_stage_tick = end.first_full_stage_tick;
