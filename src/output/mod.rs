@@ -6,6 +6,7 @@
 //! Numbers are written with Rust's shortest round-trip formatting, so identical runs give
 //! identical bytes.
 
+mod across;
 mod atomic;
 pub mod folder;
 pub mod manifest;
@@ -13,12 +14,12 @@ pub mod schema;
 mod stream;
 pub mod sweep;
 
+pub use across::AcrossReplicates;
 pub use atomic::{Staging, write_atomic};
 pub use folder::{FolderLock, StagedFolder};
 pub use schema::{GAP_MEANING, summary_columns};
 pub use stream::{
-    AcrossReplicates, FinishedReplicate, ReplicateRows, RunFiles, SPOOL_MEMORY, Spool,
-    timeseries_rows,
+    FinishedReplicate, ReplicateRows, RunFiles, SPOOL_MEMORY, Spool, timeseries_rows,
 };
 
 use std::borrow::Cow;
