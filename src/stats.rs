@@ -17,7 +17,27 @@ pub struct Summary {
 /// Summarises a sample with a t-based 95% interval for the mean (half-width t_{0.975,n-1} sd / sqrt n).
 /// With one value the interval is that value; with none, every field is 0.
 pub fn summarize(xs: &[f64]) -> Summary {
-    let n = xs.len();
+    let sum = xs.iter().sum::<f64>();
+    let mean = mean_of(xs.len(), sum);
+    let squares = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>();
+    summarize_sums(xs.len(), sum, squares)
+}
+
+/// Where `Iterator::sum` of `f64` starts, so a sum kept by hand (`start`, then `+= x` in
+/// order) has the same bits as `xs.iter().sum()`.
+pub fn sum_start() -> f64 {
+    std::iter::empty::<f64>().sum()
+}
+
+/// The mean of `n` values summing to `sum`, as [`summarize`] computes it.
+pub fn mean_of(n: usize, sum: f64) -> f64 {
+    sum / n as f64
+}
+
+/// [`summarize`] from the count, the sum and the sum of squared deviations about
+/// [`mean_of`]`(n, sum)`, each kept by hand in the values' order from [`sum_start`] (two passes
+/// over a file that does not fit in memory): the same bits as `summarize` of the values.
+pub fn summarize_sums(n: usize, sum: f64, squares: f64) -> Summary {
     if n == 0 {
         return Summary {
             n,
@@ -27,7 +47,7 @@ pub fn summarize(xs: &[f64]) -> Summary {
             ci95_high: 0.0,
         };
     }
-    let mean = xs.iter().sum::<f64>() / n as f64;
+    let mean = mean_of(n, sum);
     if n == 1 {
         return Summary {
             n,
@@ -37,7 +57,7 @@ pub fn summarize(xs: &[f64]) -> Summary {
             ci95_high: mean,
         };
     }
-    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
+    let var = squares / (n - 1) as f64;
     let sd = var.sqrt();
     let half = t_quantile(0.975, (n - 1) as f64) * sd / (n as f64).sqrt();
     Summary {

@@ -44,7 +44,7 @@ fn oversized_runs_compares_and_sweeps_are_refused_with_the_estimate() {
             "--replicates",
             "100000",
         ],
-        "PiB of memory (100000 replicates x 100000 ticks x 10000000 communities",
+        "TiB of memory (100000 replicates x 100000 ticks x 10000000 communities",
     );
     refused(
         &["run", "--ticks", "104", "--max-memory", "10M"],

@@ -2,20 +2,28 @@
 //! or sweep too large for the memory (MemAvailable, or `--max-memory`) or the disk under its
 //! output folder is refused at once with the estimate, instead of dying hours later.
 //!
-//! The constants are measured (BENCHMARKS.md, "Memory and disk estimates"): a replicate's world
-//! takes about 0.5 KiB per community, its kept records about 0.6 KiB per tick, a snapshot
-//! about 128 bytes per community (a node row and its ties); on disk a replicate's tick is about
-//! 0.9 KB of CSV and a snapshot about 120 bytes per community; initial ties beyond the default
-//! two add about 24 bytes per community each to the world, 12 to a kept snapshot and 7 to its
-//! CSV (`population.initial_ties` = 100: 473 MB and 128 MB of files for 100,000 communities, 2
-//! snapshots, measured; the estimate says 635 MiB and 161 MB). They are rounded up, so the
-//! estimate errs on the large side; communities added by replication during a run are not
-//! foreseen (the world starts with `population.communities`).
+//! The constants are measured (BENCHMARKS.md, "Memory and disk estimates" and "Memory: streamed
+//! outputs"): a replicate's world takes about 0.5 KiB per community, its kept records about 0.6
+//! KiB per tick, a snapshot's ties about 128 bytes per community; on disk a replicate's tick is
+//! about 0.9 KB of CSV and a snapshot about 120 bytes per community; initial ties beyond the
+//! default two add about 24 bytes per community each to the world, 12 to a held snapshot and 7
+//! to its CSV (`population.initial_ties` = 100: 473 MB and 128 MB of files for 100,000
+//! communities, 2 snapshots, measured; the estimate says 635 MiB and 161 MB). They are rounded
+//! up, so the estimate errs on the large side; communities added by replication during a run
+//! are not foreseen (the world starts with `population.communities`).
+//!
+//! A run streams its replicates to disk (`experiment::run_streamed`): only the replicates in
+//! its reorder window are in memory, so replicates cost disk, not memory, apart from each
+//! replicate's seed and, when plots are drawn, the timeseries read back for them. A
+//! comparison still holds every replicate's records (no snapshots).
 
 use std::fmt;
 use std::path::Path;
 
+use crate::output::SPOOL_MEMORY;
 use crate::scenario::Params;
+
+use super::WINDOW_PER_THREAD;
 
 /// A live world, per community (communities, ties, networks, scratch), at the default two
 /// initial ties; each further initial tie per community adds `WORLD_BYTES_PER_TIE`.
@@ -23,7 +31,8 @@ const WORLD_BYTES_PER_COMMUNITY: u64 = 1024;
 const WORLD_BYTES_PER_TIE: u64 = 24;
 /// A replicate's kept records per tick (the metric record and the ledger row).
 const RECORD_BYTES_PER_TICK: u64 = 640;
-/// A replicate's kept snapshot per community (a node row and about four tie rows).
+/// A replicate's held snapshot per community (a node row and about four tie rows; a run holds
+/// one snapshot's ties per live world, and replicate 0's snapshots when it draws the network).
 const SNAPSHOT_BYTES_PER_COMMUNITY: u64 = 128;
 /// ... and per further initial tie per community (its tie rows).
 const SNAPSHOT_BYTES_PER_TIE: u64 = 12;
@@ -36,6 +45,12 @@ const CSV_BYTES_PER_SNAPSHOT_TIE: u64 = 7;
 /// A sweep's timeseries row and a runs.csv row.
 const SERIES_ROW_BYTES: u64 = 640;
 const RUNS_ROW_BYTES: u64 = 640;
+/// What a streamed run keeps per replicate: its seed, twice (the seed list and the manifest's),
+/// with room for the lists' growth (17 bytes measured: 1,000 to 100,000 replicates).
+const BYTES_PER_REPLICATE: u64 = 64;
+/// A timeseries row read back for the plots and drawn (48 numbers, the row's keys, the bands;
+/// 563 bytes measured: 1,000 and 10,000 replicates of 11 ticks, BENCHMARKS.md).
+const PLOT_ROW_BYTES: u64 = 640;
 /// The program itself, the plots drawn in memory and slack.
 const BASE_BYTES: u64 = 64 << 20;
 
@@ -67,37 +82,83 @@ fn snapshots(params: &Params) -> u64 {
     }
 }
 
-/// A run (or a comparison of `arms` arms): every replicate's records and snapshots are held
-/// until the files are written; `threads` worlds are alive at once.
-pub fn run_need(params: &Params, arms: usize, threads: usize) -> Need {
-    let replicates = u64::from(params.run.replicates) * arms as u64;
+/// A run, streamed: `threads` worlds are alive at once, each with one snapshot's ties; at most
+/// `WINDOW_PER_THREAD` x threads replicates hold their records and spools; every replicate
+/// keeps its seed; with `plots`, the timeseries of every replicate and replicate 0's
+/// snapshots are read back for drawing. On disk: every replicate's files, and the spools of
+/// the window while they wait.
+pub fn run_need(params: &Params, threads: usize, plots: bool) -> Need {
+    let replicates = u64::from(params.run.replicates);
     let ticks = u64::from(params.run.ticks) + 1;
     let communities = u64::from(params.population.communities);
     let snaps = snapshots(params);
-    let kept_per_replicate = ticks.saturating_mul(RECORD_BYTES_PER_TICK).saturating_add(
-        snaps.saturating_mul(communities).saturating_mul(
-            SNAPSHOT_BYTES_PER_COMMUNITY + SNAPSHOT_BYTES_PER_TIE * extra_ties(params),
+    let snapshot = communities
+        .saturating_mul(SNAPSHOT_BYTES_PER_COMMUNITY + SNAPSHOT_BYTES_PER_TIE * extra_ties(params));
+    let threads = threads.max(1) as u64;
+    let worlds = threads.min(replicates);
+    let window = (threads * WINDOW_PER_THREAD as u64).min(replicates);
+    let held = ticks
+        .saturating_mul(RECORD_BYTES_PER_TICK)
+        .saturating_add(4 * SPOOL_MEMORY as u64);
+    let mut memory = worlds
+        .saturating_mul(
+            communities
+                .saturating_mul(world_bytes(params))
+                .saturating_add(snapshot),
+        )
+        .saturating_add(window.saturating_mul(held))
+        .saturating_add(replicates.saturating_mul(BYTES_PER_REPLICATE))
+        .saturating_add(BASE_BYTES);
+    if plots {
+        memory = memory
+            .saturating_add(
+                replicates
+                    .saturating_mul(ticks)
+                    .saturating_mul(PLOT_ROW_BYTES),
+            )
+            .saturating_add(snaps.saturating_mul(snapshot));
+    }
+    let disk_per_replicate = files_per_replicate(params, ticks, snaps);
+    Need {
+        memory,
+        disk: (replicates + window).saturating_mul(disk_per_replicate),
+        what: format!(
+            "{replicates} replicates x {} ticks x {communities} communities, {snaps} snapshots each",
+            params.run.ticks
         ),
-    );
+    }
+}
+
+/// A replicate's CSV bytes with `snaps` snapshots.
+fn files_per_replicate(params: &Params, ticks: u64, snaps: u64) -> u64 {
+    let communities = u64::from(params.population.communities);
+    ticks.saturating_mul(CSV_BYTES_PER_TICK).saturating_add(
+        snaps.saturating_mul(communities).saturating_mul(
+            CSV_BYTES_PER_SNAPSHOT_COMMUNITY + CSV_BYTES_PER_SNAPSHOT_TIE * extra_ties(params),
+        ),
+    )
+}
+
+/// A comparison of `arms` arms: every replicate's records are held until the files are written
+/// (no snapshots); `threads` worlds are alive at once.
+pub fn compare_need(params: &Params, arms: usize, threads: usize) -> Need {
+    let replicates = u64::from(params.run.replicates) * arms as u64;
+    let ticks = u64::from(params.run.ticks) + 1;
+    let communities = u64::from(params.population.communities);
     let worlds = (threads.max(1) as u64).min(replicates);
     let memory = replicates
-        .saturating_mul(kept_per_replicate)
+        .saturating_mul(ticks.saturating_mul(RECORD_BYTES_PER_TICK))
         .saturating_add(
             worlds
                 .saturating_mul(communities)
                 .saturating_mul(world_bytes(params)),
         )
         .saturating_add(BASE_BYTES);
-    let disk_per_replicate = ticks.saturating_mul(CSV_BYTES_PER_TICK).saturating_add(
-        snaps.saturating_mul(communities).saturating_mul(
-            CSV_BYTES_PER_SNAPSHOT_COMMUNITY + CSV_BYTES_PER_SNAPSHOT_TIE * extra_ties(params),
-        ),
-    );
     Need {
         memory,
-        disk: replicates.saturating_mul(disk_per_replicate),
+        disk: replicates.saturating_mul(files_per_replicate(params, ticks, 0)),
         what: format!(
-            "{replicates} replicates x {} ticks x {communities} communities, {snaps} snapshots each",
+            "{replicates} replicates x {} ticks x {communities} communities, no snapshots",
             params.run.ticks
         ),
     }
@@ -268,15 +329,41 @@ mod tests {
     #[test]
     fn the_estimate_grows_with_replicates_ticks_and_communities() {
         let p = Params::default();
-        let base = run_need(&p, 1, 2);
+        let base = compare_need(&p, 1, 2);
         let mut bigger = p.clone();
         bigger.run.replicates *= 2;
-        assert!(run_need(&bigger, 1, 2).memory > base.memory);
-        assert_eq!(run_need(&p, 2, 2).disk, 2 * base.disk);
+        assert!(compare_need(&bigger, 1, 2).memory > base.memory);
+        assert_eq!(compare_need(&p, 2, 2).disk, 2 * base.disk);
         let mut huge = p;
         huge.run.replicates = 100_000;
         huge.run.ticks = 100_000;
         huge.population.communities = 10_000_000;
-        assert!(run_need(&huge, 1, 2).memory > 1 << 50, "petabytes");
+        assert!(
+            compare_need(&huge, 1, 2).memory > 1 << 42,
+            "terabytes of records"
+        );
+        assert!(
+            run_need(&huge, 2, true).memory > 1 << 40,
+            "terabytes of plot rows"
+        );
+    }
+
+    #[test]
+    fn a_streamed_run_costs_disk_not_memory_per_replicate() {
+        let mut p = Params::default();
+        p.run.ticks = 10;
+        p.run.replicates = 1_000;
+        let (few, few_plots) = (run_need(&p, 2, false), run_need(&p, 2, true));
+        p.run.replicates = 100_000;
+        let (many, many_plots) = (run_need(&p, 2, false), run_need(&p, 2, true));
+        assert!(many.disk > 90 * few.disk, "files grow with replicates");
+        // Without plots only the seeds grow: 64 bytes a replicate.
+        assert_eq!(many.memory - few.memory, 99_000 * BYTES_PER_REPLICATE);
+        assert!(many.memory < 256 << 20, "{}", Bytes(many.memory));
+        // Plots read the timeseries back: 11 rows a replicate.
+        assert_eq!(
+            many_plots.memory - many.memory,
+            few_plots.memory - few.memory + 99_000 * 11 * PLOT_ROW_BYTES
+        );
     }
 }

@@ -24,6 +24,14 @@ impl Staging {
         path: &Path,
         fill: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
     ) -> Result<(), OutputError> {
+        let mut writer = self.open(path)?;
+        fill(&mut writer).map_err(err(path))?;
+        close(writer, path)
+    }
+
+    /// Opens a file under a temporary name, to be filled bit by bit (a run's streamed tables)
+    /// and finished with [`close`]; it is renamed at commit.
+    pub fn open(&mut self, path: &Path) -> Result<BufWriter<File>, OutputError> {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(err(dir))?;
         let name = path
@@ -33,13 +41,15 @@ impl Staging {
         let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         self.pending.push((tmp.clone(), path.to_path_buf()));
         let file = File::create(&tmp).map_err(err(&tmp))?;
-        let mut writer = BufWriter::new(file);
-        fill(&mut writer).map_err(err(path))?;
-        let file = writer.into_inner().map_err(|e| OutputError {
-            path: path.display().to_string(),
-            source: e.into_error(),
-        })?;
-        file.sync_all().map_err(err(path))
+        Ok(BufWriter::new(file))
+    }
+
+    /// Where a staged file is until commit (to read back what was written, e.g. for plots).
+    pub fn temporary(&self, path: &Path) -> Option<&Path> {
+        self.pending
+            .iter()
+            .find(|(_, p)| p == path)
+            .map(|(tmp, _)| tmp.as_path())
     }
 
     /// File names staged so far, in order (for the manifest's file list).
@@ -74,6 +84,15 @@ impl Drop for Staging {
             let _ = std::fs::remove_file(tmp);
         }
     }
+}
+
+/// Flushes and syncs a file opened with [`Staging::open`] (`path` is its final name, for errors).
+pub fn close(writer: BufWriter<File>, path: &Path) -> Result<(), OutputError> {
+    let file = writer.into_inner().map_err(|e| OutputError {
+        path: path.display().to_string(),
+        source: e.into_error(),
+    })?;
+    file.sync_all().map_err(err(path))
 }
 
 /// Writes one file atomically: to a temporary name, synced, then renamed into place.

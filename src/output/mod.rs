@@ -6,15 +6,21 @@
 //! Numbers are written with Rust's shortest round-trip formatting, so identical runs give
 //! identical bytes.
 
+mod across;
 mod atomic;
 pub mod folder;
 pub mod manifest;
 pub mod schema;
+mod stream;
 pub mod sweep;
 
+pub use across::AcrossReplicates;
 pub use atomic::{Staging, write_atomic};
 pub use folder::{FolderLock, StagedFolder};
 pub use schema::{GAP_MEANING, summary_columns};
+pub use stream::{
+    FinishedReplicate, ReplicateRows, RunFiles, SPOOL_MEMORY, Spool, timeseries_rows,
+};
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -24,9 +30,9 @@ use serde::Serialize;
 
 use schema::{LedgerRow, NodeRow, SummaryRow, TieRow, TimeseriesRow};
 
-use crate::metrics::{COLUMNS, FLOW_COLUMNS};
+use crate::metrics::{COLUMNS, FLOW_COLUMNS, Record};
 use crate::sim::ReplicateOutput;
-use crate::stats::{Summary, summarize};
+use crate::stats::Summary;
 
 /// Output errors carry the path they concern.
 #[derive(Debug, thiserror::Error)]
@@ -80,12 +86,7 @@ pub fn write_timeseries_arms(
         &TimeseriesRow::header(),
         arms.iter().flat_map(|&(scenario, runs)| {
             runs.iter().flat_map(move |run| {
-                run.records.iter().map(move |record| TimeseriesRow {
-                    scenario: Cow::Borrowed(scenario),
-                    replicate: run.replicate,
-                    seed: run.seed,
-                    values: record.values(),
-                })
+                timeseries_rows(scenario, run.replicate, run.seed, &run.records)
             })
         }),
     )
@@ -179,7 +180,13 @@ pub fn tie_row(replicate: u32, t: &crate::sim::TieRow) -> TieRow {
 
 /// One replicate's summary measures; `None` where a measure has no value (never reached).
 pub fn summary_values(run: &ReplicateOutput) -> Vec<Option<f64>> {
-    let last = run.records.last().map(|r| r.values()).unwrap_or_default();
+    summary_of(&run.records, run.first_full_stage_tick)
+}
+
+/// The summary measures of a replicate's records (tick 0 first) and its first tick with a
+/// network at stage 7.
+pub fn summary_of(records: &[Record], first_full_stage_tick: Option<u32>) -> Vec<Option<f64>> {
+    let last = records.last().map(|r| r.values()).unwrap_or_default();
     let mut vals: Vec<Option<f64>> = last.iter().skip(1).map(|&v| Some(v)).collect();
     let mut totals = Vec::with_capacity(FLOW_COLUMNS.len());
     for flow in FLOW_COLUMNS {
@@ -188,13 +195,13 @@ pub fn summary_values(run: &ReplicateOutput) -> Vec<Option<f64>> {
             .position(|c| c == flow)
             .expect("flow columns are metric columns");
         // Tick 0 holds no flows; sum the ticks that ran.
-        let total: f64 = run.records.iter().skip(1).map(|r| r.values()[i]).sum();
+        let total: f64 = records.iter().skip(1).map(|r| r.values()[i]).sum();
         totals.push(total);
         vals.push(Some(total));
     }
     let (value, funding) = (totals[0], totals[1]);
     vals.push(Some(if value > 0.0 { funding / value } else { 0.0 }));
-    vals.push(run.first_full_stage_tick.map(f64::from));
+    vals.push(first_full_stage_tick.map(f64::from));
     vals
 }
 
@@ -245,18 +252,10 @@ pub struct MeasureSummary {
 
 /// Mean, sd and 95% CI of every summary measure across replicates (missing values skipped).
 pub fn across_replicates(runs: &[ReplicateOutput]) -> Vec<MeasureSummary> {
-    let per_run: Vec<Vec<Option<f64>>> = runs.iter().map(summary_values).collect();
-    summary_columns()
-        .into_iter()
-        .enumerate()
-        .map(|(i, metric)| {
-            let xs: Vec<f64> = per_run.iter().filter_map(|v| v[i]).collect();
-            MeasureSummary {
-                metric,
-                stats: summarize(&xs),
-            }
-        })
-        .collect()
+    let values: Vec<Vec<Option<f64>>> = runs.iter().map(summary_values).collect();
+    AcrossReplicates::of_values(values.iter().map(Vec::as_slice))
+        .measures()
+        .to_vec()
 }
 
 /// `summary.json`: the scenario, replicate count and every measure's statistics.
@@ -265,18 +264,29 @@ pub fn write_summary_json(
     scenario: &str,
     runs: &[ReplicateOutput],
 ) -> io::Result<()> {
+    let values: Vec<Vec<Option<f64>>> = runs.iter().map(summary_values).collect();
+    let across = AcrossReplicates::of_values(values.iter().map(Vec::as_slice));
+    write_summary_file(out, scenario, &across)
+}
+
+/// `summary.json` of the replicates gathered in `across`.
+pub fn write_summary_file(
+    out: &mut impl Write,
+    scenario: &str,
+    across: &AcrossReplicates,
+) -> io::Result<()> {
     #[derive(Serialize)]
     struct SummaryFile<'a> {
         scenario: &'a str,
         replicates: usize,
         confidence: f64,
-        metrics: Vec<MeasureSummary>,
+        metrics: &'a [MeasureSummary],
     }
     let file = SummaryFile {
         scenario,
-        replicates: runs.len(),
+        replicates: across.replicates(),
         confidence: 0.95,
-        metrics: across_replicates(runs),
+        metrics: across.measures(),
     };
     serde_json::to_writer_pretty(&mut *out, &file)?;
     writeln!(out)
@@ -292,32 +302,9 @@ pub fn write_run(
     provenance: manifest::Provenance,
     threads: usize,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let mut staging = Staging::new();
-    staging.write(&out_dir.join("timeseries.csv"), |w| {
-        write_timeseries(w, scenario, runs)
-    })?;
-    staging.write(&out_dir.join("ties.csv"), |w| write_ties(w, runs))?;
-    staging.write(&out_dir.join("nodes.csv"), |w| write_nodes(w, runs))?;
-    staging.write(&out_dir.join("ledger.csv"), |w| write_ledger(w, runs))?;
-    staging.write(&out_dir.join("summary.csv"), |w| {
-        write_summary_csv(w, scenario, runs)
-    })?;
-    staging.write(&out_dir.join("summary.json"), |w| {
-        write_summary_json(w, scenario, runs)
-    })?;
-    let mut files = staging.names();
-    let plot_dir = out_dir.join(PLOTS_DIR);
-    for (name, bytes) in plots {
-        staging.write(&plot_dir.join(name), |w| w.write_all(bytes))?;
+    let mut files = RunFiles::begin(out_dir, scenario)?;
+    for run in runs {
+        files.append_output(run)?;
     }
-    files.push("manifest.json".to_string());
-    files.extend(plots.iter().map(|(name, _)| format!("{PLOTS_DIR}/{name}")));
-    let m = manifest::Manifest::run(
-        provenance.finish(threads, files),
-        manifest::RunSection {
-            replicate_seeds: runs.iter().map(|r| r.seed).collect(),
-        },
-    );
-    staging.write(&out_dir.join("manifest.json"), |w| m.write(w))?;
-    staging.commit()
+    files.finish(plots, provenance, threads)
 }

@@ -41,7 +41,7 @@ use plotters::coord::Shift;
 use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
 
-pub use data::RunData;
+pub use data::{RunData, RunTables};
 
 use crate::output::schema::SchemaError;
 

@@ -91,6 +91,30 @@ pub struct ReplicateOutput {
     pub ledger: Vec<LedgerRow>,
 }
 
+/// Where a replicate's rows go as it produces them: a run streams them to its files
+/// (`output::ReplicateRows`), [`run_replicate_with`] collects them into a [`ReplicateOutput`].
+pub trait Sink {
+    /// The metric record of a tick, tick 0 first.
+    fn record(&mut self, record: Record);
+    /// The resource ledger of a tick that ran (ticks 1..=ticks; only with snapshots).
+    fn ledger(&mut self, row: LedgerRow);
+    /// A snapshot's communities, in community order.
+    fn nodes(&mut self, nodes: &mut dyn Iterator<Item = NodeRow>);
+    /// The same snapshot's trusted ties, sorted by (source, target).
+    fn ties(&mut self, ties: &[TieRow]);
+    /// The same snapshot's live networks.
+    fn networks(&mut self, networks: &[NetworkRecord]);
+}
+
+/// What a replicate leaves besides its rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ending {
+    /// First tick at which a network had at least half of its members at stage 7.
+    pub first_full_stage_tick: Option<u32>,
+    /// Largest absolute ledger imbalance seen over all ticks.
+    pub max_ledger_error: f64,
+}
+
 /// Runs one replicate from tick 0 to `run.ticks`, with tie and node snapshots.
 pub fn run_replicate(params: &Params, replicate: u32, seed: u64) -> ReplicateOutput {
     run_replicate_with(params, replicate, seed, true)
@@ -103,15 +127,59 @@ pub fn run_replicate_with(
     seed: u64,
     snapshots: bool,
 ) -> ReplicateOutput {
+    let mut out = ReplicateOutput {
+        replicate,
+        seed,
+        records: Vec::with_capacity(params.run.ticks as usize + 1),
+        ties: Vec::new(),
+        nodes: Vec::new(),
+        networks: Vec::new(),
+        first_full_stage_tick: None,
+        max_ledger_error: 0.0,
+        ledger: Vec::with_capacity(if snapshots {
+            params.run.ticks as usize
+        } else {
+            0
+        }),
+    };
+    let end = run_replicate_into(params, seed, snapshots, &mut out);
+    out.first_full_stage_tick = end.first_full_stage_tick;
+    out.max_ledger_error = end.max_ledger_error;
+    out
+}
+
+impl Sink for ReplicateOutput {
+    fn record(&mut self, record: Record) {
+        self.records.push(record);
+    }
+    fn ledger(&mut self, row: LedgerRow) {
+        self.ledger.push(row);
+    }
+    fn nodes(&mut self, nodes: &mut dyn Iterator<Item = NodeRow>) {
+        self.nodes.extend(nodes);
+    }
+    fn ties(&mut self, ties: &[TieRow]) {
+        self.ties.extend_from_slice(ties);
+    }
+    fn networks(&mut self, networks: &[NetworkRecord]) {
+        self.networks.extend_from_slice(networks);
+    }
+}
+
+/// Runs one replicate, handing its rows to `sink` as they are made: only one snapshot's ties
+/// are held at a time, so a run's memory does not grow with its snapshots.
+pub fn run_replicate_into(
+    params: &Params,
+    seed: u64,
+    snapshots: bool,
+    sink: &mut dyn Sink,
+) -> Ending {
     let mut run = Stepper::new(params, seed);
     let ticks = run.params.run.ticks;
-    let mut records = Vec::with_capacity(ticks as usize + 1);
     let mut ties = Vec::new();
-    let mut nodes = Vec::new();
     let mut networks = Vec::new();
     let mut max_ledger_error: f64 = 0.0;
-    let mut ledger = Vec::with_capacity(if snapshots { ticks as usize } else { 0 });
-    records.push(run.record());
+    sink.record(run.record());
     if snapshots {
         let Stepper {
             params,
@@ -119,16 +187,15 @@ pub fn run_replicate_with(
             scratch,
             ..
         } = &mut run;
-        snapshot(world, params, &mut ties, &mut nodes);
-        metrics::network_records(world, params, scratch, &mut networks);
+        snapshot(world, params, scratch, &mut ties, &mut networks, sink);
     }
     for _ in 0..ticks {
         run.step();
         max_ledger_error = max_ledger_error.max(ledger_error(&run.world));
         if snapshots {
-            ledger.push(LedgerRow::of(&run.world));
+            sink.ledger(LedgerRow::of(&run.world));
         }
-        records.push(run.record());
+        sink.record(run.record());
         let Stepper {
             params,
             world,
@@ -137,38 +204,46 @@ pub fn run_replicate_with(
         } = &mut run;
         let every = params.output.ties_every;
         if snapshots && (world.tick == ticks || (every > 0 && world.tick.is_multiple_of(every))) {
-            snapshot(world, params, &mut ties, &mut nodes);
-            metrics::network_records(world, params, scratch, &mut networks);
+            snapshot(world, params, scratch, &mut ties, &mut networks, sink);
         }
     }
     let world = &run.world;
-    ReplicateOutput {
-        replicate,
-        seed,
-        records,
-        ties,
-        nodes,
-        networks,
+    Ending {
         first_full_stage_tick: (world.first_full_stage_tick != u32::MAX)
             .then_some(world.first_full_stage_tick),
         max_ledger_error,
-        ledger,
     }
 }
 
-fn snapshot(world: &World, params: &Params, ties: &mut Vec<TieRow>, nodes: &mut Vec<NodeRow>) {
-    nodes.extend(world.communities.iter().enumerate().map(|(i, c)| {
-        NodeRow {
-            tick: world.tick,
-            community: i as u32,
-            region: c.region,
-            network: (world.network_of(i as u32) != world::NO_NETWORK)
-                .then(|| world.networks[world.network_of(i as u32) as usize].label),
-            members: f64::from(c.members),
-            stage: world.stages[i],
-        }
-    }));
+/// One snapshot to `sink`: the communities, the trusted ties (through the reused `ties`
+/// buffer), then the live networks (through `networks`).
+fn snapshot(
+    world: &World,
+    params: &Params,
+    scratch: &mut world::Scratch,
+    ties: &mut Vec<TieRow>,
+    networks: &mut Vec<NetworkRecord>,
+    sink: &mut dyn Sink,
+) {
+    sink.nodes(&mut node_rows(world));
+    ties.clear();
     snapshot_ties(world, params, ties);
+    sink.ties(ties);
+    networks.clear();
+    metrics::network_records(world, params, scratch, networks);
+    sink.networks(networks);
+}
+
+fn node_rows(world: &World) -> impl Iterator<Item = NodeRow> + '_ {
+    world.communities.iter().enumerate().map(|(i, c)| NodeRow {
+        tick: world.tick,
+        community: i as u32,
+        region: c.region,
+        network: (world.network_of(i as u32) != world::NO_NETWORK)
+            .then(|| world.networks[world.network_of(i as u32) as usize].label),
+        members: f64::from(c.members),
+        stage: world.stages[i],
+    })
 }
 
 fn snapshot_ties(world: &World, params: &Params, out: &mut Vec<TieRow>) {

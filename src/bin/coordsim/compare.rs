@@ -99,7 +99,7 @@ pub fn compare(request: CompareRequest) -> Result<(), CommandError> {
     let largest = arms
         .iter()
         .map(|a| {
-            budget::run_need(
+            budget::compare_need(
                 &a.scenario.params,
                 arms.len(),
                 thread_count(settings.threads),

@@ -5,10 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use coordsim::experiment::{self, budget};
-use coordsim::output::{self, GAP_MEANING, PLOTS_DIR, manifest};
-use coordsim::plot::{self, RunData};
+use coordsim::output::{self, AcrossReplicates, GAP_MEANING, PLOTS_DIR, manifest};
+use coordsim::plot::{self, RunData, RunTables};
 use coordsim::scenario::Scenario;
-use coordsim::sim::ReplicateOutput;
 
 use crate::cli::RunArgs;
 use crate::error::CommandError;
@@ -63,21 +62,50 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         experiment::SEED_RULE,
     );
     // Lock and stage before simulating: a busy or unwritable folder is refused at once.
-    let need = budget::run_need(&scenario.params, 1, thread_count(settings.threads));
+    let need = budget::run_need(
+        &scenario.params,
+        thread_count(settings.threads),
+        settings.plots,
+    );
     check_fits(&need, settings.max_memory, &out_dir)?;
     let lock = output::FolderLock::acquire(&out_dir)?;
     lock.check_writable()?;
     let staged = output::StagedFolder::begin(&lock)?;
     let clock = Instant::now();
-    let (runs, threads_used) =
-        experiment::run_replicates(&scenario.params, settings.threads, !settings.quiet)?;
+    // Each replicate's rows go to the staged tables as it finishes; only its summary values
+    // stay in memory.
+    let mut tables = output::RunFiles::begin(staged.path(), &scenario.name)?;
+    let threads_used = experiment::run_streamed(
+        &scenario.params,
+        settings.threads,
+        !settings.quiet,
+        staged.path(),
+        &scenario.name,
+        &mut tables,
+    )?;
+    let across = tables.close_tables()?;
     let plots = if settings.plots {
-        let data = RunData::from_runs(
+        let staged_table = |name: &str| {
+            tables
+                .staged(name)
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| staged.path().join(name))
+        };
+        let (timeseries, nodes, ties) = (
+            staged_table("timeseries.csv"),
+            staged_table("nodes.csv"),
+            staged_table("ties.csv"),
+        );
+        let data = RunData::from_tables(
             &scenario.name,
             &settings.overrides,
             scenario.params.trust.tie_threshold,
-            &runs,
-        );
+            RunTables {
+                timeseries: &timeseries,
+                nodes: &nodes,
+                ties: &ties,
+            },
+        )?;
         plot::draw_run(&data, &plot::Options::default())?.files
     } else {
         Vec::new()
@@ -86,14 +114,7 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
         .iter()
         .map(|p| (p.name.as_str(), p.bytes.as_slice()))
         .collect();
-    let staged_files = output::write_run(
-        staged.path(),
-        &scenario.name,
-        &runs,
-        &plot_files,
-        provenance,
-        threads_used,
-    )?;
+    let staged_files = tables.finish(&plot_files, provenance, threads_used)?;
     let files = in_target(&staged_files, staged.path(), &out_dir);
     let wrote_report = if with_report {
         Some(report_finished(staged.path(), &out_dir)?)
@@ -107,7 +128,7 @@ pub fn run(request: RunRequest) -> Result<(), CommandError> {
             "{}",
             report(
                 &scenario,
-                &runs,
+                &across,
                 threads_used,
                 clock.elapsed().as_secs_f64(),
                 &out_dir,
@@ -135,7 +156,7 @@ pub fn in_target(files: &[PathBuf], staging: &Path, target: &Path) -> Vec<PathBu
 /// The terminal summary of a run: headline measures with their 95% intervals.
 fn report(
     scenario: &Scenario,
-    runs: &[ReplicateOutput],
+    across: &AcrossReplicates,
     threads: usize,
     seconds: f64,
     out: &Path,
@@ -148,13 +169,14 @@ fn report(
         "coordsim {} | {} | {} replicates x {} ticks (weeks) | seed {} | {} threads | {:.1} s",
         coordsim::VERSION,
         scenario.name,
-        runs.len(),
+        across.replicates(),
         p.ticks,
         p.seed,
         threads,
         seconds
     );
-    let stats = output::across_replicates(runs);
+    let stats = across.measures();
+    let replicates = across.replicates();
     let _ = writeln!(
         s,
         "  {:<44} {:>12}   {:<25}",
@@ -163,8 +185,8 @@ fn report(
     for (key, label) in HEADLINE {
         if let Some(m) = stats.iter().find(|m| m.metric == *key) {
             let st = &m.stats;
-            let note = if st.n < runs.len() {
-                format!(" ({} of {} reached)", st.n, runs.len())
+            let note = if st.n < replicates {
+                format!(" ({} of {replicates} reached)", st.n)
             } else {
                 String::new()
             };

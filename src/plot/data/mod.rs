@@ -137,6 +137,14 @@ pub struct RunData {
     pub snapshots: Option<Snapshots>,
 }
 
+/// Where a run's tables are (under their staged names while the run is being written).
+#[derive(Debug, Clone, Copy)]
+pub struct RunTables<'a> {
+    pub timeseries: &'a Path,
+    pub nodes: &'a Path,
+    pub ties: &'a Path,
+}
+
 /// The replicate the network picture shows.
 pub const PICTURE_REPLICATE: u32 = 0;
 
@@ -197,6 +205,32 @@ impl RunData {
             },
             snapshots,
         }
+    }
+
+    /// The same data read back from a run's tables as they were just written, before its
+    /// folder has a manifest (`coordsim run` draws its plots this way, so it need not hold
+    /// every replicate in memory): the timeseries, and replicate 0's snapshots.
+    pub fn from_tables(
+        scenario: &str,
+        overrides: &[String],
+        tie_threshold: f64,
+        tables: RunTables<'_>,
+    ) -> Result<Self, PlotError> {
+        let mut series = read_timeseries(tables.timeseries)?;
+        series.source = "timeseries.csv".to_string();
+        let nodes = read_nodes(tables.nodes, PICTURE_REPLICATE)?;
+        let ties = read_ties(tables.ties, PICTURE_REPLICATE)?;
+        Ok(RunData {
+            scenario: scenario_label(scenario, overrides),
+            series,
+            snapshots: Some(Snapshots {
+                replicate: PICTURE_REPLICATE,
+                ticks: snapshot_ticks(&nodes),
+                nodes,
+                ties,
+                tie_threshold,
+            }),
+        })
     }
 
     /// Reads a run folder. `nodes.csv` and `ties.csv` are optional (older folders lack them).
