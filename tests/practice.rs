@@ -42,9 +42,9 @@ fn stage_4_is_observable_in_baseline() {
 fn central_standardization_costs_fit_and_production() {
     // Switching central pull off at centralization 0.5: members keep the practice that fits
     // their own context, so fit rises (measured with `coordsim compare centralization_mid
-    // --what-if governance.central_pull=0 --replicates 20`: fit +0.0032 [0.00005, 0.0063]; the
-    // production gain the practice branch measured alone, +64 [26, 101], is within noise once
-    // the other mechanisms of this round are in: +12 [-12, 37]).
+    // --what-if governance.central_pull=0 --replicates 20`: fit +0.0047 [0.0019, 0.0076] and
+    // production +36 [15, 56] since the counter-based random streams of 64e5132; before them
+    // fit +0.0032 [0.00005, 0.0063] and production +12 [-12, 37], within noise).
     let with = run("centralization_mid", &[]);
     let without = run("centralization_mid", &["governance.central_pull=0"]);
     let d = effect(&without, &with, "final_mean_fit");
