@@ -103,11 +103,19 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     // One pass over the ties: the sums, and the strong ties joined into components in tie
     // order (the same unions, in the same order, as a separate pass).
     // The trusted ties inside one network are also joined in a second union-find, for
-    // coherence.
+    // coherence, and every trusted tie goes into the graph whose triangles give transitivity.
     let uf = &mut scratch.components;
     uf.reset(n);
     let inner = &mut scratch.inner_components;
     inner.reset(n);
+    let mut trusted = graph::TrustedGraph::begin(
+        n,
+        graph::TriangleBuffers {
+            marks: &mut scratch.marks,
+            offsets: &mut scratch.offsets,
+            forward: &mut scratch.forward,
+        },
+    );
     for t in world.ties.live() {
         live += 1;
         trust_sum += t.trust();
@@ -120,12 +128,14 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         if t.trust() >= threshold {
             strong_ties += 1;
             uf.union(t.a, t.b);
+            trusted.push(t.a, t.b);
             if same_network {
                 inner.union(t.a, t.b);
             }
         }
     }
     let frag = graph::summarize(uf);
+    let transitivity = trusted.transitivity();
     let coherence = coherence_of_joined(world, scratch);
 
     let members_in_networks = world
@@ -186,16 +196,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         components: frag.components as f64,
         largest_component_share: frag.largest_component_share,
         fragmentation: frag.fragmentation,
-        transitivity: graph::transitivity(
-            n,
-            &world.ties,
-            threshold,
-            graph::TriangleBuffers {
-                marks: &mut scratch.marks,
-                offsets: &mut scratch.offsets,
-                forward: &mut scratch.forward,
-            },
-        ),
+        transitivity,
         networks,
         network_members_share,
         coordination_capacity: world.open.capacity
