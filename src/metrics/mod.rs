@@ -20,10 +20,19 @@ macro_rules! define_record {
         /// Metric column names, in order.
         pub const COLUMNS: &[&str] = &[$( stringify!($field) ),*];
 
+        /// The number of metric columns.
+        pub const COLUMN_COUNT: usize = COLUMNS.len();
+
         impl Record {
             /// The metrics in column order.
             pub fn values(&self) -> Vec<f64> {
-                vec![$( self.$field ),*]
+                self.array().to_vec()
+            }
+
+            /// The metrics in column order, without a heap allocation (writers call this for
+            /// every row).
+            pub fn array(&self) -> [f64; COLUMN_COUNT] {
+                [$( self.$field ),*]
             }
         }
     };

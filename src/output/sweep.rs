@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use super::schema::{self, PointsRow, RunsRow, SweepSeriesRow, Table, summary_columns};
 use super::summary_values;
+use crate::metrics::COLUMN_COUNT;
 use crate::sim::ReplicateOutput;
 use crate::stats::summarize;
 
@@ -51,8 +52,29 @@ pub fn run_rows(
             .collect(),
         measures: summary_values(out),
     })?;
-    let mut series = schema::writer(Vec::with_capacity(4096));
+    // The key columns are the same on every row of a run: the csv writer formats them once
+    // (quoting a scenario name that needs it), as a row without values, and each row copies
+    // them. The values then go straight into the buffer as `num::list` writes them
+    // (`Display`, which never needs quoting), without a String per value nor serde's
+    // per-field work: the series is most of a sweep's writing.
+    let mut keys = schema::writer(Vec::with_capacity(64));
+    keys.serialize(SweepSeriesRow {
+        scenario: Cow::Borrowed(scenario),
+        run,
+        point,
+        replicate: out.replicate,
+        seed: out.seed,
+        values: Vec::new(),
+    })?;
+    let mut keys = keys.into_inner().map_err(|e| e.into_error())?;
+    keys.pop(); // the record's b'\n'
     let last = out.records.len().saturating_sub(1);
+    let kept_rows = if series_every == 0 {
+        1
+    } else {
+        last / series_every as usize + 2
+    };
+    let mut series = Vec::with_capacity(kept_rows * (keys.len() + 16 * COLUMN_COUNT));
     for (tick, record) in out.records.iter().enumerate() {
         let kept = if series_every == 0 {
             tick == last
@@ -60,20 +82,14 @@ pub fn run_rows(
             tick % series_every as usize == 0 || tick == last
         };
         if kept {
-            series.serialize(SweepSeriesRow {
-                scenario: Cow::Borrowed(scenario),
-                run,
-                point,
-                replicate: out.replicate,
-                seed: out.seed,
-                values: record.values(),
-            })?;
+            series.extend_from_slice(&keys);
+            for value in record.array() {
+                write!(series, ",{value}")?;
+            }
+            series.push(b'\n');
         }
     }
-    Ok((
-        runs.into_inner().map_err(|e| e.into_error())?,
-        series.into_inner().map_err(|e| e.into_error())?,
-    ))
+    Ok((runs.into_inner().map_err(|e| e.into_error())?, series))
 }
 
 /// `points.csv` from the `runs.csv` files (in run order; their rows point-major): per point,
@@ -168,4 +184,79 @@ pub fn concat_csv(out: &mut impl Write, files: &[PathBuf]) -> io::Result<()> {
         io::copy(&mut reader, out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Record;
+
+    /// The series rows as the csv writer and serde write them (what `run_rows` wrote before
+    /// it formatted the values itself).
+    fn by_serde(scenario: &str, out: &ReplicateOutput, kept: &[usize]) -> Vec<u8> {
+        let mut w = schema::writer(Vec::new());
+        for &tick in kept {
+            w.serialize(SweepSeriesRow {
+                scenario: Cow::Borrowed(scenario),
+                run: 7,
+                point: 2,
+                replicate: out.replicate,
+                seed: out.seed,
+                values: out.records[tick].values(),
+            })
+            .unwrap();
+        }
+        w.into_inner().unwrap()
+    }
+
+    #[test]
+    fn series_rows_are_the_bytes_serde_writes() {
+        let awkward = [
+            0.0,
+            -0.0,
+            1.0,
+            -2.5,
+            1e-7,
+            1e21,
+            0.1 + 0.2,
+            f64::MIN_POSITIVE,
+            f64::MAX,
+            123456789.125,
+        ];
+        let records: Vec<Record> = (0..5)
+            .map(|t| {
+                let mut r = Record {
+                    tick: t as f64,
+                    ..Record::default()
+                };
+                r.mean_trust = awkward[t * 2];
+                r.transitivity = awkward[t * 2 + 1];
+                r.resource_gini = 1.0 / (t as f64 + 3.0);
+                r
+            })
+            .collect();
+        let out = ReplicateOutput {
+            replicate: 3,
+            seed: u64::MAX,
+            records,
+            ties: Vec::new(),
+            nodes: Vec::new(),
+            networks: Vec::new(),
+            first_full_stage_tick: None,
+            max_ledger_error: 0.0,
+            ledger: Vec::new(),
+        };
+        // A scenario name the csv writer must quote, and a plain one; every tick, every
+        // second tick and the last, the last only.
+        for scenario in ["baseline", "a \"b\", c"] {
+            for (every, kept) in [(1, vec![0, 1, 2, 3, 4]), (3, vec![0, 3, 4]), (0, vec![4])] {
+                let (_, series) = run_rows(scenario, 7, 2, &[], &out, every).unwrap();
+                assert_eq!(
+                    String::from_utf8(series).unwrap(),
+                    String::from_utf8(by_serde(scenario, &out, &kept)).unwrap(),
+                    "{scenario}, every {every}"
+                );
+            }
+        }
+    }
 }
