@@ -215,7 +215,8 @@ fn main() {
         .unwrap_or(3)
         .max(1);
     let runs = runs();
-    let dir: PathBuf = std::env::temp_dir().join(format!("coordsim-overhead-{}", std::process::id()));
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("coordsim-overhead-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     println!(
         "overhead: default sweep (funding.coordination_share=0,0.1,0.2,0.3 x {REPLICATES} replicates = {} runs, {} ticks), 1 thread, {reps} replays",
@@ -227,14 +228,23 @@ fn main() {
     let mut timed: Vec<Parts> = Vec::new();
     let mut plain: Vec<Duration> = Vec::new();
     for i in 0..reps {
-        timed.push(replay_timed(&runs, &mut Files::create(&dir, &format!("timed{i}"))));
-        plain.push(replay_plain(&runs, &mut Files::create(&dir, &format!("plain{i}"))));
+        timed.push(replay_timed(
+            &runs,
+            &mut Files::create(&dir, &format!("timed{i}")),
+        ));
+        plain.push(replay_plain(
+            &runs,
+            &mut Files::create(&dir, &format!("plain{i}")),
+        ));
     }
     // The instrumented replay must write what the sweep's path writes.
     for name in ["runs", "timeseries"] {
         let a = std::fs::read(dir.join(format!("{name}-timed0.csv"))).unwrap();
         let b = std::fs::read(dir.join(format!("{name}-plain0.csv"))).unwrap();
-        assert!(a == b, "the timed replay's {name} differ from run_replicate_with's");
+        assert!(
+            a == b,
+            "the timed replay's {name} differ from run_replicate_with's"
+        );
     }
     let mut outside: Vec<f64> = timed.iter().map(Parts::outside).collect();
     timed.sort_by_key(Parts::total);
