@@ -330,6 +330,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::excessive_precision)] // a halfway value, written exactly
     fn numbers_are_written_as_display_writes_them() {
         let special = [
             0.0,
