@@ -51,7 +51,7 @@ pub fn summarize(uf: &mut Components) -> Fragmentation {
     }
 }
 
-/// Buffers of [`transitivity`], reused between calls.
+/// Buffers of [`transitivity`] and [`TrustedGraph`], reused between calls.
 pub struct TriangleBuffers<'a> {
     pub marks: &'a mut Vec<u32>,
     pub offsets: &'a mut Vec<u32>,
@@ -61,67 +61,131 @@ pub struct TriangleBuffers<'a> {
 /// Transitivity (global clustering coefficient) of the graph of ties with trust >= `threshold`
 /// among `n` communities: 3 x triangles / connected triples, the share of paths a-b-c whose
 /// ends are tied too (networkx's `transitivity`). 0 when there is no connected triple.
-///
-/// One pass over the tie slab (in memory order) builds the trusted graph as compressed rows of
-/// each community's higher-numbered neighbours; the triangle count then reads only those small
-/// contiguous rows instead of following every community's tie ids into the slab again (the
-/// slab is 32 bytes a tie and out of cache in large worlds). Counts are integers, so the
-/// result does not depend on the order.
+/// One pass over the tie slab; `metrics::record` instead feeds a [`TrustedGraph`] from the
+/// pass over the slab it makes anyway.
 pub fn transitivity(n: usize, ties: &Ties, threshold: f64, buf: TriangleBuffers<'_>) -> f64 {
-    let TriangleBuffers {
-        marks,
-        offsets,
-        forward,
-    } = buf;
-    // Degrees in `marks` first (reused as marks below), forward-row lengths in `offsets`.
-    marks.clear();
-    marks.resize(n, 0);
-    offsets.clear();
-    offsets.resize(n + 1, 0);
-    let strong = || ties.live().filter(|t| t.trust() >= threshold);
-    for t in strong() {
-        marks[t.a as usize] += 1;
-        marks[t.b as usize] += 1;
-        offsets[t.a.min(t.b) as usize + 1] += 1;
+    let mut graph = TrustedGraph::begin(n, buf);
+    for t in ties.live().filter(|t| t.trust() >= threshold) {
+        graph.push(t.a, t.b);
     }
-    let triples: u64 = marks
-        .iter()
-        .map(|&d| u64::from(d) * u64::from(d.saturating_sub(1)) / 2)
-        .sum();
-    if triples == 0 {
-        return 0.0;
-    }
-    for v in 0..n {
-        offsets[v + 1] += offsets[v];
-    }
-    forward.clear();
-    forward.resize(offsets[n] as usize, 0);
-    // Fill each row from its start; `marks` counts the entries placed so far.
-    marks.iter_mut().for_each(|m| *m = 0);
-    for t in strong() {
-        let (low, high) = (t.a.min(t.b), t.a.max(t.b));
-        let at = offsets[low as usize] + marks[low as usize];
-        forward[at as usize] = high;
-        marks[low as usize] += 1;
-    }
-    // marks[w] = v + 1 while v's higher neighbours are marked.
-    marks.iter_mut().for_each(|m| *m = 0);
-    let row = |v: usize| &forward[offsets[v] as usize..offsets[v + 1] as usize];
-    let mut triangles = 0u64;
-    for v in 0..n {
-        for &w in row(v) {
-            marks[w as usize] = v as u32 + 1;
-        }
-        // Each triangle v < u < w once: from v, through a higher neighbour u, to u's higher
-        // neighbours that are v's neighbours too.
-        for &u in row(v) {
-            triangles += row(u as usize)
-                .iter()
-                .filter(|&&w| marks[w as usize] == v as u32 + 1)
-                .count() as u64;
+    graph.transitivity()
+}
+
+/// The trusted tie graph of one tick, gathered tie by tie, as compressed rows of each
+/// community's higher-numbered neighbours: the triangle count reads only those small
+/// contiguous rows instead of following every community's tie ids into the slab (32 bytes a
+/// tie, out of cache in large worlds).
+///
+/// Ties arrive in slab order. After `Ties::compact` the slab is ordered by lower endpoint, so
+/// the higher endpoints, in arrival order, already are the rows; otherwise (ties added since)
+/// a counting sort lays them out. Either way the counts are integers and the result does not
+/// depend on the order within a row.
+pub struct TrustedGraph<'a> {
+    /// Degree of each community in the trusted graph (then reused as marks).
+    marks: &'a mut Vec<u32>,
+    /// Row lengths at `v + 1`, then (prefix sums) row starts.
+    offsets: &'a mut Vec<u32>,
+    /// The ties as (lower, higher) pairs, then the rows.
+    forward: &'a mut Vec<u32>,
+    /// Whether the lower endpoints arrived in non-decreasing order.
+    in_row_order: bool,
+    last_low: u32,
+}
+
+impl<'a> TrustedGraph<'a> {
+    /// An empty graph of `n` communities in these buffers.
+    pub fn begin(n: usize, buf: TriangleBuffers<'a>) -> Self {
+        let TriangleBuffers {
+            marks,
+            offsets,
+            forward,
+        } = buf;
+        marks.clear();
+        marks.resize(n, 0);
+        offsets.clear();
+        offsets.resize(n + 1, 0);
+        forward.clear();
+        TrustedGraph {
+            marks,
+            offsets,
+            forward,
+            in_row_order: true,
+            last_low: 0,
         }
     }
-    3.0 * triangles as f64 / triples as f64
+
+    /// Adds the trusted tie a-b.
+    #[inline]
+    pub fn push(&mut self, a: u32, b: u32) {
+        let (low, high) = (a.min(b), a.max(b));
+        self.marks[a as usize] += 1;
+        self.marks[b as usize] += 1;
+        self.offsets[low as usize + 1] += 1;
+        self.in_row_order &= low >= self.last_low;
+        self.last_low = low;
+        self.forward.extend_from_slice(&[low, high]);
+    }
+
+    /// 3 x triangles / connected triples (0 without a connected triple). O(n + sum over ties
+    /// of the higher endpoint's row length).
+    pub fn transitivity(self) -> f64 {
+        let TrustedGraph {
+            marks,
+            offsets,
+            forward,
+            in_row_order,
+            ..
+        } = self;
+        let n = marks.len();
+        let triples: u64 = marks
+            .iter()
+            .map(|&d| u64::from(d) * u64::from(d.saturating_sub(1)) / 2)
+            .sum();
+        if triples == 0 {
+            return 0.0;
+        }
+        for v in 0..n {
+            offsets[v + 1] += offsets[v];
+        }
+        let m = forward.len() / 2;
+        if in_row_order {
+            // The pairs are grouped by lower endpoint: keep the higher ones, in place.
+            for i in 0..m {
+                forward[i] = forward[2 * i + 1];
+            }
+        } else {
+            // Counting sort into the space after the pairs; `marks` counts each row's
+            // entries placed so far.
+            forward.resize(3 * m, 0);
+            marks.iter_mut().for_each(|x| *x = 0);
+            for i in 0..m {
+                let (low, high) = (forward[2 * i] as usize, forward[2 * i + 1]);
+                let at = offsets[low] + marks[low];
+                forward[2 * m + at as usize] = high;
+                marks[low] += 1;
+            }
+            forward.copy_within(2 * m.., 0);
+        }
+        forward.truncate(m);
+        // marks[w] = v + 1 while v's higher neighbours are marked.
+        marks.iter_mut().for_each(|x| *x = 0);
+        let row = |v: usize| &forward[offsets[v] as usize..offsets[v + 1] as usize];
+        let mut triangles = 0u64;
+        for v in 0..n {
+            for &w in row(v) {
+                marks[w as usize] = v as u32 + 1;
+            }
+            // Each triangle v < u < w once: from v, through a higher neighbour u, to u's
+            // higher neighbours that are v's neighbours too.
+            for &u in row(v) {
+                triangles += row(u as usize)
+                    .iter()
+                    .filter(|&&w| marks[w as usize] == v as u32 + 1)
+                    .count() as u64;
+            }
+        }
+        3.0 * triangles as f64 / triples as f64
+    }
 }
 
 #[cfg(test)]
@@ -314,6 +378,18 @@ mod tests {
             };
             let got = transitivity(n, &t, 0.5, buffers(&mut marks, &mut offsets, &mut forward));
             assert_eq!(got, expected, "round {round}");
+            // Ties that do not arrive grouped by lower endpoint (reversed, so the rows are
+            // laid out by the counting sort) count the same.
+            let strong: Vec<(u32, u32)> = t
+                .live()
+                .filter(|x| x.trust() >= 0.5)
+                .map(|x| (x.a, x.b))
+                .collect();
+            let mut g = TrustedGraph::begin(n, buffers(&mut marks, &mut offsets, &mut forward));
+            for &(a, b) in strong.iter().rev() {
+                g.push(b, a);
+            }
+            assert_eq!(g.transitivity(), expected, "round {round}, reversed");
         }
     }
 

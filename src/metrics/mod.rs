@@ -20,10 +20,19 @@ macro_rules! define_record {
         /// Metric column names, in order.
         pub const COLUMNS: &[&str] = &[$( stringify!($field) ),*];
 
+        /// The number of metric columns.
+        pub const COLUMN_COUNT: usize = COLUMNS.len();
+
         impl Record {
             /// The metrics in column order.
             pub fn values(&self) -> Vec<f64> {
-                vec![$( self.$field ),*]
+                self.array().to_vec()
+            }
+
+            /// The metrics in column order, without a heap allocation (writers call this for
+            /// every row).
+            pub fn array(&self) -> [f64; COLUMN_COUNT] {
+                [$( self.$field ),*]
             }
         }
     };
@@ -103,29 +112,41 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     // One pass over the ties: the sums, and the strong ties joined into components in tie
     // order (the same unions, in the same order, as a separate pass).
     // The trusted ties inside one network are also joined in a second union-find, for
-    // coherence.
+    // coherence, and every trusted tie goes into the graph whose triangles give transitivity.
     let uf = &mut scratch.components;
     uf.reset(n);
     let inner = &mut scratch.inner_components;
     inner.reset(n);
+    let mut trusted = graph::TrustedGraph::begin(
+        n,
+        graph::TriangleBuffers {
+            marks: &mut scratch.marks,
+            offsets: &mut scratch.offsets,
+            forward: &mut scratch.forward,
+        },
+    );
     for t in world.ties.live() {
         live += 1;
         trust_sum += t.trust();
         let na = world.network_of(t.a);
         let same_network = na != NO_NETWORK && na == world.network_of(t.b);
-        if same_network {
-            inside += 1;
-            inside_sum += t.trust();
-        }
+        // Without a branch (whether a tie is inside a network is a coin toss to the branch
+        // predictor): adding +0.0 leaves the sum's value as it is (it starts at +0.0 and
+        // trust is never negative), so the sum and its order are those of adding only the
+        // ties inside.
+        inside += usize::from(same_network);
+        inside_sum += if same_network { t.trust() } else { 0.0 };
         if t.trust() >= threshold {
             strong_ties += 1;
             uf.union(t.a, t.b);
+            trusted.push(t.a, t.b);
             if same_network {
                 inner.union(t.a, t.b);
             }
         }
     }
     let frag = graph::summarize(uf);
+    let transitivity = trusted.transitivity();
     let coherence = coherence_of_joined(world, scratch);
 
     let members_in_networks = world
@@ -186,16 +207,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         components: frag.components as f64,
         largest_component_share: frag.largest_component_share,
         fragmentation: frag.fragmentation,
-        transitivity: graph::transitivity(
-            n,
-            &world.ties,
-            threshold,
-            graph::TriangleBuffers {
-                marks: &mut scratch.marks,
-                offsets: &mut scratch.offsets,
-                forward: &mut scratch.forward,
-            },
-        ),
+        transitivity,
         networks,
         network_members_share,
         coordination_capacity: world.open.capacity
