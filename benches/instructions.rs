@@ -17,38 +17,19 @@
 //! `COORDSIM_BENCH_SIZES` (default `10000,100000`; the ratio is last size over first). Without
 //! valgrind it says how to install it and exits 0 (a bench, not a test).
 
+mod common;
+use common::{PER_REGION, env_or, params_for};
+
 use std::path::Path;
 use std::process::Command;
 
-use coordsim::scenario::{Params, Scenario};
 use coordsim::sim::run_replicate;
 use coordsim::world::rng::replicate_seed;
 
-const PER_REGION: u32 = 100;
 /// Largest acceptable instruction ratio for 10x the communities.
 const MAX_RATIO: f64 = 11.0;
 /// Set in a child's environment: `communities,ticks` to run under cachegrind.
 const CHILD: &str = "COORDSIM_ICOUNT_CHILD";
-
-fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
-    match std::env::var(key) {
-        Ok(raw) => raw
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{key}={raw} is not a valid value")),
-        Err(_) => default,
-    }
-}
-
-/// Baseline parameters resized as the `ratio` bench resizes them.
-fn params_for(communities: u32, ticks: u32) -> Params {
-    let mut params = Scenario::baseline().params;
-    params.population.communities = communities;
-    params.population.regions = (communities / PER_REGION).max(1);
-    params.run.ticks = ticks;
-    params.run.replicates = 1;
-    params
-}
 
 /// The child: one replicate, nothing printed (cachegrind counts this process).
 fn child(spec: &str) {

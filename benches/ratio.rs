@@ -14,34 +14,17 @@
 //! `COORDSIM_BENCH_TICKS` (default 10), `COORDSIM_BENCH_REPS` (default 5),
 //! `COORDSIM_BENCH_SIZES` (default `10000,100000`; the ratio is last size over first).
 
+mod common;
+use common::{PER_REGION, env_or, params_for};
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use coordsim::scenario::{Params, Scenario};
+use coordsim::scenario::Params;
 use coordsim::sim::run_replicate;
 use coordsim::world::rng::replicate_seed;
 
-const PER_REGION: u32 = 100;
 const MAX_RATIO: f64 = 11.0;
-
-fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
-    match std::env::var(key) {
-        Ok(raw) => raw
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{key}={raw} is not a valid value")),
-        Err(_) => default,
-    }
-}
-
-fn params_for(communities: u32, ticks: u32) -> Params {
-    let mut params = Scenario::baseline().params;
-    params.population.communities = communities;
-    params.population.regions = (communities / PER_REGION).max(1);
-    params.run.ticks = ticks;
-    params.run.replicates = 1;
-    params
-}
 
 fn median(times: &mut [Duration]) -> Duration {
     times.sort_unstable();
