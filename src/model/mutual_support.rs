@@ -103,14 +103,6 @@ fn most_trusted(world: &World, params: &Params, c: u32, out: &mut Vec<u32>) {
     out.truncate(params.mutual_support.asks_per_tick as usize);
 }
 
-/// `c` asks its most trusted partners for help with its need.
-pub fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratch) {
-    most_trusted(world, params, c, &mut scratch.ids);
-    let asked = std::mem::take(&mut scratch.ids);
-    ask(world, params, c, asked.iter().copied());
-    scratch.ids = asked;
-}
-
 /// `c` asks the partners of these ties in turn, while it still has a need.
 fn ask(world: &mut World, params: &Params, c: u32, ties: impl Iterator<Item = u32>) {
     let ms = &params.mutual_support;
@@ -169,6 +161,14 @@ fn give(world: &mut World, params: &Params, tie: usize, from: u32, to: u32, gift
 mod tests {
     use super::*;
     use crate::world::testing::tiny_world;
+
+    /// `c` chooses whom to ask and asks them, as one needy community of the aid round does.
+    fn seek_aid(world: &mut World, params: &Params, c: u32, scratch: &mut Scratch) {
+        most_trusted(world, params, c, &mut scratch.ids);
+        let asked = std::mem::take(&mut scratch.ids);
+        ask(world, params, c, asked.iter().copied());
+        scratch.ids = asked;
+    }
 
     #[test]
     fn trusted_partners_give_and_free_riders_defect() {

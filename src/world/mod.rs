@@ -14,6 +14,7 @@
 //! the last-level cache.
 
 pub mod accounts;
+mod adjacency;
 pub mod community;
 pub mod components;
 pub mod network;
