@@ -12,7 +12,7 @@ pub mod stepper;
 use crate::metrics::{self, NetworkRecord, Record};
 use crate::scenario::Params;
 use crate::world::{self as world, World};
-pub use schedule::{effective_params, ledger_error, step};
+pub use schedule::{effective_params, ledger_error, step, step_observed};
 pub use stepper::Stepper;
 
 /// One tie in a `ties.csv` snapshot.

@@ -8,7 +8,7 @@ use crate::scenario::Params;
 use crate::world::rng::Randomness;
 use crate::world::{Scratch, World};
 
-use super::{effective_params, step};
+use super::{effective_params, step, step_observed};
 
 /// A replicate in progress.
 pub struct Stepper {
@@ -45,6 +45,17 @@ impl Stepper {
             &self.params,
             &mut self.rng,
             &mut self.scratch,
+        );
+    }
+
+    /// Advances one tick, calling `observe(index in SCHEDULE, duration)` after each phase.
+    pub fn step_observed(&mut self, observe: &mut dyn FnMut(usize, std::time::Duration)) {
+        step_observed(
+            &mut self.world,
+            &self.params,
+            &mut self.rng,
+            &mut self.scratch,
+            Some(observe),
         );
     }
 
