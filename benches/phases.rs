@@ -54,7 +54,7 @@ fn measure(sizes: &str, ticks: u32) {
             wall.as_secs_f64()
         );
         let mut rows: Vec<(usize, Duration)> = spent.iter().copied().enumerate().collect();
-        rows.sort_by(|a, b| b.1.cmp(&a.1));
+        rows.sort_by_key(|row| std::cmp::Reverse(row.1));
         for (index, took) in rows.into_iter().filter(|(_, t)| !t.is_zero()) {
             let name = SCHEDULE.get(index).map_or("metrics: record", |p| p.name);
             println!(
