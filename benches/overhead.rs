@@ -9,8 +9,8 @@
 //! - simulation: `Stepper::step` (the tick's phases) and the ledger check;
 //! - metrics: `Stepper::record` (`metrics::record`), tick 0 included;
 //! - formatting: `output::sweep::run_rows` (the run's `runs.csv` row and `timeseries.csv` rows);
-//! - file writes: appending those bytes to two files, synced every 8 runs (the sweep's batch on
-//!   one thread).
+//! - file writes: appending those bytes to two files, synced after a batch of 8 runs (the
+//!   sweep's batch on one thread) when the sweep's `CheckpointPace` says a checkpoint is due.
 //!
 //! The share outside the simulation is (set-up + metrics + formatting + file writes) / total.
 //! The sweep is replayed `COORDSIM_BENCH_REPS` times (default 3); each part's time is summed per
@@ -27,6 +27,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use coordsim::experiment::sweep::CheckpointPace;
 use coordsim::output::sweep::{run_rows, runs_header, series_header};
 use coordsim::scenario::{Params, Scenario};
 use coordsim::sim::{ReplicateOutput, Stepper, ledger_error, run_replicate_with};
@@ -34,7 +35,7 @@ use coordsim::world::rng::replicate_seed;
 
 const SHARES: [f64; 4] = [0.0, 0.1, 0.2, 0.3];
 const REPLICATES: u32 = 25;
-/// Runs between syncs of the part files (`experiment::sweep` on one thread).
+/// Runs per batch (`experiment::sweep` on one thread); the part files may be synced after each.
 const BATCH: usize = 8;
 /// The limit on the share outside the simulation.
 const MAX_SHARE: f64 = 0.10;
@@ -95,6 +96,7 @@ struct Files {
     runs: File,
     series: File,
     written: usize,
+    pace: CheckpointPace,
 }
 
 impl Files {
@@ -105,6 +107,7 @@ impl Files {
             runs: File::create(runs).expect("a runs file"),
             series: File::create(series).expect("a series file"),
             written: 0,
+            pace: CheckpointPace::after(Duration::ZERO),
         };
         let varied = ["funding.coordination_share".to_string()];
         f.runs.write_all(&runs_header(&varied).unwrap()).unwrap();
@@ -116,14 +119,16 @@ impl Files {
         self.runs.write_all(&rows.0).expect("write runs");
         self.series.write_all(&rows.1).expect("write series");
         self.written += 1;
-        if self.written.is_multiple_of(BATCH) {
+        if self.written.is_multiple_of(BATCH) && self.pace.due() {
             self.sync();
         }
     }
 
     fn sync(&mut self) {
+        let clock = Instant::now();
         self.runs.sync_data().expect("sync runs");
         self.series.sync_data().expect("sync series");
+        self.pace = CheckpointPace::after(clock.elapsed());
     }
 }
 

@@ -24,6 +24,40 @@ pub(super) struct Checkpoint {
     pub timeseries_sha256: String,
 }
 
+/// How often a sweep checkpoints: when the time since the last checkpoint is at least
+/// [`CheckpointPace::RATIO`] times what that checkpoint took (syncing both part files, then
+/// writing `checkpoint.json`). So checkpoints cost at most 1/RATIO of a sweep's time on any
+/// disk, and an interruption loses at most RATIO times one checkpoint's cost of work (a few
+/// tenths of a second on a local disk). Syncing after every batch instead cost a small-run
+/// sweep about a tenth of its time (BENCHMARKS.md, "Small runs").
+#[derive(Debug, Clone, Copy)]
+pub struct CheckpointPace {
+    last_cost: std::time::Duration,
+    since: std::time::Instant,
+}
+
+impl CheckpointPace {
+    pub const RATIO: u32 = 50;
+
+    /// Starts the clock after a checkpoint that took `cost`.
+    pub fn after(cost: std::time::Duration) -> Self {
+        CheckpointPace {
+            last_cost: cost,
+            since: std::time::Instant::now(),
+        }
+    }
+
+    /// Whether a checkpoint is due after `elapsed` since the last one.
+    pub fn due_after(&self, elapsed: std::time::Duration) -> bool {
+        elapsed >= self.last_cost * Self::RATIO
+    }
+
+    /// Whether a checkpoint is due now.
+    pub fn due(&self) -> bool {
+        self.due_after(self.since.elapsed())
+    }
+}
+
 /// A part file open for appending, with the running SHA-256 of everything in it.
 pub(crate) struct Part {
     pub file: File,
@@ -199,4 +233,19 @@ pub(super) fn incomplete_note(dir: &Path) -> Result<String, SweepError> {
             dir.display()
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CheckpointPace;
+    use std::time::Duration;
+
+    #[test]
+    fn a_checkpoint_waits_fifty_times_what_the_last_one_cost() {
+        let pace = CheckpointPace::after(Duration::from_millis(4));
+        assert!(!pace.due_after(Duration::from_millis(199)));
+        assert!(pace.due_after(Duration::from_millis(200)));
+        // A checkpoint that cost nothing (a RAM disk) never holds the next one back.
+        assert!(CheckpointPace::after(Duration::ZERO).due_after(Duration::ZERO));
+    }
 }

@@ -28,6 +28,7 @@ mod plan;
 mod run;
 
 pub use crate::output::manifest::{Analysis, Plan, SeedRule, Shard};
+pub use checkpoint::CheckpointPace;
 pub(crate) use checkpoint::{Part, open_part, read_json, write_json};
 pub use merge::merge;
 pub use plan::{LISTED_POINTS, held_bytes, plan, plan_difference};

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::checkpoint::{
-    Checkpoint, Part, WorkDir, finished_plan, open_part, read_json, write_json,
+    Checkpoint, CheckpointPace, Part, WorkDir, finished_plan, open_part, read_json, write_json,
 };
 use super::plan::{point_params, values};
 use super::{SweepError, SweepOutcome, SweepRequest, io_err, plan, plan_difference};
@@ -119,10 +119,12 @@ pub fn run_sweep(
         &header(output::sweep::series_header(), &work.series_part)?,
     )?;
     // The headers are part of what a resume keeps: record where they end.
+    let started = std::time::Instant::now();
     if fresh {
         record(&mut checkpoint, &runs_file, &series_file);
         write_json(&work.checkpoint, &checkpoint)?;
     }
+    let mut pace = CheckpointPace::after(started.elapsed());
 
     let mut next = start + checkpoint.runs_done;
     let computed_from = next;
@@ -167,7 +169,7 @@ pub fn run_sweep(
                 })
                 .collect()
         });
-        // A cancelled batch is dropped whole: the checkpoint still ends at the batch before.
+        // A cancelled batch is dropped whole: the checkpoint still ends where it was last written.
         let rows = rows.ok_or_else(|| SweepError::Cancelled {
             dir: req.out.display().to_string(),
         })?;
@@ -176,12 +178,16 @@ pub fn run_sweep(
             runs_file.append(&run_row)?;
             series_file.append(&series_rows)?;
         }
-        runs_file.sync()?;
-        series_file.sync()?;
-        checkpoint.runs_done = stop - start;
-        record(&mut checkpoint, &runs_file, &series_file);
-        write_json(&work.checkpoint, &checkpoint)?;
-        bar.set_position(checkpoint.runs_done);
+        if pace.due() {
+            let started = std::time::Instant::now();
+            runs_file.sync()?;
+            series_file.sync()?;
+            checkpoint.runs_done = stop - start;
+            record(&mut checkpoint, &runs_file, &series_file);
+            write_json(&work.checkpoint, &checkpoint)?;
+            pace = CheckpointPace::after(started.elapsed());
+        }
+        bar.set_position(stop - start);
         next = stop;
     }
     bar.finish_and_clear();
