@@ -127,6 +127,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
                 offsets: &mut scratch.offsets,
                 forward: &mut scratch.forward,
             },
+            triangle_marks: &mut scratch.triangle_marks,
             component_people: &mut scratch.component_people,
             largest_people: &mut scratch.largest_people,
             treasuries: &mut scratch.radix,
@@ -341,12 +342,22 @@ pub fn gini(amounts: impl Iterator<Item = f64>, buffer: &mut SortBuffer) -> f64 
 
 /// Gini coefficient of the amounts pushed into `buffer` (non-negative); sorts them.
 pub fn gini_of_pushed(buffer: &mut SortBuffer) -> f64 {
+    gini_sorting(buffer, false)
+}
+
+/// [`gini_of_pushed`], sorting across the current rayon pool if `on_pool` (the same sorted
+/// amounts, so the same result to the bit).
+fn gini_sorting(buffer: &mut SortBuffer, on_pool: bool) -> f64 {
     let n = buffer.len();
     let total: f64 = buffer.amounts().sum();
     if n < 2 || total <= 0.0 {
         return 0.0;
     }
-    buffer.sort();
+    if on_pool {
+        buffer.sort_on_pool();
+    } else {
+        buffer.sort();
+    }
     // G = sum_i (2i - n - 1) x_i / (n sum x), with i from 1 on sorted values.
     let weighted: f64 = buffer
         .amounts()

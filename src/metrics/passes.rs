@@ -67,30 +67,28 @@ pub struct Buffers<'a> {
     pub components: &'a mut Components,
     pub inner: &'a mut Components,
     pub triangles: TriangleBuffers<'a>,
+    pub triangle_marks: &'a mut Vec<Vec<u32>>,
     pub component_people: &'a mut Vec<f64>,
     pub largest_people: &'a mut Vec<f64>,
     pub treasuries: &'a mut SortBuffer,
 }
 
 /// The strong ties joined into components in slab order (the same unions, in the same order,
-/// whatever else the pass does), the trusted ties inside one network also joined in a second
-/// union-find, for coherence, and every trusted tie put into the graph whose triangles give
-/// transitivity.
-struct TieGraph<'a> {
+/// whatever else the pass does), and the trusted ties inside one network also joined in a
+/// second union-find, for coherence.
+struct Unions<'a> {
     threshold: f64,
     strong: usize,
     components: &'a mut Components,
     inner: &'a mut Components,
-    trusted: TrustedGraph<'a>,
 }
 
-impl TieGraph<'_> {
+impl Unions<'_> {
     #[inline]
     fn add(&mut self, t: &Tie, same_network: bool) {
         if t.trust() >= self.threshold {
             self.strong += 1;
             self.components.union(t.a, t.b);
-            self.trusted.push(t.a, t.b);
             if same_network {
                 self.inner.union(t.a, t.b);
             }
@@ -113,59 +111,81 @@ pub fn run(world: &World, threshold: f64, buffers: Buffers<'_>) -> Passes {
         components,
         inner,
         triangles,
+        triangle_marks,
         component_people,
         largest_people,
         treasuries,
     } = buffers;
     components.reset(n);
     inner.reset(n);
-    let mut tie_graph = TieGraph {
+    let mut unions = Unions {
         threshold,
         strong: 0,
         components,
         inner,
-        trusted: TrustedGraph::begin(n, triangles),
     };
+    let mut trusted = TrustedGraph::begin(n, triangles);
     if n < PARALLEL_MIN_COMMUNITIES || rayon::current_num_threads() < 2 {
         let mut sums = TieSums::default();
         for t in world.ties.live() {
             let same = same_network(world, t);
             sums.add(t, same);
-            tie_graph.add(t, same);
+            unions.add(t, same);
+            if t.trust() >= threshold {
+                trusted.push(t.a, t.b);
+            }
         }
-        let (strong_ties, fragmentation, coherence, transitivity) =
-            finish(world, tie_graph, component_people, largest_people, false);
+        let Unions {
+            strong,
+            components,
+            inner,
+            ..
+        } = unions;
         return Passes {
             ties: sums,
-            strong_ties,
-            fragmentation,
-            transitivity,
-            coherence,
-            communities: community_pass(world, treasuries),
+            strong_ties: strong,
+            fragmentation: graph::summarize(components),
+            transitivity: trusted.transitivity(),
+            coherence: super::coherence_of_joined(world, inner, component_people, largest_people),
+            communities: community_pass(world, treasuries, false),
         };
     }
-    // The tie graph is the longest task: it stays on this thread, the others are there to
-    // steal.
-    let ((strong_ties, fragmentation, coherence, transitivity), (ties, communities)) = rayon::join(
-        || {
-            for t in world.ties.live() {
-                tie_graph.add(t, same_network(world, t));
+    // Three tasks, each reading what it needs in slab or community order. The unions are the
+    // longest: they stay on this thread, the others are there to steal. Transitivity counts
+    // its triangles in one range of communities per thread, the Gini sorts on the pool.
+    triangle_marks.resize_with(rayon::current_num_threads().min(8), Vec::new);
+    let unions_task = || {
+        for t in world.ties.live() {
+            unions.add(t, same_network(world, t));
+        }
+        let Unions {
+            strong,
+            components,
+            inner,
+            ..
+        } = unions;
+        let (fragmentation, coherence) = rayon::join(
+            || graph::summarize(components),
+            || super::coherence_of_joined(world, inner, component_people, largest_people),
+        );
+        (strong, fragmentation, coherence)
+    };
+    let sums_and_transitivity_task = || {
+        let mut sums = TieSums::default();
+        for t in world.ties.live() {
+            sums.add(t, same_network(world, t));
+            if t.trust() >= threshold {
+                trusted.push(t.a, t.b);
             }
-            finish(world, tie_graph, component_people, largest_people, true)
-        },
-        || {
-            rayon::join(
-                || {
-                    let mut sums = TieSums::default();
-                    for t in world.ties.live() {
-                        sums.add(t, same_network(world, t));
-                    }
-                    sums
-                },
-                || community_pass(world, treasuries),
-            )
-        },
-    );
+        }
+        (sums, trusted.transitivity_in(triangle_marks))
+    };
+    let ((strong_ties, fragmentation, coherence), ((ties, transitivity), communities)) =
+        rayon::join(unions_task, || {
+            rayon::join(sums_and_transitivity_task, || {
+                community_pass(world, treasuries, true)
+            })
+        });
     Passes {
         ties,
         strong_ties,
@@ -176,39 +196,10 @@ pub fn run(world: &World, threshold: f64, buffers: Buffers<'_>) -> Passes {
     }
 }
 
-/// The rest of the graph work once the ties are joined: components, coherence and
-/// transitivity, independent of each other (two tasks when `split`). Gives the strong ties,
-/// fragmentation, coherence and transitivity.
-fn finish(
-    world: &World,
-    tie_graph: TieGraph<'_>,
-    component_people: &mut Vec<f64>,
-    largest_people: &mut Vec<f64>,
-    split: bool,
-) -> (usize, Fragmentation, f64, f64) {
-    let TieGraph {
-        strong,
-        components,
-        inner,
-        trusted,
-        ..
-    } = tie_graph;
-    let mut structure = move || {
-        let fragmentation = graph::summarize(components);
-        let coherence = super::coherence_of_joined(world, inner, component_people, largest_people);
-        (fragmentation, coherence)
-    };
-    let ((fragmentation, coherence), transitivity) = if split {
-        rayon::join(structure, || trusted.transitivity())
-    } else {
-        (structure(), trusted.transitivity())
-    };
-    (strong, fragmentation, coherence, transitivity)
-}
-
 /// One pass over the communities: stages, interdependence and the treasuries for the Gini;
-/// then the members in networks, the Gini and the mean fit, each in community order.
-fn community_pass(world: &World, treasuries: &mut SortBuffer) -> CommunitySums {
+/// then the members in networks, the Gini (its sort across the current pool if `on_pool`) and
+/// the mean fit, each in community order.
+fn community_pass(world: &World, treasuries: &mut SortBuffer, on_pool: bool) -> CommunitySums {
     let nf = world.n_communities().max(1) as f64;
     let mut stages = [0.0; 8];
     let mut interdependence = 0.0;
@@ -236,7 +227,82 @@ fn community_pass(world: &World, treasuries: &mut SortBuffer) -> CommunitySums {
             .count(),
         stages,
         interdependence,
-        resource_gini: super::gini_of_pushed(treasuries),
+        resource_gini: super::gini_sorting(treasuries, on_pool),
         mean_fit: e.fit.iter().map(|&f| f64::from(f)).sum::<f64>() / nf,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+
+    use crate::metrics::record;
+    use crate::scenario::Params;
+    use crate::world::testing::tiny_world;
+    use crate::world::{Scratch, World};
+
+    /// A world large enough for the tasks: ties of every trust (some removed, some added
+    /// after, so the slab is out of row order), networks, treasuries, stages, flows of aid.
+    fn busy_world(n: u32) -> World {
+        let mut rng = crate::world::rng::ModelRng::seed_from_u64(11);
+        let mut w = tiny_world(n);
+        for c in 0..n as usize {
+            w.economy.treasury[c] = if rng.random_bool(0.2) {
+                0.0
+            } else {
+                rng.random::<f64>() * 40.0
+            };
+            w.stages[c] = rng.random_range(0..8);
+            w.economy.inflow_avg[c] = rng.random::<f32>();
+            w.economy.own_avg[c] = rng.random::<f32>();
+            w.economy.fit[c] = rng.random::<f32>();
+            w.communities[c].members = rng.random_range(5.0f32..50.0);
+        }
+        for _ in 0..6 * n {
+            let a = rng.random_range(0..n);
+            let b = (a + rng.random_range(1..40)) % n;
+            if w.ties.find(a, b).is_none() {
+                let id = w.ties.add(a, b, rng.random::<f64>());
+                if rng.random_bool(0.05) {
+                    w.ties.remove(id);
+                }
+            }
+        }
+        for start in (0..n - 64).step_by(300) {
+            let members: Vec<u32> = (start..start + rng.random_range(2..64)).collect();
+            w.found_network(&members, true);
+        }
+        w.refresh_networks();
+        w
+    }
+
+    fn record_on(threads: usize, w: &World) -> Vec<u64> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut scratch = Scratch::default();
+        let params = Params::default();
+        pool.install(|| {
+            // Twice: the second call reuses warm buffers.
+            record(w, &params, &mut scratch);
+            record(w, &params, &mut scratch)
+        })
+        .values()
+        .iter()
+        .map(|x| x.to_bits())
+        .collect()
+    }
+
+    #[test]
+    fn the_tasks_give_the_one_thread_record_to_the_bit() {
+        let w = busy_world(2 * super::PARALLEL_MIN_COMMUNITIES as u32 + 123);
+        let one = record_on(1, &w);
+        assert_eq!(one, record_on(2, &w));
+        assert_eq!(one, record_on(3, &w));
+        // Not a degenerate world: every measure the tasks compute moved.
+        let r = record(&w, &Params::default(), &mut Scratch::default());
+        assert!(r.transitivity > 0.0 && r.coherence > 0.0 && r.resource_gini > 0.0);
+        assert!(r.network_trust > 0.0 && r.interdependence > 0.0 && r.components > 1.0);
     }
 }
