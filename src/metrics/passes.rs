@@ -125,7 +125,11 @@ pub fn run(world: &World, threshold: f64, buffers: Buffers<'_>) -> Passes {
         inner,
     };
     let mut trusted = TrustedGraph::begin(n, triangles);
-    if n < PARALLEL_MIN_COMMUNITIES || rayon::current_num_threads() < 2 {
+    let on_pool = n >= PARALLEL_MIN_COMMUNITIES && rayon::current_num_threads() > 1;
+    // The one pass over the slab, on one thread: its sums add in slab order, and reading each
+    // tie once is what it costs (split into passes that read the slab each, the tasks did
+    // about a third more work than this pass, and lost to it on a busy machine).
+    let ties_task = || {
         let mut sums = TieSums::default();
         for t in world.ties.live() {
             let same = same_network(world, t);
@@ -141,51 +145,29 @@ pub fn run(world: &World, threshold: f64, buffers: Buffers<'_>) -> Passes {
             inner,
             ..
         } = unions;
-        return Passes {
-            ties: sums,
-            strong_ties: strong,
-            fragmentation: graph::summarize(components),
-            transitivity: trusted.transitivity(),
-            coherence: super::coherence_of_joined(world, inner, component_people, largest_people),
-            communities: community_pass(world, treasuries, false),
+        // Then three independent reductions: components, coherence, transitivity (its
+        // triangles counted in one range of communities per thread).
+        let mut structure = || {
+            (
+                graph::summarize(components),
+                super::coherence_of_joined(world, inner, component_people, largest_people),
+            )
         };
-    }
-    // Three tasks, each reading what it needs in slab or community order. The unions are the
-    // longest: they stay on this thread, the others are there to steal. Transitivity counts
-    // its triangles in one range of communities per thread, the Gini sorts on the pool.
-    triangle_marks.resize_with(rayon::current_num_threads().min(8), Vec::new);
-    let unions_task = || {
-        for t in world.ties.live() {
-            unions.add(t, same_network(world, t));
-        }
-        let Unions {
-            strong,
-            components,
-            inner,
-            ..
-        } = unions;
-        let (fragmentation, coherence) = rayon::join(
-            || graph::summarize(components),
-            || super::coherence_of_joined(world, inner, component_people, largest_people),
-        );
-        (strong, fragmentation, coherence)
+        let ((fragmentation, coherence), transitivity) = if on_pool {
+            triangle_marks.resize_with(rayon::current_num_threads().min(8), Vec::new);
+            rayon::join(structure, || trusted.transitivity_in(triangle_marks))
+        } else {
+            (structure(), trusted.transitivity())
+        };
+        (sums, strong, fragmentation, coherence, transitivity)
     };
-    let sums_and_transitivity_task = || {
-        let mut sums = TieSums::default();
-        for t in world.ties.live() {
-            sums.add(t, same_network(world, t));
-            if t.trust() >= threshold {
-                trusted.push(t.a, t.b);
-            }
-        }
-        (sums, trusted.transitivity_in(triangle_marks))
+    // The community pass is independent of the ties: on a pool it runs beside them, and the
+    // Gini sorts its keys on the pool.
+    let ((ties, strong_ties, fragmentation, coherence, transitivity), communities) = if on_pool {
+        rayon::join(ties_task, || community_pass(world, treasuries, true))
+    } else {
+        (ties_task(), community_pass(world, treasuries, false))
     };
-    let ((strong_ties, fragmentation, coherence), ((ties, transitivity), communities)) =
-        rayon::join(unions_task, || {
-            rayon::join(sums_and_transitivity_task, || {
-                community_pass(world, treasuries, true)
-            })
-        });
     Passes {
         ties,
         strong_ties,
