@@ -2,13 +2,13 @@
 //! sums, components, the trusted graph) and over the communities (stages, interdependence,
 //! treasuries for the Gini, fit).
 //!
-//! On a pool of several threads and a large world they run as independent rayon tasks
-//! (`rayon::join`): the tie sums, the tie graph (then, in two more tasks, transitivity and
-//! components with coherence) and the community pass. Each task is sequential inside and adds
-//! its floating-point terms in exactly the order of the one-thread path, so the record is the
-//! same bits for any number of threads; which thread runs a task changes nothing. On one
-//! thread, or in a small world (a sweep's runs), one fused pass over the slab reads each tie
-//! once and no task is spawned.
+//! On a pool of several threads and a large world the tie pass (one read of each tie, as on
+//! one thread) runs beside the community pass as rayon tasks (`rayon::join`); after the tie
+//! pass, components with coherence and transitivity (its triangles counted in one range of
+//! communities per thread) are two more, and the Gini sorts its keys on the pool. Each task is
+//! sequential inside and adds its floating-point terms in exactly the order of the one-thread
+//! path, so the record is the same bits for any number of threads; which thread runs a task
+//! changes nothing. On one thread, or in a small world (a sweep's runs), no task is spawned.
 
 use super::graph::{self, Fragmentation, TriangleBuffers, TrustedGraph};
 use crate::world::{Components, NO_NETWORK, SortBuffer, Tie, World};
