@@ -129,6 +129,13 @@ impl<'a> TrustedGraph<'a> {
     /// 3 x triangles / connected triples (0 without a connected triple). O(n + sum over ties
     /// of the higher endpoint's row length).
     pub fn transitivity(self) -> f64 {
+        self.transitivity_in(&mut [])
+    }
+
+    /// [`TrustedGraph::transitivity`], its triangles counted across the current rayon pool
+    /// when `chunk_marks` holds two or more buffers: one fixed range of communities for each,
+    /// which marks there (the count is an integer, so any split gives the same result).
+    pub fn transitivity_in(self, chunk_marks: &mut [Vec<u32>]) -> f64 {
         let TrustedGraph {
             marks,
             offsets,
@@ -167,25 +174,52 @@ impl<'a> TrustedGraph<'a> {
             forward.copy_within(2 * m.., 0);
         }
         forward.truncate(m);
-        // marks[w] = v + 1 while v's higher neighbours are marked.
-        marks.iter_mut().for_each(|x| *x = 0);
-        let row = |v: usize| &forward[offsets[v] as usize..offsets[v + 1] as usize];
-        let mut triangles = 0u64;
-        for v in 0..n {
-            for &w in row(v) {
-                marks[w as usize] = v as u32 + 1;
-            }
-            // Each triangle v < u < w once: from v, through a higher neighbour u, to u's
-            // higher neighbours that are v's neighbours too.
-            for &u in row(v) {
-                triangles += row(u as usize)
-                    .iter()
-                    .filter(|&&w| marks[w as usize] == v as u32 + 1)
-                    .count() as u64;
-            }
-        }
+        let (forward, offsets) = (&forward[..], &offsets[..]);
+        let triangles = if chunk_marks.len() > 1 {
+            use rayon::prelude::*;
+            let len = n.div_ceil(chunk_marks.len());
+            chunk_marks
+                .par_iter_mut()
+                .enumerate()
+                .map(|(chunk, marks)| {
+                    marks.clear();
+                    marks.resize(n, 0);
+                    let range = (chunk * len).min(n)..((chunk + 1) * len).min(n);
+                    count_triangles(forward, offsets, range, marks)
+                })
+                .sum()
+        } else {
+            marks.iter_mut().for_each(|x| *x = 0);
+            count_triangles(forward, offsets, 0..n, marks)
+        };
         3.0 * triangles as f64 / triples as f64
     }
+}
+
+/// Triangles v < u < w with v in `range`, on the rows `forward[offsets[v]..offsets[v + 1]]` of
+/// higher neighbours: from v, through a higher neighbour u, to u's higher neighbours that are
+/// v's neighbours too. `marks[w]` (zero at first) is v + 1 while v's row is marked.
+fn count_triangles(
+    forward: &[u32],
+    offsets: &[u32],
+    range: std::ops::Range<usize>,
+    marks: &mut [u32],
+) -> u64 {
+    let row = |v: usize| &forward[offsets[v] as usize..offsets[v + 1] as usize];
+    let mut triangles = 0u64;
+    for v in range {
+        let mark = v as u32 + 1;
+        for &w in row(v) {
+            marks[w as usize] = mark;
+        }
+        for &u in row(v) {
+            triangles += row(u as usize)
+                .iter()
+                .filter(|&&w| marks[w as usize] == mark)
+                .count() as u64;
+        }
+    }
+    triangles
 }
 
 #[cfg(test)]
@@ -390,6 +424,18 @@ mod tests {
                 g.push(b, a);
             }
             assert_eq!(g.transitivity(), expected, "round {round}, reversed");
+            // Triangles counted in ranges of communities, each with its own marks.
+            let mut g = TrustedGraph::begin(n, buffers(&mut marks, &mut offsets, &mut forward));
+            for &(a, b) in &strong {
+                g.push(a, b);
+            }
+            let mut chunk_marks = vec![Vec::new(); 1 + round % 4];
+            assert_eq!(
+                g.transitivity_in(&mut chunk_marks),
+                expected,
+                "round {round}, in {} ranges",
+                chunk_marks.len()
+            );
         }
     }
 

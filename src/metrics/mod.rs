@@ -6,10 +6,11 @@
 
 pub mod graph;
 pub mod measures;
+pub mod passes;
 
 use crate::scenario::Params;
-use crate::world::Scratch;
-use crate::world::{NO_NETWORK, SortBuffer, World};
+use crate::world::{Components, NO_NETWORK, Scratch, SortBuffer, World};
+use passes::Passes;
 
 macro_rules! define_record {
     ($( $field:ident ),* $(,)?) => {
@@ -102,59 +103,37 @@ pub const FLOW_COLUMNS: &[&str] = &[
     "peer_value",
 ];
 
-/// Computes the metrics of the world as it stands.
+/// Computes the metrics of the world as it stands. The passes over ties and communities run
+/// as tasks on the current pool in a large world (see `passes`); the record is the same bits
+/// for any number of threads.
 pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     let n = world.n_communities();
     let nf = n.max(1) as f64;
-    let threshold = params.trust.tie_threshold;
-    let (mut strong_ties, mut trust_sum, mut live) = (0usize, 0.0, 0usize);
-    let (mut inside_sum, mut inside) = (0.0, 0usize);
-    // One pass over the ties: the sums, and the strong ties joined into components in tie
-    // order (the same unions, in the same order, as a separate pass).
-    // The trusted ties inside one network are also joined in a second union-find, for
-    // coherence, and every trusted tie goes into the graph whose triangles give transitivity.
-    let uf = &mut scratch.components;
-    uf.reset(n);
-    let inner = &mut scratch.inner_components;
-    inner.reset(n);
-    let mut trusted = graph::TrustedGraph::begin(
-        n,
-        graph::TriangleBuffers {
-            marks: &mut scratch.marks,
-            offsets: &mut scratch.offsets,
-            forward: &mut scratch.forward,
+    let Passes {
+        ties: sums,
+        strong_ties,
+        fragmentation: frag,
+        transitivity,
+        coherence,
+        communities,
+    } = passes::run(
+        world,
+        params.trust.tie_threshold,
+        passes::Buffers {
+            components: &mut scratch.components,
+            inner: &mut scratch.inner_components,
+            triangles: graph::TriangleBuffers {
+                marks: &mut scratch.marks,
+                offsets: &mut scratch.offsets,
+                forward: &mut scratch.forward,
+            },
+            triangle_marks: &mut scratch.triangle_marks,
+            component_people: &mut scratch.component_people,
+            largest_people: &mut scratch.largest_people,
+            treasuries: &mut scratch.radix,
         },
     );
-    for t in world.ties.live() {
-        live += 1;
-        trust_sum += t.trust();
-        let na = world.network_of(t.a);
-        let same_network = na != NO_NETWORK && na == world.network_of(t.b);
-        // Without a branch (whether a tie is inside a network is a coin toss to the branch
-        // predictor): adding +0.0 leaves the sum's value as it is (it starts at +0.0 and
-        // trust is never negative), so the sum and its order are those of adding only the
-        // ties inside.
-        inside += usize::from(same_network);
-        inside_sum += if same_network { t.trust() } else { 0.0 };
-        if t.trust() >= threshold {
-            strong_ties += 1;
-            uf.union(t.a, t.b);
-            trusted.push(t.a, t.b);
-            if same_network {
-                inner.union(t.a, t.b);
-            }
-        }
-    }
-    let frag = graph::summarize(uf);
-    let transitivity = trusted.transitivity();
-    let coherence = coherence_of_joined(world, scratch);
-
-    let members_in_networks = world
-        .memberships()
-        .iter()
-        .filter(|&&n| n != NO_NETWORK)
-        .count();
-    let network_members_share = members_in_networks as f64 / nf;
+    let network_members_share = communities.members_in_networks as f64 / nf;
     let live_networks = || world.networks.iter().filter(|n| n.alive);
     let (mut energy_sum, mut people_sum, mut library, mut coverage_sum) = (0.0, 0.0, 0.0, 0.0);
     let mut networks = 0.0;
@@ -169,38 +148,18 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
 
     let flows = &world.flows;
     let gap = flows.coordination_value - flows.coordination_funding;
-    let mut stages = [0.0; 8];
-    let mut interdependence = 0.0;
-    // One pass over the communities: stages, interdependence, and the treasuries for the Gini.
-    let treasuries = &mut scratch.radix;
-    treasuries.clear();
-    let e = &world.economy;
-    let rows = e
-        .treasury
-        .iter()
-        .zip(&world.stages)
-        .zip(e.inflow_avg.iter().zip(&e.own_avg));
-    for ((&treasury, &stage), (&inflow_avg, &own_avg)) in rows {
-        treasuries.push(treasury.max(0.0));
-        stages[stage as usize] += 1.0 / nf;
-        let (inflow_avg, own_avg) = (f64::from(inflow_avg), f64::from(own_avg));
-        let total = inflow_avg + own_avg;
-        if total > 0.0 {
-            interdependence += inflow_avg / total / nf;
-        }
-    }
     let g = &world.gatherings;
     Record {
         tick: world.tick as f64,
         communities: n as f64,
         ties: strong_ties as f64,
-        mean_trust: if live > 0 {
-            trust_sum / live as f64
+        mean_trust: if sums.live > 0 {
+            sums.trust_sum / sums.live as f64
         } else {
             0.0
         },
-        network_trust: if inside > 0 {
-            inside_sum / inside as f64
+        network_trust: if sums.inside > 0 {
+            sums.inside_sum / sums.inside as f64
         } else {
             0.0
         },
@@ -227,20 +186,20 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         pooled_resources: live_networks().map(|n| n.pool).sum::<f64>() + 0.0, // + 0.0 turns an empty sum's -0 into 0
         collective_actions_started: flows.projects_started as f64,
         collective_actions_succeeded: flows.projects_succeeded as f64,
-        interdependence,
+        interdependence: communities.interdependence,
         coherence,
         inclusion: g.specialist_retention.min(g.generalist_retention),
         specialist_retention: g.specialist_retention,
         generalist_retention: g.generalist_retention,
-        resource_gini: gini_of_pushed(&mut scratch.radix),
-        stage_0: stages[0],
-        stage_1: stages[1],
-        stage_2: stages[2],
-        stage_3: stages[3],
-        stage_4: stages[4],
-        stage_5: stages[5],
-        stage_6: stages[6],
-        stage_7: stages[7],
+        resource_gini: communities.resource_gini,
+        stage_0: communities.stages[0],
+        stage_1: communities.stages[1],
+        stage_2: communities.stages[2],
+        stage_3: communities.stages[3],
+        stage_4: communities.stages[4],
+        stage_5: communities.stages[5],
+        stage_6: communities.stages[6],
+        stage_7: communities.stages[7],
         volunteer_energy: per_network(energy_sum),
         mean_network_people: per_network(people_sum),
         network_coverage: per_network(coverage_sum),
@@ -249,8 +208,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         network_value: world.flows.network_value,
         total_value: flows.production + flows.coordination_value + flows.peer_value,
         peer_value: world.flows.peer_value,
-
-        mean_fit: e.fit.iter().map(|&f| f64::from(f)).sum::<f64>() / nf,
+        mean_fit: communities.mean_fit,
     }
 }
 
@@ -260,16 +218,16 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
 /// over its people, averaged over networks weighted by people:
 ///   coherence = sum_n largest_n / sum_n people_n.
 /// 0 when no community is in a network (nobody acts as a network). `scratch.inner_components`
-/// must hold those ties' unions (see [`record`]). Fills `scratch.largest_people` (people of
-/// each network's largest component, by network index) and `scratch.component_people`.
+/// must hold those ties' unions (see [`record`]). Fills `largest` (people of each network's
+/// largest component, by network index) and `people` (of each component, by root).
 /// O(communities + networks), no allocation once warm.
-fn coherence_of_joined(world: &World, scratch: &mut Scratch) -> f64 {
+fn coherence_of_joined(
+    world: &World,
+    inner: &mut Components,
+    people: &mut Vec<f64>,
+    largest: &mut Vec<f64>,
+) -> f64 {
     let n = world.n_communities();
-    let (inner, people, largest) = (
-        &mut scratch.inner_components,
-        &mut scratch.component_people,
-        &mut scratch.largest_people,
-    );
     people.clear();
     people.resize(n, 0.0);
     largest.clear();
@@ -343,7 +301,12 @@ pub fn network_records(
             }
         }
     }
-    coherence_of_joined(world, scratch);
+    coherence_of_joined(
+        world,
+        &mut scratch.inner_components,
+        &mut scratch.component_people,
+        &mut scratch.largest_people,
+    );
     for (i, net) in world.networks.iter().enumerate().filter(|(_, n)| n.alive) {
         let people: f64 = net
             .members
@@ -379,12 +342,22 @@ pub fn gini(amounts: impl Iterator<Item = f64>, buffer: &mut SortBuffer) -> f64 
 
 /// Gini coefficient of the amounts pushed into `buffer` (non-negative); sorts them.
 pub fn gini_of_pushed(buffer: &mut SortBuffer) -> f64 {
+    gini_sorting(buffer, false)
+}
+
+/// [`gini_of_pushed`], sorting across the current rayon pool if `on_pool` (the same sorted
+/// amounts, so the same result to the bit).
+fn gini_sorting(buffer: &mut SortBuffer, on_pool: bool) -> f64 {
     let n = buffer.len();
     let total: f64 = buffer.amounts().sum();
     if n < 2 || total <= 0.0 {
         return 0.0;
     }
-    buffer.sort();
+    if on_pool {
+        buffer.sort_on_pool();
+    } else {
+        buffer.sort();
+    }
     // G = sum_i (2i - n - 1) x_i / (n sum x), with i from 1 on sorted values.
     let weighted: f64 = buffer
         .amounts()

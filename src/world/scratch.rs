@@ -38,6 +38,9 @@ pub struct Scratch {
     pub marks: Vec<u32>,
     pub offsets: Vec<u32>,
     pub forward: Vec<u32>,
+    /// Marks of each range of communities whose triangles one task counts (transitivity on
+    /// a pool of several threads).
+    pub triangle_marks: Vec<Vec<u32>>,
     /// The encounters communities chose this tick (kinship), in fixed chunks of communities.
     pub encounters: Vec<EncounterChunk>,
     /// The joint work drawn this tick (resonance), in fixed chunks of tie slots.

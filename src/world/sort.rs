@@ -41,6 +41,13 @@ impl SortBuffer {
         self.keys.iter().map(|&k| from_key(k))
     }
 
+    /// Sorts the amounts in ascending `total_cmp` order across the threads of the current
+    /// rayon pool (a comparison sort of the keys: the same sorted amounts as [`Self::sort`]).
+    pub fn sort_on_pool(&mut self) {
+        use rayon::slice::ParallelSliceMut;
+        self.keys.par_sort_unstable();
+    }
+
     /// Sorts the amounts in ascending `total_cmp` order.
     pub fn sort(&mut self) {
         let n = self.keys.len();
@@ -124,5 +131,15 @@ mod tests {
         let sorted: Vec<u64> = b.amounts().map(f64::to_bits).collect();
         let expected: Vec<u64> = amounts.iter().map(|x| x.to_bits()).collect();
         assert_eq!(sorted, expected);
+        // Across a pool: the same order.
+        let mut c = SortBuffer::default();
+        amounts.iter().rev().for_each(|&x| c.push(x));
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap()
+            .install(|| c.sort_on_pool());
+        let on_pool: Vec<u64> = c.amounts().map(f64::to_bits).collect();
+        assert_eq!(on_pool, expected);
     }
 }
