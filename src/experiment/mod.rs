@@ -22,7 +22,7 @@ use std::path::Path;
 
 use crate::output::{OutputError, ReplicateRows, RunFiles};
 use crate::scenario::Params;
-use crate::sim::{ReplicateOutput, run_replicate, run_replicate_into};
+use crate::sim::{Measured, ReplicateOutput, run_replicate, run_replicate_into};
 use crate::world::rng::replicate_seed;
 
 /// Errors while setting up the parallel run.
@@ -120,7 +120,8 @@ pub fn run_streamed(
                 return None;
             }
             let mut rows = ReplicateRows::new(dir, r as u32, seeds[r]);
-            let ending = run_replicate_into(params, seeds[r], true, &mut rows);
+            let ending =
+                run_replicate_into(params, seeds[r], true, &Measured::EVERY_TICK, &mut rows);
             Some(rows.finish(scenario, ending).map_err(|source| OutputError {
                 path: dir.display().to_string(),
                 source,

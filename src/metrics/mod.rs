@@ -35,6 +35,11 @@ macro_rules! define_record {
             pub fn array(&self) -> [f64; COLUMN_COUNT] {
                 [$( self.$field ),*]
             }
+
+            /// A record with every column NaN: not measured.
+            fn unmeasured() -> Record {
+                Record { $( $field: f64::NAN, )* }
+            }
         }
     };
 }
@@ -103,6 +108,28 @@ pub const FLOW_COLUMNS: &[&str] = &[
     "peer_value",
 ];
 
+/// The record of a tick that is not measured: its tick and its flows ([`FLOW_COLUMNS`], which
+/// a run's totals sum over every tick), read off the world's counters for the tick; every other
+/// column NaN, not measured. O(1): what a run records at the ticks its outputs do not keep
+/// (`sim::Measured`). [`record`] fills the same columns with the same values.
+pub fn record_flows(world: &World) -> Record {
+    let flows = &world.flows;
+    Record {
+        tick: world.tick as f64,
+        coordination_value: flows.coordination_value,
+        coordination_funding: flows.coordination_funding,
+        direct_value: flows.direct_value,
+        direct_funding: flows.direct_funding,
+        aid_flow: flows.aid,
+        collective_actions_started: flows.projects_started as f64,
+        collective_actions_succeeded: flows.projects_succeeded as f64,
+        network_value: flows.network_value,
+        total_value: flows.production + flows.coordination_value + flows.peer_value,
+        peer_value: flows.peer_value,
+        ..Record::unmeasured()
+    }
+}
+
 /// Computes the metrics of the world as it stands. The passes over ties and communities run
 /// as tasks on the current pool in a large world (see `passes`); the record is the same bits
 /// for any number of threads.
@@ -150,7 +177,6 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
     let gap = flows.coordination_value - flows.coordination_funding;
     let g = &world.gatherings;
     Record {
-        tick: world.tick as f64,
         communities: n as f64,
         ties: strong_ties as f64,
         mean_trust: if sums.live > 0 {
@@ -171,8 +197,6 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         network_members_share,
         coordination_capacity: world.open.capacity
             + live_networks().map(|n| n.coord.capacity).sum::<f64>(),
-        coordination_value: flows.coordination_value,
-        coordination_funding: flows.coordination_funding,
         coordination_value_gap: gap,
         cumulative_coordination_value_gap: world.cumulative_gap,
         coordination_funded_share: if flows.coordination_value > 0.0 {
@@ -180,12 +204,7 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         } else {
             0.0
         },
-        direct_value: flows.direct_value,
-        direct_funding: flows.direct_funding,
-        aid_flow: flows.aid,
         pooled_resources: live_networks().map(|n| n.pool).sum::<f64>() + 0.0, // + 0.0 turns an empty sum's -0 into 0
-        collective_actions_started: flows.projects_started as f64,
-        collective_actions_succeeded: flows.projects_succeeded as f64,
         interdependence: communities.interdependence,
         coherence,
         inclusion: g.specialist_retention.min(g.generalist_retention),
@@ -205,10 +224,8 @@ pub fn record(world: &World, params: &Params, scratch: &mut Scratch) -> Record {
         network_coverage: per_network(coverage_sum),
         gathering_participants: g.participants,
         library_entries: library,
-        network_value: world.flows.network_value,
-        total_value: flows.production + flows.coordination_value + flows.peer_value,
-        peer_value: world.flows.peer_value,
         mean_fit: communities.mean_fit,
+        ..record_flows(world)
     }
 }
 

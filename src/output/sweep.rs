@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use super::schema::{self, PointsRow, RunsRow, SweepSeriesRow, Table, summary_columns};
 use super::summary_values;
 use crate::metrics::COLUMN_COUNT;
-use crate::sim::ReplicateOutput;
+use crate::sim::{Measured, ReplicateOutput};
 use crate::stats::summarize;
 
 /// A header as the bytes of one CSV line.
@@ -76,13 +76,10 @@ pub fn run_rows(
     };
     let mut series = Vec::with_capacity(kept_rows * (keys.len() + 16 * COLUMN_COUNT));
     let mut digits = ryu::Buffer::new();
+    // The ticks the run measured when it ran with the same rule (`sweep` does).
+    let kept = Measured::Every(series_every);
     for (tick, record) in out.records.iter().enumerate() {
-        let kept = if series_every == 0 {
-            tick == last
-        } else {
-            tick % series_every as usize == 0 || tick == last
-        };
-        if kept {
+        if kept.keeps(tick as u32, last as u32) {
             series.extend_from_slice(&keys);
             for value in record.array() {
                 series.push(b',');

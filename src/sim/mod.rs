@@ -115,17 +115,59 @@ pub struct Ending {
     pub max_ledger_error: f64,
 }
 
+/// Which ticks of a replicate get their whole metric record ([`metrics::record`]); the others
+/// get [`metrics::record_flows`] (the tick and its flows, which a run's totals sum; NaN in
+/// every other column). The last tick is always measured: the `final_*` measures read it.
+/// The metrics are pure functions of the world, so a measured tick's record is the same bits
+/// whichever other ticks are measured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Measured {
+    /// Every `n`-th tick from tick 0, and the last; only the last when `n` is 0 (a sweep's
+    /// `series_every`, the ticks its `timeseries.csv` keeps).
+    Every(u32),
+    /// These ticks and the last (the ticks a calibration's targets read).
+    Ticks(Vec<u32>),
+}
+
+impl Measured {
+    /// Every tick: runs, comparisons, the explorer.
+    pub const EVERY_TICK: Measured = Measured::Every(1);
+
+    /// Whether `tick` of a replicate whose last tick is `last` is measured.
+    pub fn keeps(&self, tick: u32, last: u32) -> bool {
+        tick == last
+            || match self {
+                Measured::Every(0) => false,
+                Measured::Every(n) => tick.is_multiple_of(*n),
+                Measured::Ticks(ticks) => ticks.contains(&tick),
+            }
+    }
+}
+
 /// Runs one replicate from tick 0 to `run.ticks`, with tie and node snapshots.
 pub fn run_replicate(params: &Params, replicate: u32, seed: u64) -> ReplicateOutput {
     run_replicate_with(params, replicate, seed, true)
 }
 
-/// Runs one replicate; `snapshots` false skips the tie and node snapshots (sweeps do not write them).
+/// Runs one replicate, every tick measured; `snapshots` false skips the tie and node
+/// snapshots (sweeps do not write them).
 pub fn run_replicate_with(
     params: &Params,
     replicate: u32,
     seed: u64,
     snapshots: bool,
+) -> ReplicateOutput {
+    run_replicate_measured(params, replicate, seed, snapshots, &Measured::EVERY_TICK)
+}
+
+/// [`run_replicate_with`], measuring only the ticks `measured` keeps (a sweep's kept ticks, a
+/// calibration's targets): the other records hold their tick and flows only.
+pub fn run_replicate_measured(
+    params: &Params,
+    replicate: u32,
+    seed: u64,
+    snapshots: bool,
+    measured: &Measured,
 ) -> ReplicateOutput {
     let mut out = ReplicateOutput {
         replicate,
@@ -142,7 +184,7 @@ pub fn run_replicate_with(
             0
         }),
     };
-    let end = run_replicate_into(params, seed, snapshots, &mut out);
+    let end = run_replicate_into(params, seed, snapshots, measured, &mut out);
     out.first_full_stage_tick = end.first_full_stage_tick;
     out.max_ledger_error = end.max_ledger_error;
     out
@@ -167,11 +209,13 @@ impl Sink for ReplicateOutput {
 }
 
 /// Runs one replicate, handing its rows to `sink` as they are made: only one snapshot's ties
-/// are held at a time, so a run's memory does not grow with its snapshots.
+/// are held at a time, so a run's memory does not grow with its snapshots. The ticks that
+/// `measured` does not keep get their flows only.
 pub fn run_replicate_into(
     params: &Params,
     seed: u64,
     snapshots: bool,
+    measured: &Measured,
     sink: &mut dyn Sink,
 ) -> Ending {
     let mut run = Stepper::new(params, seed);
@@ -179,7 +223,14 @@ pub fn run_replicate_into(
     let mut ties = Vec::new();
     let mut networks = Vec::new();
     let mut max_ledger_error: f64 = 0.0;
-    sink.record(run.record());
+    let record = |run: &mut Stepper| {
+        if measured.keeps(run.world.tick, ticks) {
+            run.record()
+        } else {
+            metrics::record_flows(&run.world)
+        }
+    };
+    sink.record(record(&mut run));
     if snapshots {
         let Stepper {
             params,
@@ -195,7 +246,7 @@ pub fn run_replicate_into(
         if snapshots {
             sink.ledger(LedgerRow::of(&run.world));
         }
-        sink.record(run.record());
+        sink.record(record(&mut run));
         let Stepper {
             params,
             world,
@@ -261,4 +312,70 @@ fn snapshot_ties(world: &World, params: &Params, out: &mut Vec<TieRow>) {
             }),
     );
     out[start..].sort_unstable_by_key(|r| (r.source, r.target));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::{COLUMNS, FLOW_COLUMNS};
+    use crate::scenario::Scenario;
+
+    fn bits(r: &Record) -> Vec<u64> {
+        r.values().iter().map(|x| x.to_bits()).collect()
+    }
+
+    #[test]
+    fn ticks_not_measured_keep_their_flows_and_the_measured_ones_are_the_same_bits() {
+        let mut params = Scenario::baseline().params;
+        params.run.ticks = 30;
+        let all = run_replicate_with(&params, 0, 17, false);
+        assert_eq!(all.records.len(), 31);
+        for measured in [
+            Measured::Every(7),
+            Measured::Every(0),
+            Measured::Ticks(vec![3, 11, 29]),
+        ] {
+            let some = run_replicate_measured(&params, 0, 17, false, &measured);
+            assert_eq!(some.records.len(), all.records.len());
+            assert_eq!(some.first_full_stage_tick, all.first_full_stage_tick);
+            let mut skipped = 0;
+            for (tick, (s, a)) in some.records.iter().zip(&all.records).enumerate() {
+                if measured.keeps(tick as u32, 30) {
+                    assert_eq!(bits(s), bits(a), "{measured:?}, tick {tick}");
+                    continue;
+                }
+                skipped += 1;
+                for (c, (x, y)) in COLUMNS.iter().zip(s.values().iter().zip(a.values())) {
+                    if *c == "tick" || FLOW_COLUMNS.contains(c) {
+                        assert_eq!(x.to_bits(), y.to_bits(), "{measured:?}, tick {tick}, {c}");
+                    } else {
+                        assert!(x.is_nan(), "{measured:?}, tick {tick}, {c} = {x}");
+                    }
+                }
+            }
+            assert!(skipped >= 25, "{measured:?} skipped only {skipped} ticks");
+            // What a sweep's runs.csv holds (final values and sums of flows): the same bits.
+            let summary = |o: &ReplicateOutput| -> Vec<Option<u64>> {
+                crate::output::summary_values(o)
+                    .iter()
+                    .map(|v| v.map(f64::to_bits))
+                    .collect()
+            };
+            assert_eq!(summary(&some), summary(&all), "{measured:?}");
+        }
+    }
+
+    #[test]
+    fn the_last_tick_is_always_measured() {
+        for m in [
+            Measured::Every(0),
+            Measured::Every(13),
+            Measured::Ticks(vec![]),
+        ] {
+            assert!(m.keeps(104, 104) && !m.keeps(103, 104), "{m:?}");
+        }
+        assert!(Measured::Every(13).keeps(0, 104) && Measured::Every(13).keeps(26, 104));
+        assert!((0..=104).all(|t| Measured::EVERY_TICK.keeps(t, 104)));
+        assert!(Measured::Ticks(vec![5]).keeps(5, 104));
+    }
 }

@@ -26,7 +26,7 @@ use crate::output::schema::{CandidateRow, read_candidate_values, summary_columns
 use crate::output::{self, FolderLock, OutputError, StagedFolder};
 use crate::scenario::calibrate::{Observed, Prior, TargetFile};
 use crate::scenario::{Scenario, nearest};
-use crate::sim::run_replicate_with;
+use crate::sim::{Measured, run_replicate_measured};
 
 pub use files::calibrated_scenario;
 
@@ -100,6 +100,9 @@ struct Model<'a> {
     base: &'a Scenario,
     priors: &'a [Prior],
     sources: Vec<Source>,
+    /// The ticks the targets read (and the last, which the summary reads): the only ticks
+    /// measured in full.
+    measured: Measured,
 }
 
 impl Simulator for Model<'_> {
@@ -116,7 +119,7 @@ impl Simulator for Model<'_> {
         if scenario.apply_overrides(&assignments).is_err() {
             return vec![f64::NAN; self.sources.len()];
         }
-        let out = run_replicate_with(&scenario.params, 0, seed, false);
+        let out = run_replicate_measured(&scenario.params, 0, seed, false, &self.measured);
         let summary = output::summary_values(&out);
         self.sources
             .iter()
@@ -348,10 +351,20 @@ pub fn run_calibration(
         settings: &req.target.settings,
         master_seed: req.base.params.run.seed,
     };
+    let measured = Measured::Ticks(
+        sources
+            .iter()
+            .filter_map(|s| match *s {
+                Source::Metric { tick, .. } => Some(tick as u32),
+                Source::Summary(_) => None,
+            })
+            .collect(),
+    );
     let model = Model {
         base: &req.base,
         priors: &req.target.priors,
         sources,
+        measured,
     };
     let s = &req.target.settings;
     let bar = progress_bar(

@@ -16,7 +16,7 @@ use crate::experiment::progress_bar;
 use crate::output::folder::link_or_copy;
 use crate::output::manifest::{Manifest, Plan, Provenance, SeedRule, Shard, SweepSection};
 use crate::output::{self, FolderLock, StagedFolder, Staging};
-use crate::sim::run_replicate_with;
+use crate::sim::{Measured, run_replicate_measured};
 
 /// Runs the sweep (or its shard) and builds its finished folder in a staging folder beside
 /// `req.out`, returned with the outcome for the caller to add plots to and swap in (`None`
@@ -132,6 +132,7 @@ pub fn run_sweep(
     bar.set_position(checkpoint.runs_done);
     let batch = (threads as u64 * 8).max(8);
     let token = crate::experiment::cancel::current();
+    let measured = Measured::Every(plan.series_every);
     while next < end {
         let stop = (next + batch).min(end);
         // This batch's points' parameters, built now: the sweep never holds them all.
@@ -157,7 +158,8 @@ pub fn run_sweep(
                         SeedRule::PerRun => plan.master_seed,
                     };
                     let seed = plan.seeds.seed(master, run, replicate);
-                    let out = run_replicate_with(params, replicate, seed, false);
+                    // Only the ticks `timeseries.csv` keeps are measured in full.
+                    let out = run_replicate_measured(params, replicate, seed, false, &measured);
                     Some(output::sweep::run_rows(
                         &req.base.name,
                         run,
