@@ -3,11 +3,14 @@
 //!
 //! Replays, in this process through the library and on one thread, the runs of
 //! `coordsim sweep baseline --vary funding.coordination_share=0,0.1,0.2,0.3 --replicates 25
-//! --threads 1` (same parameters, same per-run seeds) and times each part of a run as
-//! `sim::run_replicate_with` and the sweep do it:
+//! --threads 1` (same parameters, same per-run seeds), once with the sweep's default
+//! `--series-every 1` (every tick kept and measured) and once with `--series-every 0` (only the
+//! last tick kept, the default of `coordsim screen` and `coordsim sobol`), and times each part
+//! of a run as `sim::run_replicate_measured` and the sweep do it:
 //! - set-up: `Stepper::new` (effective parameters, the generator, `build_world`);
 //! - simulation: `Stepper::step` (the tick's phases) and the ledger check;
-//! - metrics: `Stepper::record` (`metrics::record`), tick 0 included;
+//! - metrics: `metrics::record` at the ticks the sweep keeps, `metrics::record_flows` at the
+//!   others (`sim::Measured`), tick 0 included;
 //! - formatting: `output::sweep::run_rows` (the run's `runs.csv` row and `timeseries.csv` rows);
 //! - file writes: appending those bytes to two files, synced after a batch of 8 runs (the
 //!   sweep's batch on one thread) when the sweep's `CheckpointPace` says a checkpoint is due.
@@ -15,7 +18,7 @@
 //! The share outside the simulation is (set-up + metrics + formatting + file writes) / total.
 //! The sweep is replayed `COORDSIM_BENCH_REPS` times (default 3); each part's time is summed per
 //! replay and the replay with the median total is printed, with the range of its shares over
-//! the replays. It then times the same runs without the per-part clocks (`run_replicate_with`,
+//! the replays. It then times the same runs without the per-part clocks (`run_replicate_measured`,
 //! `run_rows`, the writes) for runs per second, and checks that the instrumented replay wrote
 //! the same bytes as that path. The sweep's once-only work (plan, `points.csv`, manifest) is
 //! not counted: it does not grow with the runs.
@@ -28,9 +31,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use coordsim::experiment::sweep::CheckpointPace;
+use coordsim::metrics::record_flows;
 use coordsim::output::sweep::{run_rows, runs_header, series_header};
 use coordsim::scenario::{Params, Scenario};
-use coordsim::sim::{ReplicateOutput, Stepper, ledger_error, run_replicate_with};
+use coordsim::sim::{Measured, ReplicateOutput, Stepper, ledger_error, run_replicate_measured};
 use coordsim::world::rng::replicate_seed;
 
 const SHARES: [f64; 4] = [0.0, 0.1, 0.2, 0.3];
@@ -132,10 +136,11 @@ impl Files {
     }
 }
 
-/// One replay with a clock around each part (the path of `run_replicate_with` without
-/// snapshots, taken apart).
-fn replay_timed(runs: &[Run], files: &mut Files) -> Parts {
+/// One replay with a clock around each part (the path of `run_replicate_measured` without
+/// snapshots, taken apart), keeping every `series_every`-th tick.
+fn replay_timed(runs: &[Run], files: &mut Files, series_every: u32) -> Parts {
     let mut p = Parts::default();
+    let measured = Measured::Every(series_every);
     for r in runs {
         let clock = Instant::now();
         let mut stepper = Stepper::new(&r.params, r.seed);
@@ -144,7 +149,15 @@ fn replay_timed(runs: &[Run], files: &mut Files) -> Parts {
         let mut max_ledger_error: f64 = 0.0;
         let after_setup = Instant::now();
         p.setup += after_setup - clock;
-        records.push(stepper.record());
+        let record = |stepper: &mut Stepper| {
+            let tick = stepper.world().tick;
+            if measured.keeps(tick, ticks) {
+                stepper.record()
+            } else {
+                record_flows(stepper.world())
+            }
+        };
+        records.push(record(&mut stepper));
         let mut mark = Instant::now();
         p.metrics += mark - after_setup;
         for _ in 0..ticks {
@@ -152,7 +165,7 @@ fn replay_timed(runs: &[Run], files: &mut Files) -> Parts {
             max_ledger_error = max_ledger_error.max(ledger_error(stepper.world()));
             let stepped = Instant::now();
             p.simulation += stepped - mark;
-            records.push(stepper.record());
+            records.push(record(&mut stepper));
             mark = Instant::now();
             p.metrics += mark - stepped;
         }
@@ -175,7 +188,7 @@ fn replay_timed(runs: &[Run], files: &mut Files) -> Parts {
             r.point,
             std::slice::from_ref(&r.value),
             &out,
-            1,
+            series_every,
         )
         .expect("rows format");
         let formatted = Instant::now();
@@ -190,17 +203,18 @@ fn replay_timed(runs: &[Run], files: &mut Files) -> Parts {
 }
 
 /// One replay as the sweep runs it, one clock around everything.
-fn replay_plain(runs: &[Run], files: &mut Files) -> Duration {
+fn replay_plain(runs: &[Run], files: &mut Files, series_every: u32) -> Duration {
     let clock = Instant::now();
+    let measured = Measured::Every(series_every);
     for r in runs {
-        let out = run_replicate_with(&r.params, r.replicate, r.seed, false);
+        let out = run_replicate_measured(&r.params, r.replicate, r.seed, false, &measured);
         let rows = run_rows(
             "baseline",
             r.run,
             r.point,
             std::slice::from_ref(&r.value),
             &out,
-            1,
+            series_every,
         )
         .expect("rows format");
         files.append(&rows);
@@ -223,32 +237,45 @@ fn main() {
     let dir: PathBuf =
         std::env::temp_dir().join(format!("coordsim-overhead-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
+    // The sweep's default, then what `coordsim screen` and `coordsim sobol` keep.
+    for series_every in [1, 0] {
+        measure(&runs, &dir, reps, series_every);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Replays the sweep `reps` times keeping every `series_every`-th tick, and prints its parts.
+fn measure(runs: &[Run], dir: &std::path::Path, reps: usize, series_every: u32) {
     println!(
-        "overhead: default sweep (funding.coordination_share=0,0.1,0.2,0.3 x {REPLICATES} replicates = {} runs, {} ticks), 1 thread, {reps} replays",
+        "overhead: default sweep (funding.coordination_share=0,0.1,0.2,0.3 x {REPLICATES} replicates = {} runs, {} ticks, --series-every {series_every}), 1 thread, {reps} replays",
         runs.len(),
         runs[0].params.run.ticks
     );
+    let files = |name: &str| Files::create(dir, &format!("{name}-every{series_every}"));
     // Warm-up: one plain replay (page cache, allocator, branch predictors).
-    replay_plain(&runs, &mut Files::create(&dir, "warm"));
+    replay_plain(runs, &mut files("warm"), series_every);
     let mut timed: Vec<Parts> = Vec::new();
     let mut plain: Vec<Duration> = Vec::new();
     for i in 0..reps {
         timed.push(replay_timed(
-            &runs,
-            &mut Files::create(&dir, &format!("timed{i}")),
+            runs,
+            &mut files(&format!("timed{i}")),
+            series_every,
         ));
         plain.push(replay_plain(
-            &runs,
-            &mut Files::create(&dir, &format!("plain{i}")),
+            runs,
+            &mut files(&format!("plain{i}")),
+            series_every,
         ));
     }
     // The instrumented replay must write what the sweep's path writes.
     for name in ["runs", "timeseries"] {
-        let a = std::fs::read(dir.join(format!("{name}-timed0.csv"))).unwrap();
-        let b = std::fs::read(dir.join(format!("{name}-plain0.csv"))).unwrap();
+        let read = |tag: &str| {
+            std::fs::read(dir.join(format!("{name}-{tag}-every{series_every}.csv"))).unwrap()
+        };
         assert!(
-            a == b,
-            "the timed replay's {name} differ from run_replicate_with's"
+            read("timed0") == read("plain0"),
+            "the timed replay's {name} differ from run_replicate_measured's"
         );
     }
     let mut outside: Vec<f64> = timed.iter().map(Parts::outside).collect();
@@ -286,5 +313,4 @@ fn main() {
         runs.len() as f64 / plain[plain.len() - 1].as_secs_f64(),
         runs.len() as f64 / plain[0].as_secs_f64(),
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
