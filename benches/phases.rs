@@ -53,6 +53,16 @@ fn measure(sizes: &str, ticks: u32) {
             total.as_nanos() as f64 / per,
             wall.as_secs_f64()
         );
+        // The size of the tie slab the tie phases stream through, against the caches.
+        let ties = &stepper.world().ties;
+        let tie_bytes = std::mem::size_of_val(&ties[0]);
+        println!(
+            "  live ties at the end {} ({:.1} per community); slab {} slots x {tie_bytes} B = {:.1} MB",
+            ties.live().count(),
+            ties.live().count() as f64 / f64::from(size),
+            ties.slots(),
+            (ties.slots() * tie_bytes) as f64 / 1e6,
+        );
         let mut rows: Vec<(usize, Duration)> = spent.iter().copied().enumerate().collect();
         rows.sort_by_key(|row| std::cmp::Reverse(row.1));
         for (index, took) in rows.into_iter().filter(|(_, t)| !t.is_zero()) {
