@@ -354,14 +354,8 @@ mod tests {
                 }
             }
             assert!(skipped >= 25, "{measured:?} skipped only {skipped} ticks");
-            // What a sweep's runs.csv holds (final values and sums of flows): the same bits.
-            let summary = |o: &ReplicateOutput| -> Vec<Option<u64>> {
-                crate::output::summary_values(o)
-                    .iter()
-                    .map(|v| v.map(f64::to_bits))
-                    .collect()
-            };
-            assert_eq!(summary(&some), summary(&all), "{measured:?}");
+            // What a sweep's runs.csv holds comes from the last record (always measured,
+            // held equal above) and the flows of every tick (held equal above).
         }
     }
 
