@@ -9,8 +9,8 @@
 //! of a run as `sim::run_replicate_measured` and the sweep do it:
 //! - set-up: `Stepper::new` (effective parameters, the generator, `build_world`);
 //! - simulation: `Stepper::step` (the tick's phases) and the ledger check;
-//! - metrics: `metrics::record` at the ticks the sweep keeps, `metrics::record_flows` at the
-//!   others (`sim::Measured`), tick 0 included;
+//! - metrics: `Stepper::record_measured` (`metrics::record` at the ticks the sweep keeps,
+//!   `metrics::record_flows` at the others), tick 0 included;
 //! - formatting: `output::sweep::run_rows` (the run's `runs.csv` row and `timeseries.csv` rows);
 //! - file writes: appending those bytes to two files, synced after a batch of 8 runs (the
 //!   sweep's batch on one thread) when the sweep's `CheckpointPace` says a checkpoint is due.
@@ -31,7 +31,6 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use coordsim::experiment::sweep::CheckpointPace;
-use coordsim::metrics::record_flows;
 use coordsim::output::sweep::{run_rows, runs_header, series_header};
 use coordsim::scenario::{Params, Scenario};
 use coordsim::sim::{Measured, ReplicateOutput, Stepper, ledger_error, run_replicate_measured};
@@ -149,15 +148,7 @@ fn replay_timed(runs: &[Run], files: &mut Files, series_every: u32) -> Parts {
         let mut max_ledger_error: f64 = 0.0;
         let after_setup = Instant::now();
         p.setup += after_setup - clock;
-        let record = |stepper: &mut Stepper| {
-            let tick = stepper.world().tick;
-            if measured.keeps(tick, ticks) {
-                stepper.record()
-            } else {
-                record_flows(stepper.world())
-            }
-        };
-        records.push(record(&mut stepper));
+        records.push(stepper.record_measured(&measured));
         let mut mark = Instant::now();
         p.metrics += mark - after_setup;
         for _ in 0..ticks {
@@ -165,7 +156,7 @@ fn replay_timed(runs: &[Run], files: &mut Files, series_every: u32) -> Parts {
             max_ledger_error = max_ledger_error.max(ledger_error(stepper.world()));
             let stepped = Instant::now();
             p.simulation += stepped - mark;
-            records.push(record(&mut stepper));
+            records.push(stepper.record_measured(&measured));
             mark = Instant::now();
             p.metrics += mark - stepped;
         }

@@ -56,10 +56,10 @@ fn measure(sizes: &str, ticks: u32) {
         // The size of the tie slab the tie phases stream through, against the caches.
         let ties = &stepper.world().ties;
         let tie_bytes = std::mem::size_of_val(&ties[0]);
+        let live = ties.live().count();
         println!(
-            "  live ties at the end {} ({:.1} per community); slab {} slots x {tie_bytes} B = {:.1} MB",
-            ties.live().count(),
-            ties.live().count() as f64 / f64::from(size),
+            "  live ties at the end {live} ({:.1} per community); slab {} slots x {tie_bytes} B = {:.1} MB",
+            live as f64 / f64::from(size),
             ties.slots(),
             (ties.slots() * tie_bytes) as f64 / 1e6,
         );

@@ -223,14 +223,7 @@ pub fn run_replicate_into(
     let mut ties = Vec::new();
     let mut networks = Vec::new();
     let mut max_ledger_error: f64 = 0.0;
-    let record = |run: &mut Stepper| {
-        if measured.keeps(run.world.tick, ticks) {
-            run.record()
-        } else {
-            metrics::record_flows(&run.world)
-        }
-    };
-    sink.record(record(&mut run));
+    sink.record(run.record_measured(measured));
     if snapshots {
         let Stepper {
             params,
@@ -246,7 +239,7 @@ pub fn run_replicate_into(
         if snapshots {
             sink.ledger(LedgerRow::of(&run.world));
         }
-        sink.record(record(&mut run));
+        sink.record(run.record_measured(measured));
         let Stepper {
             params,
             world,

@@ -8,7 +8,7 @@ use crate::scenario::Params;
 use crate::world::rng::Randomness;
 use crate::world::{Scratch, World};
 
-use super::{effective_params, step, step_observed};
+use super::{Measured, effective_params, step, step_observed};
 
 /// A replicate in progress.
 pub struct Stepper {
@@ -36,6 +36,16 @@ impl Stepper {
     /// The metrics of the world as it is now (tick 0 before any step).
     pub fn record(&mut self) -> Record {
         metrics::record(&self.world, &self.params, &mut self.scratch)
+    }
+
+    /// The record `measured` asks for at the current tick: the whole record if it keeps the
+    /// tick (the run's last is `run.ticks`), else the tick and its flows only.
+    pub fn record_measured(&mut self, measured: &Measured) -> Record {
+        if measured.keeps(self.world.tick, self.params.run.ticks) {
+            self.record()
+        } else {
+            metrics::record_flows(&self.world)
+        }
     }
 
     /// Advances one tick.
